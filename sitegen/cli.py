@@ -1,0 +1,140 @@
+"""Command line: thin wrappers that parse flags and call the pipeline."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from sitegen import __version__
+from sitegen.diagnostics import DiagnosticLog, Level, SitegenError
+from sitegen.pipeline import BuildOptions, build
+
+stderr = Console(stderr=True, highlight=False)
+
+
+class LazyProgress:
+    """A progress bar that appears only once a build has run for about a second."""
+
+    def __init__(self, console: Console, delay: float = 1.0) -> None:
+        self.console = console
+        self.delay = delay
+        self.started = time.monotonic()
+        self.progress: Progress | None = None
+        self.tasks: dict[str, TaskID] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.progress is None:
+            if time.monotonic() - self.started < self.delay or not self.console.is_terminal:
+                return
+            self.progress = Progress(
+                TextColumn("{task.description:>8}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=self.console,
+                transient=True,
+            )
+            self.progress.start()
+        if stage not in self.tasks:
+            self.tasks[stage] = self.progress.add_task(stage, total=total)
+        self.progress.update(self.tasks[stage], completed=done, total=total)
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def print_diagnostics(log: DiagnosticLog, verbosity: int) -> None:
+    for diagnostic in log.sorted():
+        if diagnostic.level == Level.INFO and verbosity < 1:
+            continue
+        if diagnostic.level == Level.WARNING and verbosity < 0:
+            continue
+        style = {Level.ERROR: "bold red", Level.WARNING: "yellow", Level.INFO: "dim"}[diagnostic.level]
+        stderr.print(diagnostic.format(), style=style, markup=False, soft_wrap=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sitegen")
+def main() -> None:
+    """sitegen: turn a folder of damaged articles into a static archive readers can trust.
+
+    A site is a folder with sitegen.toml, seeds/ (the articles as received, never
+    edited) and content/ (the editorial layer: article metadata, entities,
+    corrections, pages).
+    """
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def site_options(func: F) -> F:
+    func = click.option(
+        "--source",
+        "-s",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=".",
+        show_default=True,
+        help="The site's root folder (holding sitegen.toml).",
+    )(func)
+    func = click.option(
+        "--base-url", help="Override base_url, e.g. the URL GitHub's configure-pages action gives."
+    )(func)
+    func = click.option("-v", "--verbose", "verbosity", flag_value=1, help="Show notices too.")(func)
+    func = click.option("-q", "--quiet", "verbosity", flag_value=-1, help="Show errors only.")(func)
+    return func
+
+
+@main.command("build")
+@site_options
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: output_dir from sitegen.toml, '_site').",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Build into an output folder that holds files sitegen did not write (they are kept).",
+)
+def build_command(
+    source: Path,
+    base_url: str | None,
+    verbosity: int | None,
+    output: Path | None,
+    strict: bool,
+    force: bool,
+) -> None:
+    """Build the site into the output folder."""
+    verbosity = verbosity or 0
+    progress = LazyProgress(stderr)
+    try:
+        report = build(
+            BuildOptions(root=source, output=output, base_url=base_url, force=force, progress=progress)
+        )
+    except SitegenError as exc:
+        progress.stop()
+        for diagnostic in exc.diagnostics:
+            stderr.print(diagnostic.format(), style="bold red", markup=False, soft_wrap=True)
+        sys.exit(1)
+    progress.stop()
+    print_diagnostics(report.log, verbosity)
+    write = report.write
+    summary = (
+        f"{report.pages} outputs: {len(write.written)} written, {len(write.unchanged)} unchanged, "
+        f"{len(write.removed)} removed in {report.seconds:.2f} s → {report.output}"
+    )
+    if report.log.errors or report.log.warnings:
+        summary += f" ({report.log.errors} error(s), {report.log.warnings} warning(s))"
+    if verbosity >= 0:
+        stderr.print(summary, markup=False, soft_wrap=True)
+    sys.exit(1 if report.log.failed(strict) else 0)

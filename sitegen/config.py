@@ -1,0 +1,214 @@
+"""Typed site configuration from ``sitegen.toml``.
+
+Every problem is reported at once, each with ``file:line``; an unknown key is
+an error that suggests the nearest known one (MkDocs and Zola do the same).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from sitegen.diagnostics import Diagnostic, SitegenError, error
+from sitegen.tomlpos import TomlPositions
+
+CONFIG_FILE = "sitegen.toml"
+PERMALINK_FIELDS = {"year", "month", "day", "slug", "id"}
+MENTION_LINKING = ("first", "every", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class EntitiesConfig:
+    link_mentions: str = "first"  # first | every | none
+    per_page: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    title: str = "Untitled archive"
+    description: str = ""
+    language: str = "en"
+    base_url: str = "/"
+    publisher: str = ""
+    output_dir: str = "_site"
+    theme: str = "default"
+    permalink: str = "/{year}/{month}/{day}/{slug}/"
+    per_page: int = 50
+    entities: EntitiesConfig = field(default_factory=EntitiesConfig)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always with leading and trailing slash."""
+        path = re.sub(r"^[a-z][a-z0-9+.-]*://[^/]*", "", self.base_url)
+        path = "/" + path.strip("/") + "/"
+        return "/" if path == "//" else path
+
+    @property
+    def site_origin(self) -> str:
+        match = re.match(r"^[a-z][a-z0-9+.-]*://[^/]*", self.base_url)
+        return match.group(0) if match else ""
+
+
+def _check_str(value: Any) -> str | None:
+    return None if isinstance(value, str) else "must be a string"
+
+
+def _check_int(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return "must be a positive integer"
+    return None
+
+
+def _check_base_url(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "must be a string"
+    if value.startswith("/") or re.match(r"^https?://[^/\s]+(/[^\s?#]*)?$", value):
+        return None
+    return "must be an absolute http(s) URL such as 'https://user.github.io/repo/', or a path such as '/'"
+
+
+def _check_permalink(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "must be a string"
+    names = set(re.findall(r"\{(\w+)\}", value))
+    unknown = names - PERMALINK_FIELDS
+    if unknown:
+        return f"uses unknown field(s) {sorted(unknown)}; known: {sorted(PERMALINK_FIELDS)}"
+    if "slug" not in names and "id" not in names:
+        return "must contain {slug} or {id} so that every article gets its own URL"
+    if not value.startswith("/") or not value.endswith("/"):
+        return "must start and end with '/' (for example '/{year}/{month}/{day}/{slug}/')"
+    return None
+
+
+def _check_choice(choices: tuple[str, ...]) -> Any:
+    def check(value: Any) -> str | None:
+        if value not in choices:
+            return f"must be one of {', '.join(repr(c) for c in choices)}"
+        return None
+
+    return check
+
+
+def _check_relative_dir(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return "must be a non-empty string"
+    if Path(value).is_absolute() or ".." in Path(value).parts or value.strip("/.") == "":
+        return "must be a directory inside the site root, such as '_site'"
+    return None
+
+
+_CHECKS: dict[str, Any] = {
+    "title": _check_str,
+    "description": _check_str,
+    "language": _check_str,
+    "base_url": _check_base_url,
+    "publisher": _check_str,
+    "output_dir": _check_relative_dir,
+    "theme": _check_str,
+    "permalink": _check_permalink,
+    "per_page": _check_int,
+    "entities.link_mentions": _check_choice(MENTION_LINKING),
+    "entities.per_page": _check_int,
+}
+_SECTIONS: dict[str, type] = {"entities": EntitiesConfig}
+
+
+def _unknown_key(key: str, known: list[str], rel: str, line: int | None) -> Diagnostic:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(sorted(known))}"
+    return error("config-unknown-key", f"unknown key '{key}'{hint}", rel, line)
+
+
+def parse_config(text: str, rel: str = CONFIG_FILE) -> tuple[SiteConfig, list[Diagnostic]]:
+    """Parse configuration text; return the config and every problem found."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        return SiteConfig(), [
+            error(
+                "config-syntax",
+                f"not valid TOML: {exc}",
+                rel,
+                int(match.group(1)) if match else None,
+            )
+        ]
+    positions = TomlPositions(text)
+    problems: list[Diagnostic] = []
+    top_known = [f.name for f in fields(SiteConfig)]
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in top_known:
+            problems.append(_unknown_key(key, top_known, rel, positions.line(key)))
+            continue
+        if key in _SECTIONS:
+            section_type = _SECTIONS[key]
+            if not isinstance(value, dict):
+                problems.append(error("config-type", f"'{key}' must be a table", rel, positions.line(key)))
+                continue
+            section_known = [f.name for f in fields(section_type)]
+            section_values = {}
+            for sub, sub_value in value.items():
+                if sub not in section_known:
+                    problems.append(
+                        _unknown_key(
+                            f"{key}.{sub}",
+                            [f"{key}.{k}" for k in section_known],
+                            rel,
+                            positions.line(key, sub),
+                        )
+                    )
+                    continue
+                message = _CHECKS[f"{key}.{sub}"](sub_value)
+                if message:
+                    problems.append(
+                        error(
+                            "config-value",
+                            f"'{key}.{sub}' {message}",
+                            rel,
+                            positions.line(key, sub),
+                        )
+                    )
+                else:
+                    section_values[sub] = sub_value
+            values[key] = section_type(**section_values)
+            continue
+        message = _CHECKS[key](value)
+        if message:
+            problems.append(error("config-value", f"'{key}' {message}", rel, positions.line(key)))
+        else:
+            values[key] = value
+    return SiteConfig(**values), problems
+
+
+def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
+    """Read ``sitegen.toml`` under ``root``; raise :class:`SitegenError` listing every problem."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        raise SitegenError(
+            [
+                error(
+                    "config-missing",
+                    f"no {CONFIG_FILE} in {root}; is this a sitegen site? ('sitegen init' creates one)",
+                )
+            ]
+        )
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SitegenError([error("config-encoding", f"not UTF-8: {exc}", CONFIG_FILE)]) from exc
+    config, problems = parse_config(text)
+    if base_url is not None:
+        message = _check_base_url(base_url)
+        if message:
+            problems.append(error("config-value", f"--base-url {message}"))
+        else:
+            config = replace(config, base_url=base_url)
+    if problems:
+        raise SitegenError(problems)
+    return config

@@ -1,0 +1,93 @@
+"""Split a Markdown file into front matter (YAML ``---`` or TOML ``+++``) and body.
+
+Positions of keys are kept so that later stages can report ``file:line``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from sitegen.diagnostics import Diagnostic, error
+from sitegen.tomlpos import TomlPositions
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    data: dict[str, Any]
+    body: str
+    body_line: int  # 1-based line where the body starts
+    positions: dict[Path_, int] = field(default_factory=dict)
+
+    def line(self, *path: str | int) -> int:
+        """Line of ``path`` or its nearest enclosing key; 1 when unknown."""
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return 1
+
+
+def _yaml_positions(node: yaml.Node, path: Path_, out: dict[Path_, int], offset: int) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key_path = (*path, key_node.value)
+                out[key_path] = key_node.start_mark.line + offset
+                _yaml_positions(value_node, key_path, out, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            item_path = (*path, index)
+            out[item_path] = item.start_mark.line + offset
+            _yaml_positions(item, item_path, out, offset)
+
+
+def split_front_matter(text: str, rel: str) -> tuple[FrontMatter | None, list[Diagnostic]]:
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    lines = text.split("\n")
+    fence = lines[0].rstrip() if lines else ""
+    if fence not in ("---", "+++"):
+        return FrontMatter({}, text, 1), []
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() == fence)
+    except StopIteration:
+        return None, [
+            error(
+                "frontmatter-unclosed",
+                f"front matter opened with '{fence}' on line 1 is "
+                f"never closed; add a line '{fence}' after it",
+                rel,
+                1,
+            )
+        ]
+    raw = "\n".join(lines[1:end])
+    body = "\n".join(lines[end + 1 :])
+    positions: dict[Path_, int] = {}
+    data: Any
+    if fence == "---":
+        try:
+            node = yaml.compose(raw, Loader=yaml.SafeLoader)
+            data = yaml.safe_load(raw)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 2 if mark is not None else 1
+            problem = getattr(exc, "problem", None) or str(exc)
+            return None, [error("frontmatter-yaml", f"front matter is not valid YAML: {problem}", rel, line)]
+        if node is not None:
+            _yaml_positions(node, (), positions, 2)
+    else:
+        try:
+            data = tomllib.loads(raw)
+        except tomllib.TOMLDecodeError as exc:
+            return None, [error("frontmatter-toml", f"front matter is not valid TOML: {exc}", rel, 1)]
+        positions = dict(TomlPositions(raw, first_line=2).lines)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return None, [error("frontmatter-type", "front matter must be a mapping of keys to values", rel, 2)]
+    return FrontMatter(data, body, end + 2, positions), []

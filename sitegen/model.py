@@ -1,0 +1,108 @@
+"""Plain records passed between pipeline stages. No I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+ROLES = ("body", "heading", "caption", "quote")
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: str  # soft wraps joined with a single space, outer whitespace stripped
+    line: int  # 1-based line of the paragraph's first line in the seed
+
+
+@dataclass(frozen=True, slots=True)
+class Seed:
+    id: str  # the file stem: the article's stable id
+    path: str  # relative to the site root
+    date: dt.date
+    paragraphs: tuple[Paragraph, ...]
+    digest: str  # content hash of the raw bytes
+
+    @property
+    def source_text(self) -> str:
+        """The article's text as read: paragraphs joined by a blank line.
+
+        Offsets into this string are what Web Annotation position selectors count.
+        """
+        return "\n\n".join(p.text for p in self.paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    publisher: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Editorial:
+    """The editorial layer for one seed: ``content/articles/<id>.md``."""
+
+    id: str
+    path: str
+    title: str | None = None
+    subtitle: str = ""
+    slug: str | None = None
+    tags: tuple[str, ...] = ()
+    summary: str = ""
+    source: SourceInfo = field(default_factory=SourceInfo)
+    roles: dict[int, str] = field(default_factory=dict)  # paragraph number (1-based) -> role
+    note_markdown: str = ""
+    note_line: int = 1  # line of the Markdown body in the file
+    raw: dict[str, Any] = field(default_factory=dict)  # the whole front matter, for later stages
+    key_lines: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AuthoredPage:
+    """A Markdown page from ``content/pages/``."""
+
+    id: str
+    path: str
+    title: str
+    body_markdown: str
+    body_line: int
+    order: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph of an article as the reader sees it."""
+
+    number: int  # 1-based paragraph number in the seed
+    role: str  # body | heading | caption | quote
+    anchor: str  # fragment id: 'p12', or a slug for headings
+    html: str  # inline markup (escaped text, corrections, mentions)
+    text: str  # the corrected reading as plain text
+    line: int  # line in the seed
+
+
+@dataclass(frozen=True, slots=True)
+class TocEntry:
+    anchor: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An article after analysis: everything its pages need, nothing more."""
+
+    id: str
+    seed_path: str
+    editorial_path: str | None
+    date: dt.date
+    title: str
+    subtitle: str
+    slug: str
+    url: str
+    tags: tuple[str, ...]
+    summary: str
+    note_html: str
+    blocks: tuple[Block, ...]
+    toc: tuple[TocEntry, ...]
+    source_publisher: str = ""
+    source_url: str = ""

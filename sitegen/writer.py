@@ -1,0 +1,124 @@
+"""Write outputs atomically, only when their bytes change, and prune what we wrote before.
+
+A manifest in the output directory lists every file sitegen wrote; only those
+are ever replaced or deleted. An output directory holding other files is
+refused unless the caller forces it, and even then those files are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitegen.diagnostics import Diagnostic, SitegenError, error
+
+MANIFEST = ".sitegen-manifest.json"
+MANIFEST_VERSION = 1
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sitegen-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class WriteReport:
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+class OutputDir:
+    """The output directory and the record of what sitegen wrote into it."""
+
+    def __init__(self, path: Path, force: bool = False) -> None:
+        self.path = path
+        self.previous = self._read_manifest()
+        self.current: dict[str, str] = {}
+        self.report = WriteReport()
+        self.foreign = self._foreign_files()
+        if self.foreign and not force:
+            shown = ", ".join(sorted(self.foreign)[:5]) + (" …" if len(self.foreign) > 5 else "")
+            raise SitegenError(
+                [
+                    error(
+                        "output-not-ours",
+                        f"the output directory {path} holds {len(self.foreign)} file(s) sitegen did not "
+                        f"write ({shown}); choose an empty directory, move them away, or pass --force "
+                        "to build beside them (they are never deleted)",
+                    )
+                ]
+            )
+
+    def _read_manifest(self) -> dict[str, str]:
+        try:
+            data = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
+            if data.get("version") == MANIFEST_VERSION and isinstance(data.get("files"), dict):
+                return {str(k): str(v) for k, v in data["files"].items()}
+        except (OSError, ValueError):
+            pass
+        return {}
+
+    def _foreign_files(self) -> set[str]:
+        if not self.path.is_dir():
+            return set()
+        foreign = set()
+        for dirpath, _dirs, files in os.walk(self.path):
+            for name in files:
+                rel = Path(dirpath, name).relative_to(self.path).as_posix()
+                if rel != MANIFEST and rel not in self.previous:
+                    foreign.add(rel)
+        return foreign
+
+    def write(self, rel: str, data: bytes) -> Diagnostic | None:
+        """Write one output if its bytes changed. Returns a problem instead of clobbering."""
+        if rel in self.current:
+            return error("output-duplicate", f"two parts of the site both write {rel}")
+        if rel in self.foreign:
+            return error(
+                "output-not-ours",
+                f"{rel} exists in the output directory and was not written by "
+                "sitegen; it is left alone and this output is skipped",
+            )
+        new_digest = digest(data)
+        self.current[rel] = new_digest
+        target = self.path / rel
+        if self.previous.get(rel) == new_digest and target.is_file():
+            self.report.unchanged.append(rel)
+            return None
+        atomic_write(target, data)
+        self.report.written.append(rel)
+        return None
+
+    def finish(self) -> WriteReport:
+        """Remove outputs written before and not now; save the manifest."""
+        for rel in sorted(set(self.previous) - set(self.current)):
+            target = self.path / rel
+            if target.is_file() or target.is_symlink():
+                target.unlink()
+                self.report.removed.append(rel)
+                self._remove_empty_parents(target.parent)
+        manifest = {"version": MANIFEST_VERSION, "files": dict(sorted(self.current.items()))}
+        atomic_write(self.path / MANIFEST, json.dumps(manifest, indent=0).encode("utf-8"))
+        return self.report
+
+    def _remove_empty_parents(self, directory: Path) -> None:
+        while directory != self.path and directory.is_dir() and not any(directory.iterdir()):
+            directory.rmdir()
+            directory = directory.parent
