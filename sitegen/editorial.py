@@ -179,6 +179,7 @@ def parse_editorial(text: str, article_id: str, rel: str) -> tuple[Editorial | N
         note_line=fm.body_line,
         raw=fm.data,
         key_lines=key_lines,
+        positions=dict(fm.positions),
     )
     return editorial, problems
 

@@ -55,6 +55,8 @@ class Editorial:
     note_line: int = 1  # line of the Markdown body in the file
     raw: dict[str, Any] = field(default_factory=dict)  # the whole front matter, for later stages
     key_lines: dict[str, int] = field(default_factory=dict)
+    # line of every key and list item in the front matter, keyed by path: ('corrections', 0, 'exact')
+    positions: dict[tuple[str | int, ...], int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
