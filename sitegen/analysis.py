@@ -1,21 +1,59 @@
 """Analyse one article: seed + editorial layer → :class:`~sitegen.model.Article`.
 
-This is the per-article stage (corrections, then mentions, plug in here);
-it depends only on its own inputs, so its result can be cached by their hash.
+Order inside an article: corrections first (on the source text), then
+mentions (on the corrected reading), then inline markup. The result depends
+only on its own inputs (seed, editorial file, the rules and registry entries
+in scope), so it can be cached by their hash.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from markupsafe import escape
+
 from sitegen.config import SiteConfig
+from sitegen.correct import Edit, RuleSet, correct_article
+from sitegen.corrections import Correction, parse_records
 from sitegen.diagnostics import Diagnostic, warning
+from sitegen.entities import Entity
+from sitegen.inline import InlineEdit, InlineMention, Place, corrected_places, render_inline
 from sitegen.markdown import render_markdown
-from sitegen.model import Article, Block, Editorial, Seed, TocEntry
-from sitegen.text import first_sentence, html_escape, slugify
-from sitegen.urls import permalink
+from sitegen.mentions import MentionFinder
+from sitegen.model import Article, Block, CorrectedPlace, Editorial, Footnote, Mention, Seed, TocEntry
+from sitegen.text import first_sentence, slugify, split_sentences, trim_left, trim_right
+from sitegen.urls import permalink, relative
+
+RESERVED_ANCHORS = {"main", "article-title", "editors-note-title", "toc-title", "footnotes", "entities"}
+QUOTE_CONTEXT = 32  # characters of prefix and suffix in quote selectors (W3C TextQuoteSelector)
+
+
+@dataclass(frozen=True, slots=True)
+class Annotators:
+    """What every article is analysed against, built once per build."""
+
+    config: SiteConfig
+    rules: RuleSet
+    finder: MentionFinder
+    entities: Mapping[str, Entity]
+    corrections: Mapping[str, Correction]  # site-wide rules by key
+
+
+def _letters(index: int) -> str:
+    """a, b, …, z, aa, ab, … for back-links."""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(97 + rest) + out
+    return out
 
 
 def _heading_anchor(text: str, used: set[str], number: int) -> str:
     base = slugify(text, 50) or f"section-{number}"
+    if base in RESERVED_ANCHORS or (base[:1] in "pm" and base[1:].lstrip("-").isdigit()):
+        base = f"section-{base}"
     anchor, n = base, 2
     while anchor in used:
         anchor, n = f"{base}-{n}", n + 1
@@ -23,9 +61,44 @@ def _heading_anchor(text: str, used: set[str], number: int) -> str:
     return anchor
 
 
+def _footnotes(
+    edits: Sequence[Edit], corrections: Mapping[str, Correction]
+) -> tuple[list[Footnote], dict[tuple[int, int], tuple[int, str]]]:
+    """Number footnotes by first appearance; give each place its back-link id."""
+    order: dict[str, list[Edit]] = {}
+    for edit in edits:
+        order.setdefault(edit.correction, []).append(edit)
+    notes: list[Footnote] = []
+    ref_of: dict[tuple[int, int], tuple[int, str]] = {}
+    for number, (key, places) in enumerate(order.items(), start=1):
+        record = corrections[key]
+        refs = []
+        for index, edit in enumerate(places):
+            ref = f"fnref-{number}-{_letters(index)}"
+            refs.append(ref)
+            ref_of[(edit.paragraph, edit.start)] = (number, ref)
+        notes.append(
+            Footnote(
+                number=number,
+                correction=key,
+                type=record.type,
+                category=record.category,
+                note=record.note,
+                evidence=record.evidence,
+                resp=record.resp,
+                cert=record.cert,
+                readings=tuple(dict.fromkeys(e.source for e in places)),
+                replacements=tuple(dict.fromkeys(e.replacement for e in places)),
+                refs=tuple(refs),
+            )
+        )
+    return notes, ref_of
+
+
 def analyse_article(
-    seed: Seed, editorial: Editorial | None, config: SiteConfig
+    seed: Seed, editorial: Editorial | None, tools: Annotators
 ) -> tuple[Article, list[Diagnostic]]:
+    config = tools.config
     problems: list[Diagnostic] = []
     roles = dict(editorial.roles) if editorial else {}
     count = len(seed.paragraphs)
@@ -41,20 +114,43 @@ def analyse_article(
             )
             del roles[number]
 
-    used_anchors: set[str] = set()
-    blocks: list[Block] = []
-    toc: list[TocEntry] = []
-    for number, paragraph in enumerate(seed.paragraphs, start=1):
-        role = roles.get(number, "body")
-        text = paragraph.text
-        if role == "heading":
-            anchor = _heading_anchor(text, used_anchors, number)
-            toc.append(TocEntry(anchor, text))
-        else:
-            anchor = f"p{number}"
-        blocks.append(Block(number, role, anchor, html_escape(text), text, paragraph.line))
+    # Title and URL first: mention links are relative to the article's own URL.
+    texts = [p.text for p in seed.paragraphs]
+    records, record_problems = parse_records(editorial) if editorial else ([], [])
+    problems.extend(record_problems)
+    edits, edit_problems = correct_article(
+        seed.id, texts, tools.rules, records, editorial.path if editorial else None
+    )
+    problems.extend(edit_problems)
+    corrections: dict[str, Correction] = dict(tools.corrections)
+    corrections.update((r.key, r) for r in records)
+    by_paragraph: dict[int, list[Edit]] = {}
+    for edit in edits:
+        by_paragraph.setdefault(edit.paragraph, []).append(edit)
+    footnotes, ref_of = _footnotes(edits, corrections)
 
-    first_body = next((b.text for b in blocks if b.role == "body"), blocks[0].text)
+    corrected_texts: list[str] = []
+    inline_edits: list[list[InlineEdit]] = []
+    for index, text in enumerate(texts):
+        paragraph_edits = [
+            InlineEdit(
+                e.start,
+                e.end,
+                e.source,
+                e.replacement,
+                f'<sup class="fn-ref"><a id="{ref_of[(index, e.start)][1]}" '
+                f'href="#fn-{ref_of[(index, e.start)][0]}" role="doc-noteref">'
+                f"{ref_of[(index, e.start)][0]}</a></sup>",
+            )
+            for e in by_paragraph.get(index, [])
+        ]
+        inline_edits.append(paragraph_edits)
+        corrected_texts.append(corrected_places(text, paragraph_edits)[0])
+
+    first_body = next(
+        (corrected_texts[n - 1] for n in range(1, count + 1) if roles.get(n, "body") == "body"),
+        corrected_texts[0],
+    )
     title = (editorial.title if editorial and editorial.title else None) or first_sentence(first_body)
     slug = (editorial.slug if editorial and editorial.slug else None) or slugify(title) or slugify(seed.id)
     url = permalink(
@@ -65,6 +161,63 @@ def analyse_article(
         slug=slug,
         article_id=seed.id,
     )
+
+    link_mode = config.entities.link_mentions
+    linked_entities: set[str] = set()
+    mentions: list[Mention] = []
+    used_anchors: set[str] = set(RESERVED_ANCHORS)
+    blocks: list[Block] = []
+    toc: list[TocEntry] = []
+    offset = 0
+    for index, corrected in enumerate(corrected_texts):
+        number = index + 1
+        places_here = corrected_places(texts[index], inline_edits[index])[1]
+        inline_mentions: list[InlineMention] = []
+        sentences = split_sentences(corrected) if corrected else [(0, 0)]
+        for found in tools.finder.find(corrected):
+            entity = tools.entities[found.entity]
+            anchor = f"m-{len(mentions) + 1}"
+            linked = link_mode == "every" or (link_mode == "first" and found.entity not in linked_entities)
+            linked_entities.add(found.entity)
+            s_start, s_end = next(
+                ((a, b) for a, b in sentences if a <= found.start < max(b, a + 1)), (0, len(corrected))
+            )
+            mentions.append(
+                Mention(
+                    found.entity,
+                    anchor,
+                    number,
+                    found.surface,
+                    trim_left(corrected[s_start : found.start]),
+                    trim_right(corrected[found.end : s_end]),
+                    linked,
+                    offset + to_source(found.start, places_here, end=False),
+                    offset + to_source(found.end, places_here, end=True),
+                )
+            )
+            card = f"{entity.name}" + (f" — {entity.description}" if entity.description else "")
+            if linked:
+                href = relative(url, f"entities/{entity.id}/")
+                open_tag = (
+                    f'<a class="mention" id="{anchor}" href="{escape(href)}" '
+                    f'data-entity="{entity.id}" data-card="{escape(card)}">'
+                )
+                close_tag = "</a>"
+            else:
+                open_tag = f'<span class="mention" id="{anchor}" data-entity="{entity.id}">'
+                close_tag = "</span>"
+            inline_mentions.append(InlineMention(found.start, found.end, open_tag, close_tag))
+        role = roles.get(number, "body")
+        if role == "heading":
+            anchor = _heading_anchor(corrected, used_anchors, number)
+            toc.append(TocEntry(anchor, corrected))
+        else:
+            anchor = f"p{number}"
+        html = render_inline(texts[index], inline_edits[index], inline_mentions)
+        blocks.append(Block(number, role, anchor, html, corrected, seed.paragraphs[index].line))
+        offset += len(texts[index]) + 2
+
+    places = _places(seed, by_paragraph, ref_of)
     note_html = render_markdown(editorial.note_markdown) if editorial and editorial.note_markdown else ""
     article = Article(
         id=seed.id,
@@ -82,5 +235,51 @@ def analyse_article(
         toc=tuple(toc),
         source_publisher=editorial.source.publisher if editorial else "",
         source_url=editorial.source.url if editorial else "",
+        footnotes=tuple(footnotes),
+        places=places,
+        mentions=tuple(mentions),
     )
     return article, problems
+
+
+def to_source(position: int, places: Sequence[Place], end: bool) -> int:
+    """Map an offset in the corrected reading to the source reading of the same paragraph.
+
+    An offset inside a replacement maps to the start (or, for an end, the end)
+    of the source words it replaces, so a selector always covers whole corrections.
+    """
+    delta = 0
+    for place in places:
+        if position < place.start or (position == place.start and not end):
+            break
+        if position < place.end or (position == place.end and end and place.start == place.end):
+            return place.edit.end if end else place.edit.start
+        delta = place.edit.end - place.end
+    return position + delta
+
+
+def _places(
+    seed: Seed, by_paragraph: Mapping[int, list[Edit]], ref_of: Mapping[tuple[int, int], tuple[int, str]]
+) -> tuple[CorrectedPlace, ...]:
+    source_text = seed.source_text
+    offset = 0
+    places: list[CorrectedPlace] = []
+    for index, paragraph in enumerate(seed.paragraphs):
+        for edit in by_paragraph.get(index, []):
+            start, end = offset + edit.start, offset + edit.end
+            number, ref = ref_of[(index, edit.start)]
+            places.append(
+                CorrectedPlace(
+                    footnote=number,
+                    ref=ref,
+                    block=index + 1,
+                    source=edit.source,
+                    replacement=edit.replacement,
+                    start=start,
+                    end=end,
+                    prefix=source_text[max(0, start - QUOTE_CONTEXT) : start],
+                    suffix=source_text[end : end + QUOTE_CONTEXT],
+                )
+            )
+        offset += len(paragraph.text) + 2
+    return tuple(places)

@@ -138,3 +138,50 @@ def build_command(
     if verbosity >= 0:
         stderr.print(summary, markup=False, soft_wrap=True)
     sys.exit(1 if report.log.failed(strict) else 0)
+
+
+@main.command("check")
+@site_options
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+@click.option(
+    "--candidates",
+    "candidate_count",
+    type=int,
+    default=30,
+    show_default=True,
+    help="How many candidate entities to list (0 for none).",
+)
+def check_command(
+    source: Path, base_url: str | None, verbosity: int | None, strict: bool, candidate_count: int
+) -> None:
+    """Check the site without writing it: links, anchors, corrections, entities.
+
+    Lists, with file:line, broken links, orphaned or unused corrections, entities no
+    article mentions, aliases that never match, and candidate entities: capitalised
+    names in the articles that match no alias, most frequent first.
+    """
+    verbosity = verbosity or 0
+    try:
+        report = build(BuildOptions(root=source, base_url=base_url, dry_run=True))
+    except SitegenError as exc:
+        for diagnostic in exc.diagnostics:
+            stderr.print(diagnostic.format(), style="bold red", markup=False, soft_wrap=True)
+        sys.exit(1)
+    print_diagnostics(report.log, verbosity)
+    out = Console(highlight=False)
+    candidates = report.check.candidates if report.check else []
+    if candidate_count and candidates:
+        out.print(
+            f"Candidate entities (capitalised names that match no alias), {len(candidates)} in all:",
+            markup=False,
+        )
+        for candidate in candidates[:candidate_count]:
+            out.print(
+                f"  {candidate.count:5d}  {candidate.name}  ({candidate.path}:{candidate.line})",
+                markup=False,
+                soft_wrap=True,
+            )
+    log = report.log
+    summary = f"Checked {report.pages} outputs: {log.errors} error(s), {log.warnings} warning(s)."
+    out.print(summary, markup=False)
+    sys.exit(1 if log.failed(strict) else 0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import string
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -66,7 +67,7 @@ def _check_int(value: Any) -> str | None:
 def _check_base_url(value: Any) -> str | None:
     if not isinstance(value, str):
         return "must be a string"
-    if value.startswith("/") or re.match(r"^https?://[^/\s]+(/[^\s?#]*)?$", value):
+    if value.startswith("/") or re.fullmatch(r"https?://[^/\s]+(/[^\s?#]*)?", value):
         return None
     return "must be an absolute http(s) URL such as 'https://user.github.io/repo/', or a path such as '/'"
 
@@ -74,7 +75,25 @@ def _check_base_url(value: Any) -> str | None:
 def _check_permalink(value: Any) -> str | None:
     if not isinstance(value, str):
         return "must be a string"
-    names = set(re.findall(r"\{(\w+)\}", value))
+    # Parse exactly as str.format will at build time: '{}', '{0}', '{slug.upper}', '{year:>8}' or a
+    # stray '{' would otherwise pass here and crash (or produce odd URLs) when articles are placed.
+    try:
+        parsed = list(string.Formatter().parse(value))
+    except ValueError as exc:
+        return f"is not a valid pattern ({exc}); put braces only around fields such as {{slug}}"
+    names = set()
+    literal = ""
+    for text, name, spec, conversion in parsed:
+        literal += text
+        if name is None:
+            continue
+        if spec or conversion or not re.fullmatch(r"\w+", name):
+            field_text = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            return f"field '{{{field_text}}}' must be a plain name such as {{slug}}"
+        names.add(name)
+        literal += "x"
+    if re.search(r"[\s?#\\%]", literal) or any(part in (".", "..") for part in literal.split("/")):
+        return "must be a plain path: no whitespace, '?', '#', '%', '\\', nor '.' or '..' segments"
     unknown = names - PERMALINK_FIELDS
     if unknown:
         return f"uses unknown field(s) {sorted(unknown)}; known: {sorted(PERMALINK_FIELDS)}"

@@ -15,8 +15,9 @@ from sitegen.diagnostics import Diagnostic, error
 from sitegen.frontmatter import FrontMatter, split_front_matter
 from sitegen.model import ROLES, AuthoredPage, Editorial, SourceInfo
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# \Z, not $: '$' also matches before a final newline, so 'slug: |' YAML ("foo\n") would pass.
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 EDITORIAL_KEYS = ("title", "subtitle", "slug", "tags", "summary", "source", "roles", "corrections")
 PAGE_KEYS = ("title", "order", "slug")
 _RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")

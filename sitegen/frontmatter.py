@@ -5,6 +5,7 @@ Positions of keys are kept so that later stages can report ``file:line``.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,7 +49,8 @@ def _yaml_positions(node: yaml.Node, path: Path_, out: dict[Path_, int], offset:
 
 
 def split_front_matter(text: str, rel: str) -> tuple[FrontMatter | None, list[Diagnostic]]:
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    # Same line ends as the seed reader: CRLF and lone CR (old Mac editors) both end a line.
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     fence = lines[0].rstrip() if lines else ""
     if fence not in ("---", "+++"):
@@ -84,7 +86,10 @@ def split_front_matter(text: str, rel: str) -> tuple[FrontMatter | None, list[Di
         try:
             data = tomllib.loads(raw)
         except tomllib.TOMLDecodeError as exc:
-            return None, [error("frontmatter-toml", f"front matter is not valid TOML: {exc}", rel, 1)]
+            # tomllib counts from the first line after '+++', which is line 2 of the file.
+            match = re.search(r"line (\d+)", str(exc))
+            line = int(match.group(1)) + 1 if match else 1
+            return None, [error("frontmatter-toml", f"front matter is not valid TOML: {exc}", rel, line)]
         positions = dict(TomlPositions(raw, first_line=2).lines)
     if data is None:
         data = {}

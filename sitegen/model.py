@@ -108,3 +108,51 @@ class Article:
     toc: tuple[TocEntry, ...]
     source_publisher: str = ""
     source_url: str = ""
+    footnotes: tuple[Footnote, ...] = ()
+    places: tuple[CorrectedPlace, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Footnote:
+    """One footnote per distinct correction in an article, with a back-link per place."""
+
+    number: int
+    correction: str  # key of the rule or per-article record
+    type: str
+    category: str
+    note: str
+    evidence: str
+    resp: str
+    cert: str
+    readings: tuple[str, ...]  # distinct source readings, in order of appearance
+    replacements: tuple[str, ...]  # distinct corrected readings
+    refs: tuple[str, ...]  # fragment ids of the places, in order
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectedPlace:
+    """One corrected place, located in the source text (for the ledger and Web Annotations)."""
+
+    footnote: int
+    ref: str
+    block: int  # paragraph number
+    source: str
+    replacement: str
+    start: int  # offsets into Seed.source_text
+    end: int
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    entity: str
+    anchor: str  # fragment id in the article page
+    block: int  # paragraph number
+    surface: str  # the words in the corrected text
+    before: str  # the rest of its sentence, for keyword-in-context snippets
+    after: str
+    linked: bool
+    start: int = 0  # offsets of the words in Seed.source_text (the source reading)
+    end: int = 0

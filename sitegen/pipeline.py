@@ -10,12 +10,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.analysis import analyse_article
+from sitegen.analysis import Annotators, analyse_article
+from sitegen.checks import CheckReport, content_checks
 from sitegen.config import SiteConfig, load_config
+from sitegen.correct import RuleSet
+from sitegen.corrections import load_rules
 from sitegen.diagnostics import DiagnosticLog, SitegenError, error
+from sitegen.entities import load_registry
 from sitegen.highlight import pygments_css
+from sitegen.linkcheck import LinkChecker, LinkOrigin
 from sitegen.load import load_site
-from sitegen.plan import FilePlan, PagePlan, plan_site
+from sitegen.mentions import MentionFinder
+from sitegen.plan import FilePlan, PagePlan, plan_core
+from sitegen.plan_archive import plan_entities, plan_ledger, plan_tags, plan_timeline
 from sitegen.render import Renderer
 from sitegen.site import build_site
 from sitegen.sources import RESERVED_DIRS, discover, theme_dir
@@ -31,6 +38,7 @@ class BuildOptions:
     output: Path | None = None
     base_url: str | None = None
     force: bool = False
+    dry_run: bool = False  # render and check everything, write nothing
     progress: Progress | None = None
 
 
@@ -41,6 +49,7 @@ class BuildReport:
     pages: int = 0
     seconds: float = 0.0
     output: Path | None = None
+    check: CheckReport | None = None  # content checks, filled on dry runs (sitegen check)
 
 
 def resolve_output(root: Path, config: SiteConfig, output: Path | None) -> Path:
@@ -90,23 +99,36 @@ def build(options: BuildOptions) -> BuildReport:
             ]
         )
     inputs = discover(root, theme)
-    output_dir = OutputDir(out, force=options.force)
+    output_dir = OutputDir(out, force=options.force, dry_run=options.dry_run)
 
     loaded = load_site(inputs)
     log.extend(loaded.problems)
+    entities, problems = load_registry(inputs.entities, root)
+    log.extend(problems)
+    rules, problems = load_rules(inputs.correction_files, root)
+    log.extend(problems)
+    tools = Annotators(
+        config=config,
+        rules=RuleSet(rules),
+        finder=MentionFinder(entities),
+        entities={e.id: e for e in entities},
+        corrections={r.key: r for r in rules},
+    )
 
     articles = []
     for index, seed in enumerate(loaded.seeds):
-        article, problems = analyse_article(seed, loaded.editorials.get(seed.id), config)
+        article, problems = analyse_article(seed, loaded.editorials.get(seed.id), tools)
         log.extend(problems)
         articles.append(article)
         if options.progress:
             options.progress("analyse", index + 1, len(loaded.seeds))
 
-    site, problems = build_site(config, articles, loaded.pages)
+    site, problems = build_site(config, articles, loaded.pages, tools.entities, tools.corrections)
     log.extend(problems)
     urls = UrlBuilder(config)
-    pages, files = plan_site(site, urls, root)
+    pages, files = plan_core(site, urls, root)
+    pages += plan_entities(site, urls) + plan_tags(site, urls) + plan_timeline(site, urls)
+    pages += plan_ledger(site, urls)
     files.extend(
         FilePlan("assets/" + rel, source=path) for rel, path in _static_files(inputs.static_dirs).items()
     )
@@ -114,12 +136,17 @@ def build(options: BuildOptions) -> BuildReport:
     files.append(FilePlan(".nojekyll", data=b""))
 
     renderer = Renderer(inputs.template_dirs, config.base_path)
-    _render_all(pages, renderer, output_dir, log, options.progress)
+    links = LinkChecker(config.base_path)
+    _render_all(pages, renderer, output_dir, log, links, options.progress)
     for plan in files:
         data = plan.data if plan.data is not None else plan.source.read_bytes() if plan.source else b""
         problem = output_dir.write(plan.path, data)
         if problem:
             log.add(problem)
+    log.extend(links.finish(set(output_dir.current)))
+    if options.dry_run:
+        report.check = content_checks(site, entities, rules, tools.finder)
+        log.extend(report.check.problems)
     report.write = output_dir.finish()
     report.pages = len(pages) + len(files)
     report.seconds = time.perf_counter() - started
@@ -131,6 +158,7 @@ def _render_all(
     renderer: Renderer,
     output_dir: OutputDir,
     log: DiagnosticLog,
+    links: LinkChecker,
     progress: Progress | None,
 ) -> None:
     import jinja2
@@ -143,6 +171,11 @@ def _render_all(
             line = getattr(exc, "lineno", None)
             log.add(error("template-error", f"rendering /{plan.url}: {exc}", where, line))
             continue
+        links.scan(
+            plan.path,
+            data.decode("utf-8"),
+            LinkOrigin(plan.sources[0] if plan.sources else None, plan.link_lines),
+        )
         problem = output_dir.write(plan.path, data)
         if problem:
             log.add(problem)

@@ -6,16 +6,26 @@ is a pure function of (template, context) and the plan can be fingerprinted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sitegen.entities import KINDS
 from sitegen.markdown import render_markdown
 from sitegen.model import Article
 from sitegen.site import Site
 from sitegen.urls import UrlBuilder, output_path
 
 Context = dict[str, Any]
+KIND_LABELS = {
+    "person": "People",
+    "organization": "Organisations",
+    "place": "Places",
+    "event": "Events",
+    "other": "Other",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +34,7 @@ class PagePlan:
     template: str
     context: Context
     sources: tuple[str, ...]  # the input files this page is mostly about (for diagnostics)
+    link_lines: dict[str, int] = field(default_factory=dict)  # href -> line in sources[0] (from Markdown)
 
     @property
     def path(self) -> str:
@@ -52,16 +63,12 @@ def site_context(site: Site, urls: UrlBuilder) -> Context:
         "publisher": config.publisher,
         "base_url": urls.full(""),
         "nav": [{"title": p.title, "url": p.id + "/"} for p in site.pages],
+        "feed": "",  # set once the Atom feed is generated
     }
 
 
-def _page(
-    url: str,
-    title: str,
-    kind: str,
-    urls: UrlBuilder,
-    description: str = "",
-    absolute_links: bool = False,
+def page_context(
+    url: str, title: str, kind: str, urls: UrlBuilder, description: str = "", absolute_links: bool = False
 ) -> Context:
     return {
         "url": url,
@@ -73,17 +80,137 @@ def _page(
     }
 
 
+def paged_url(base: str) -> Callable[[int], str]:
+    """URLs of a paginated listing: ``base`` for page 1, then ``base/page/N/``."""
+
+    def url_of(number: int) -> str:
+        return base if number == 1 else f"{base}page/{number}/"
+
+    return url_of
+
+
+def paginate(
+    items: list[Any], per_page: int, url_of: Callable[[int], str]
+) -> list[tuple[str, list[Any], Context]]:
+    """Split a list into pages: (url, items, pagination context) per page; at least one page."""
+    chunks = [items[i : i + per_page] for i in range(0, len(items), per_page)] or [[]]
+    pages = []
+    for number, chunk in enumerate(chunks, start=1):
+        pagination = {
+            "number": number,
+            "total": len(chunks),
+            "previous": url_of(number - 1) if number > 1 else None,
+            "next": url_of(number + 1) if number < len(chunks) else None,
+        }
+        pages.append((url_of(number), chunk, pagination))
+    return pages
+
+
+def _sidebar(site: Site, article: Article) -> list[Context]:
+    stats: dict[str, list[Any]] = {}
+    for position, mention in enumerate(article.mentions):
+        entry = stats.setdefault(mention.entity, [0, position, mention.anchor])
+        entry[0] += 1
+    groups = []
+    for kind in KINDS:
+        members = [(e, s) for e, s in stats.items() if site.entities[e].kind == kind]
+        members.sort(key=lambda item: (-item[1][0], item[1][1]))
+        if members:
+            groups.append(
+                {
+                    "kind": kind,
+                    "label": KIND_LABELS[kind],
+                    "entities": [
+                        {
+                            "id": e,
+                            "name": site.entities[e].name,
+                            "description": site.entities[e].description,
+                            "count": s[0],
+                            "url": f"entities/{e}/",
+                            "first": s[2],
+                        }
+                        for e, s in members
+                    ],
+                }
+            )
+    return groups
+
+
+def _footnotes(site: Site, article: Article) -> list[Context]:
+    notes = []
+    for note in article.footnotes:
+        notes.append(
+            {
+                "number": note.number,
+                "type": note.type,
+                "category": note.category,
+                "note": note.note,
+                "evidence": note.evidence,
+                "resp": note.resp,
+                "cert": note.cert,
+                "readings": list(note.readings),
+                "replacements": list(note.replacements),
+                "refs": [{"id": ref, "label": ref.rsplit("-", 1)[1]} for ref in note.refs],
+            }
+        )
+    return notes
+
+
+def article_jsonld(site: Site, article: Article, urls: UrlBuilder) -> str:
+    mentioned = sorted({m.entity for m in article.mentions})
+    data: Context = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "datePublished": article.date.isoformat(),
+        "url": urls.full(article.url),
+        "mainEntityOfPage": urls.full(article.url),
+        "isBasedOn": urls.full(article.url + article.id + ".txt"),
+    }
+    if site.config.publisher:
+        data["publisher"] = {"@type": "Organization", "name": site.config.publisher}
+    if article.summary:
+        data["description"] = article.summary
+    if mentioned:
+        data["mentions"] = [_entity_ref(site, e, urls) for e in mentioned]
+    if article.footnotes:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": f"{'; '.join(n.readings)} → {'; '.join(n.replacements)}: {n.note}",
+                "url": urls.full(article.url) + f"#fn-{n.number}",
+            }
+            for n in article.footnotes
+        ]
+    return json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+
+
+def _entity_ref(site: Site, entity_id: str, urls: UrlBuilder) -> Context:
+    entity = site.entities[entity_id]
+    schema_type = {
+        "person": "Person",
+        "organization": "Organization",
+        "place": "Place",
+        "event": "Event",
+    }.get(entity.kind, "Thing")
+    ref: Context = {"@type": schema_type, "name": entity.name, "url": urls.full(f"entities/{entity.id}/")}
+    if entity.wikidata:
+        ref["sameAs"] = f"https://www.wikidata.org/wiki/{entity.wikidata}"
+    return ref
+
+
 def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
     article = site.articles[index]
-    older, newer = site.neighbours(index)
+    older = site.articles[index + 1] if index + 1 < len(site.articles) else None
+    newer = site.articles[index - 1] if index > 0 else None
     return {
-        "page": _page(article.url, article.title, "article", urls, article.summary),
+        "page": page_context(article.url, article.title, "article", urls, article.summary),
         "article": {
             "id": article.id,
             "title": article.title,
             "subtitle": article.subtitle,
             "date": article.date.isoformat(),
-            "tags": list(article.tags),
+            "tags": [{"name": t, "url": f"tags/{t}/"} for t in article.tags],
             "summary": article.summary,
             "note_html": article.note_html,
             "blocks": [
@@ -91,43 +218,45 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
                 for b in article.blocks
             ],
             "toc": [{"anchor": t.anchor, "text": t.text} for t in article.toc],
+            "footnotes": _footnotes(site, article),
+            "places": len(article.places),
             "source_file": article.url + article.id + ".txt",
             "source_view": article.url + "source/",
+            "annotations": article.url + "annotations.jsonld",
             "source_publisher": article.source_publisher,
             "source_url": article.source_url,
+            "month_url": f"timeline/{article.date.year:04d}/{article.date.month:02d}/",
         },
+        "sidebar": _sidebar(site, article),
+        "related": [article_link(site.articles[i]) for i in site.refs.related[index]],
         "older": article_link(older) if older else None,
         "newer": article_link(newer) if newer else None,
+        "jsonld": article_jsonld(site, article, urls),
     }
 
 
-def plan_site(site: Site, urls: UrlBuilder, root: Path) -> tuple[list[PagePlan], list[FilePlan]]:
+def plan_core(site: Site, urls: UrlBuilder, root: Path) -> tuple[list[PagePlan], list[FilePlan]]:
+    """Home, articles (with their source views and files), authored pages, 404."""
     from sitegen.highlight import source_listing  # Pygments is only needed when planning
+    from sitegen.seeds import parse_seed
+    from sitegen.webannotation import annotation_page
 
     site_ctx = site_context(site, urls)
     pages: list[PagePlan] = []
     files: list[FilePlan] = []
 
-    per_page = site.config.per_page
     listing = [dict(article_link(a), summary=a.summary) for a in site.articles]
-    chunks = [listing[i : i + per_page] for i in range(0, len(listing), per_page)] or [[]]
-    for number, chunk in enumerate(chunks, start=1):
-        url = "" if number == 1 else f"page/{number}/"
+    for url, chunk, pagination in paginate(listing, site.config.per_page, paged_url("")):
+        title = site.config.title if pagination["number"] == 1 else f"Articles, page {pagination['number']}"
         pages.append(
             PagePlan(
                 url,
                 "index.html",
                 {
                     "site": site_ctx,
-                    "page": _page(
-                        url,
-                        site.config.title if number == 1 else f"Articles, page {number}",
-                        "index",
-                        urls,
-                        site.config.description,
-                    ),
+                    "page": page_context(url, title, "index", urls, site.config.description),
                     "articles": chunk,
-                    "pagination": _pagination(number, len(chunks), lambda n: "" if n == 1 else f"page/{n}/"),
+                    "pagination": pagination,
                 },
                 (),
             )
@@ -139,24 +268,29 @@ def plan_site(site: Site, urls: UrlBuilder, root: Path) -> tuple[list[PagePlan],
         sources = (article.seed_path,) + ((article.editorial_path,) if article.editorial_path else ())
         pages.append(PagePlan(article.url, "article.html", context, sources))
         seed_file = root / article.seed_path
-        files.append(FilePlan(article.url + article.id + ".txt", source=seed_file))
-        text = seed_file.read_bytes().decode("utf-8")
+        raw = seed_file.read_bytes()
+        files.append(FilePlan(article.url + article.id + ".txt", data=raw))
+        seed, _ = parse_seed(raw, article.id, article.seed_path)
+        source_text = seed.source_text if seed else ""
+        files.append(
+            FilePlan(
+                article.url + "annotations.jsonld",
+                data=annotation_page(site, article, urls, source_text).encode("utf-8"),
+            )
+        )
         pages.append(
             PagePlan(
                 article.url + "source/",
                 "source.html",
                 {
                     "site": site_ctx,
-                    "page": _page(
-                        article.url + "source/",
-                        f"Source as received: {article.title}",
-                        "source",
-                        urls,
+                    "page": page_context(
+                        article.url + "source/", f"Source as received: {article.title}", "source", urls
                     ),
                     "article": article_link(article),
                     "source_file": article.url + article.id + ".txt",
                     "seed_name": Path(article.seed_path).name,
-                    "listing_html": source_listing(text),
+                    "listing_html": source_listing(raw.decode("utf-8")),
                 },
                 (article.seed_path,),
             )
@@ -169,7 +303,7 @@ def plan_site(site: Site, urls: UrlBuilder, root: Path) -> tuple[list[PagePlan],
                 "page.html",
                 {
                     "site": site_ctx,
-                    "page": _page(page.id + "/", page.title, "page", urls),
+                    "page": page_context(page.id + "/", page.title, "page", urls),
                     "body_html": render_markdown(page.body_markdown),
                 },
                 (page.path,),
@@ -182,18 +316,9 @@ def plan_site(site: Site, urls: UrlBuilder, root: Path) -> tuple[list[PagePlan],
             "404.html",
             {
                 "site": site_ctx,
-                "page": _page("404.html", "Page not found", "404", urls, absolute_links=True),
+                "page": page_context("404.html", "Page not found", "404", urls, absolute_links=True),
             },
             (),
         )
     )
     return pages, files
-
-
-def _pagination(number: int, total: int, url_of: Any) -> Context:
-    return {
-        "number": number,
-        "total": total,
-        "previous": url_of(number - 1) if number > 1 else None,
-        "next": url_of(number + 1) if number < total else None,
-    }

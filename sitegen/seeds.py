@@ -17,8 +17,9 @@ from sitegen.diagnostics import Diagnostic, error
 from sitegen.model import Paragraph, Seed
 
 _DATE_LINE = re.compile(r"^[ \t]*date(?:[ \t]+(\S+))?(?:[ \t]+(.*))?$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-SEED_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # ASCII digits only: \d admits '２０２０'
+SEED_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\Z")  # \Z: '$' would accept a trailing newline
+_LINE_END = re.compile(rb"\r\n|\r|\n")
 
 
 def digest_bytes(data: bytes) -> str:
@@ -29,7 +30,8 @@ def _decode(data: bytes, rel: str) -> tuple[str | None, Diagnostic | None]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        # Count line ends as parse_seed does (CRLF, lone CR, LF), so the line matches the editor's.
+        line = len(_LINE_END.findall(data[: exc.start])) + 1
         return None, error(
             "seed-encoding",
             f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not UTF-8; "
@@ -115,7 +117,7 @@ def read_seed(path: Path, root: Path) -> tuple[Seed | None, list[Diagnostic]]:
                 rel,
             )
         ]
-    if not path.is_file():
+    if path.is_symlink() or not path.is_file():
         return None, [
             error(
                 "seed-not-file",

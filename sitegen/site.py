@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sitegen.config import SiteConfig
+from sitegen.corrections import Correction
+from sitegen.crossref import CrossRefs, compute_crossrefs
 from sitegen.diagnostics import Diagnostic, error
+from sitegen.entities import Entity
 from sitegen.model import Article, AuthoredPage
 
 
@@ -14,6 +18,9 @@ class Site:
     config: SiteConfig
     articles: tuple[Article, ...]  # newest first; ties by id
     pages: tuple[AuthoredPage, ...]  # by order, then title
+    entities: Mapping[str, Entity]  # by id
+    rules: Mapping[str, Correction]  # site-wide correction rules by key
+    refs: CrossRefs
 
     def neighbours(self, index: int) -> tuple[Article | None, Article | None]:
         """(older, newer) article around ``articles[index]``."""
@@ -35,7 +42,11 @@ RESERVED_TOP = {
 
 
 def build_site(
-    config: SiteConfig, articles: list[Article], pages: list[AuthoredPage]
+    config: SiteConfig,
+    articles: list[Article],
+    pages: list[AuthoredPage],
+    entities: Mapping[str, Entity],
+    rules: Mapping[str, Correction],
 ) -> tuple[Site, list[Diagnostic]]:
     problems: list[Diagnostic] = []
     ordered = sorted(articles, key=lambda a: a.id)
@@ -73,4 +84,6 @@ def build_site(
             continue
         taken[url] = page.id
         kept_pages.append(page)
-    return Site(config, tuple(a for a in ordered if a.id in kept), tuple(kept_pages)), problems
+    final = tuple(a for a in ordered if a.id in kept)
+    site = Site(config, final, tuple(kept_pages), entities, rules, compute_crossrefs(final))
+    return site, problems

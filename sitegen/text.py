@@ -39,3 +39,21 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 def html_escape(text: str) -> str:
     return str(escape(text))
+
+
+SNIPPET_SIDE = 110  # characters of context kept on each side of a mention
+
+
+def trim_left(text: str, keep: int = SNIPPET_SIDE) -> str:
+    """The end of ``text``, cut at a word boundary, for keyword-in-context snippets."""
+    if len(text) <= keep:
+        return text
+    cut = text[-keep:]
+    return "…" + cut[cut.find(" ") + 1 :] if " " in cut else "…" + cut
+
+
+def trim_right(text: str, keep: int = SNIPPET_SIDE) -> str:
+    if len(text) <= keep:
+        return text
+    cut = text[:keep]
+    return (cut[: cut.rfind(" ")] if " " in cut else cut) + "…"

@@ -24,6 +24,11 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def safe_relative(rel: str) -> bool:
+    """True for a plain relative path that stays inside the output directory."""
+    return all(part not in ("", ".", "..") for part in rel.split("/"))  # '' also catches '/abs' and 'a//b'
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sitegen-", suffix=".tmp")
@@ -47,13 +52,14 @@ class WriteReport:
 class OutputDir:
     """The output directory and the record of what sitegen wrote into it."""
 
-    def __init__(self, path: Path, force: bool = False) -> None:
+    def __init__(self, path: Path, force: bool = False, dry_run: bool = False) -> None:
         self.path = path
+        self.dry_run = dry_run  # compute everything, write nothing (sitegen check)
         self.previous = self._read_manifest()
         self.current: dict[str, str] = {}
         self.report = WriteReport()
         self.foreign = self._foreign_files()
-        if self.foreign and not force:
+        if self.foreign and not force and not dry_run:
             shown = ", ".join(sorted(self.foreign)[:5]) + (" …" if len(self.foreign) > 5 else "")
             raise SitegenError(
                 [
@@ -70,7 +76,9 @@ class OutputDir:
         try:
             data = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
             if data.get("version") == MANIFEST_VERSION and isinstance(data.get("files"), dict):
-                return {str(k): str(v) for k, v in data["files"].items()}
+                # Entries that point outside the output directory ('../x', '/etc/x') are never ours:
+                # pruning them would delete files sitegen did not write.
+                return {str(k): str(v) for k, v in data["files"].items() if safe_relative(str(k))}
         except (OSError, ValueError):
             pass
         return {}
@@ -88,6 +96,11 @@ class OutputDir:
 
     def write(self, rel: str, data: bytes) -> Diagnostic | None:
         """Write one output if its bytes changed. Returns a problem instead of clobbering."""
+        if not safe_relative(rel):
+            return error(
+                "output-unsafe",
+                f"refusing to write {rel!r}: it is not a plain path inside the output directory",
+            )
         if rel in self.current:
             return error("output-duplicate", f"two parts of the site both write {rel}")
         if rel in self.foreign:
@@ -102,12 +115,16 @@ class OutputDir:
         if self.previous.get(rel) == new_digest and target.is_file():
             self.report.unchanged.append(rel)
             return None
+        if self.dry_run:
+            return None
         atomic_write(target, data)
         self.report.written.append(rel)
         return None
 
     def finish(self) -> WriteReport:
         """Remove outputs written before and not now; save the manifest."""
+        if self.dry_run:
+            return self.report
         for rel in sorted(set(self.previous) - set(self.current)):
             target = self.path / rel
             if target.is_file() or target.is_symlink():

@@ -1,0 +1,55 @@
+"""Content checks for ``sitegen check``: what an editor should look at next.
+
+Entities no article mentions, aliases that never match, correction rules that
+never apply, and candidate entities: capitalised names in the corrected text
+that match no alias (Obsidian's "unlinked mentions").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sitegen.correct import unused_rules
+from sitegen.corrections import Rule
+from sitegen.diagnostics import Diagnostic, warning
+from sitegen.entities import Entity
+from sitegen.mentions import Candidate, MentionFinder, find_candidates, unused_aliases
+from sitegen.site import Site
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    problems: list[Diagnostic]
+    candidates: list[Candidate]
+
+
+def content_checks(
+    site: Site, entities: Sequence[Entity], rules: Sequence[Rule], finder: MentionFinder
+) -> CheckReport:
+    texts = [(a.seed_path, b.line, b.text) for a in site.articles for b in a.blocks]
+    problems: list[Diagnostic] = []
+    for entity in entities:
+        if entity.id not in site.refs.entity_articles:
+            problems.append(
+                warning(
+                    "entity-unused",
+                    f"no article mentions '{entity.name}'; check its name "
+                    "and aliases against the text, or remove the entity",
+                    entity.path,
+                    1,
+                )
+            )
+    mentioned = set(site.refs.entity_articles)
+    for entity, alias in unused_aliases([e for e in entities if e.id in mentioned], texts, finder):
+        problems.append(
+            warning(
+                "alias-unused",
+                f"'{alias.text}' ({entity.name}) matches nowhere in the archive",
+                entity.path,
+                alias.line or 1,
+            )
+        )
+    used = {note.correction for article in site.articles for note in article.footnotes}
+    problems.extend(unused_rules(rules, used))
+    return CheckReport(problems, find_candidates(texts, finder))

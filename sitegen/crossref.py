@@ -1,0 +1,104 @@
+"""Site-wide cross-references computed from all analysed articles.
+
+Entity → articles (the inverted index), co-occurrence, related articles,
+tags and the timeline. Everything is derived from the articles' own
+analyses, so it is recomputed in memory on every build; it is cheap.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sitegen.model import Article
+
+RELATED_COUNT = 5
+# How many postings one article may walk while looking for related articles.
+# Rarest entities are walked first, so the budget is spent where the signal is.
+RELATED_BUDGET = 400
+
+
+@dataclass(frozen=True, slots=True)
+class CrossRefs:
+    entity_articles: dict[str, tuple[int, ...]]  # entity id → article indices, newest first
+    entity_counts: dict[str, int]  # entity id → total mentions in the archive
+    cooccurrence: dict[
+        str, tuple[tuple[str, int], ...]
+    ]  # entity → (other entity, shared articles), top first
+    related: tuple[tuple[int, ...], ...]  # per article index: related article indices, best first
+    tags: dict[str, tuple[int, ...]]  # tag → article indices, newest first
+    months: dict[tuple[int, int], tuple[int, ...]]  # (year, month) → article indices, newest first
+
+
+def article_entity_counts(article: Article) -> Counter[str]:
+    return Counter(m.entity for m in article.mentions)
+
+
+def compute_crossrefs(articles: Sequence[Article]) -> CrossRefs:
+    """``articles`` must be ordered newest first; indices refer to that order."""
+    per_article = [article_entity_counts(a) for a in articles]
+    postings: dict[str, list[int]] = {}
+    totals: Counter[str] = Counter()
+    for index, counts in enumerate(per_article):
+        for entity, count in counts.items():
+            postings.setdefault(entity, []).append(index)
+            totals[entity] += count
+
+    pair_counts: dict[str, Counter[str]] = {e: Counter() for e in postings}
+    for counts in per_article:
+        present = sorted(counts)
+        for entity in present:
+            row = pair_counts[entity]
+            for other in present:
+                if other != entity:
+                    row[other] += 1
+    cooccurrence = {
+        e: tuple(sorted(row.items(), key=lambda item: (-item[1], item[0]))) for e, row in pair_counts.items()
+    }
+
+    tags: dict[str, list[int]] = {}
+    months: dict[tuple[int, int], list[int]] = {}
+    for index, article in enumerate(articles):
+        for tag in article.tags:
+            tags.setdefault(tag, []).append(index)
+        months.setdefault((article.date.year, article.date.month), []).append(index)
+
+    return CrossRefs(
+        entity_articles={e: tuple(v) for e, v in postings.items()},
+        entity_counts=dict(totals),
+        cooccurrence=cooccurrence,
+        related=_related(per_article, postings),
+        tags={t: tuple(v) for t, v in sorted(tags.items())},
+        months={m: tuple(v) for m, v in sorted(months.items(), reverse=True)},
+    )
+
+
+def _related(
+    per_article: Sequence[Counter[str]], postings: dict[str, list[int]]
+) -> tuple[tuple[int, ...], ...]:
+    """Rank other articles by shared entities weighted by rarity (tf-idf), via the inverted index.
+
+    Cost is bounded per article by RELATED_BUDGET postings, so it grows
+    linearly with the archive, never with the square of its size.
+    """
+    total = len(per_article)
+    idf = {e: math.log((1 + total) / (1 + len(p))) + 1.0 for e, p in postings.items()}
+    weights = [{e: (1.0 + math.log(c)) * idf[e] for e, c in counts.items()} for counts in per_article]
+    norms = [math.sqrt(sum(w * w for w in ws.values())) or 1.0 for ws in weights]
+    related: list[tuple[int, ...]] = []
+    for index, own in enumerate(weights):
+        scores: dict[int, float] = {}
+        budget = RELATED_BUDGET
+        for entity in sorted(own, key=lambda e: (len(postings[e]), e)):
+            weight = own[entity]
+            for other in postings[entity]:
+                if other != index:
+                    scores[other] = scores.get(other, 0.0) + weight * weights[other][entity]
+            budget -= len(postings[entity])
+            if budget <= 0:
+                break
+        ranked = sorted(scores, key=lambda o: (-scores[o] / norms[o], o))
+        related.append(tuple(ranked[:RELATED_COUNT]))
+    return tuple(related)

@@ -1,0 +1,142 @@
+"""Inline markup of one paragraph: escaped text, corrections and mentions.
+
+Both readings of a corrected place are in the markup; CSS shows one at a
+time (the other is ``display: none``, so assistive technology reads one).
+Mentions are found on the corrected reading, so their offsets are in the
+corrected text; a mention that cuts through a correction is widened to
+cover it, so elements always nest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import escape
+
+
+@dataclass(frozen=True, slots=True)
+class InlineEdit:
+    start: int  # offsets in the source paragraph
+    end: int
+    source: str  # the source reading, source[start:end]
+    replacement: str  # the corrected reading
+    ref_html: str  # the footnote marker for this place
+
+
+@dataclass(frozen=True, slots=True)
+class InlineMention:
+    start: int  # offsets in the corrected paragraph
+    end: int
+    open_tag: str
+    close_tag: str
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where an edit's replacement sits in the corrected text."""
+
+    start: int
+    end: int
+    edit: InlineEdit
+
+
+def _esc(text: str) -> str:
+    return str(escape(text))
+
+
+def corrected_places(source: str, edits: Sequence[InlineEdit]) -> tuple[str, list[Place]]:
+    """The corrected text, and where each edit's replacement sits in it."""
+    parts: list[str] = []
+    places: list[Place] = []
+    position = length = 0
+    for edit in edits:
+        kept = source[position : edit.start]
+        parts.append(kept)
+        length += len(kept)
+        places.append(Place(length, length + len(edit.replacement), edit))
+        parts.append(edit.replacement)
+        length += len(edit.replacement)
+        position = edit.end
+    parts.append(source[position:])
+    return "".join(parts), places
+
+
+class _Writer:
+    """Walks the corrected text once, left to right, consuming places in order."""
+
+    def __init__(self, text: str, places: list[Place], inside: dict[int, list[InlineMention]]) -> None:
+        self.text = text
+        self.places = places
+        self.inside = inside
+        self.next_place = 0
+
+    def span(self, lo: int, hi: int) -> str:
+        html: list[str] = []
+        position = lo
+        while self.next_place < len(self.places) and self.places[self.next_place].end <= hi:
+            place = self.places[self.next_place]
+            if place.start < position:  # cannot happen once mentions are widened; never emit twice
+                self.next_place += 1
+                continue
+            html.append(_esc(self.text[position : place.start]))
+            html.append(self._edit(place, self.inside.get(self.next_place, [])))
+            position = place.end
+            self.next_place += 1
+        html.append(_esc(self.text[position:hi]))
+        return "".join(html)
+
+    def _edit(self, place: Place, mentions: list[InlineMention]) -> str:
+        corrected: list[str] = []
+        position = place.start
+        for mention in mentions:
+            corrected.append(_esc(self.text[position : mention.start]))
+            corrected.append(
+                mention.open_tag + _esc(self.text[mention.start : mention.end]) + mention.close_tag
+            )
+            position = mention.end
+        corrected.append(_esc(self.text[position : place.end]))
+        edit = place.edit
+        return (
+            f'<span class="corr"><span class="reading-corr">{"".join(corrected)}</span>'
+            f'<span class="reading-sic">{_esc(edit.source)}</span>{edit.ref_html}</span>'
+        )
+
+
+def render_inline(source: str, edits: Sequence[InlineEdit], mentions: Sequence[InlineMention]) -> str:
+    """HTML for one paragraph.
+
+    ``edits`` are sorted and disjoint; ``mentions`` too, with offsets in the corrected text.
+    """
+    corrected, places = corrected_places(source, edits)
+    outer: list[tuple[int, int, InlineMention]] = []
+    inside: dict[int, list[InlineMention]] = {}
+    for mention in mentions:
+        start, end = mention.start, mention.end
+        host = next(
+            (
+                i
+                for i, p in enumerate(places)
+                if p.start <= start and end <= p.end and (p.start, p.end) != (start, end)
+            ),
+            None,
+        )
+        if host is not None:  # a mention inside a corrected reading: shown with that reading only
+            inside.setdefault(host, []).append(mention)
+            continue
+        for place in places:
+            if place.start < end and start < place.end:
+                start, end = min(start, place.start), max(end, place.end)
+        if outer and start < outer[-1][1]:
+            continue  # widening ran into the previous mention: keep the first
+        outer.append((start, end, mention))
+
+    writer = _Writer(corrected, places, inside)
+    out: list[str] = []
+    position = 0
+    for start, end, mention in outer:
+        out.append(writer.span(position, start))
+        out.append(mention.open_tag + writer.span(start, end) + mention.close_tag)
+        position = end
+    out.append(writer.span(position, len(corrected)))
+    return "".join(out)

@@ -1,0 +1,329 @@
+"""Plan the archive's navigation pages: entities, tags, timeline, corrections ledger."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sitegen.entities import KINDS
+from sitegen.markdown import render_markdown
+from sitegen.model import Article, Footnote
+from sitegen.plan import (
+    KIND_LABELS,
+    Context,
+    PagePlan,
+    article_link,
+    page_context,
+    paged_url,
+    paginate,
+    site_context,
+)
+from sitegen.site import Site
+from sitegen.urls import UrlBuilder
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _entity_context(site: Site, entity_id: str) -> Context:
+    entity = site.entities[entity_id]
+    return {
+        "id": entity.id,
+        "name": entity.name,
+        "kind": entity.kind,
+        "kind_label": KIND_LABELS[entity.kind],
+        "description": entity.description,
+        "note_html": render_markdown(entity.note_markdown) if entity.note_markdown.strip() else "",
+        "wikidata": entity.wikidata or "",
+        "links": [{"title": link.title, "url": link.url} for link in entity.links],
+        "aliases": [a.text for a in entity.aliases],
+    }
+
+
+def _article_with_snippets(article: Article, entity_id: str) -> Context:
+    snippets = [
+        {
+            "before": m.before,
+            "surface": m.surface,
+            "after": m.after,
+            "url": f"{article.url}#{m.anchor}",
+        }
+        for m in article.mentions
+        if m.entity == entity_id
+    ]
+    return dict(article_link(article), snippets=snippets)
+
+
+def plan_entities(site: Site, urls: UrlBuilder) -> list[PagePlan]:
+    site_ctx = site_context(site, urls)
+    per_page = site.config.entities.per_page
+    plans: list[PagePlan] = []
+    for entity_id in sorted(site.entities):
+        entity = site.entities[entity_id]
+        indices = site.refs.entity_articles.get(entity_id, ())
+        items = [_article_with_snippets(site.articles[i], entity_id) for i in indices]
+        related = [
+            {"name": site.entities[other].name, "url": f"entities/{other}/", "count": count}
+            for other, count in site.refs.cooccurrence.get(entity_id, ())[:20]
+        ]
+        entity_ctx = _entity_context(site, entity_id)
+        for url, chunk, pagination in paginate(items, per_page, paged_url(f"entities/{entity_id}/")):
+            title = (
+                entity.name if pagination["number"] == 1 else f"{entity.name}, page {pagination['number']}"
+            )
+            plans.append(
+                PagePlan(
+                    url,
+                    "entity.html",
+                    {
+                        "site": site_ctx,
+                        "page": page_context(url, title, "entity", urls, entity.description),
+                        "entity": entity_ctx,
+                        "articles": chunk,
+                        "article_count": len(indices),
+                        "mention_count": site.refs.entity_counts.get(entity_id, 0),
+                        "cooccurring": related if pagination["number"] == 1 else [],
+                        "pagination": pagination,
+                        "jsonld": _entity_jsonld(site, entity_id, urls) if pagination["number"] == 1 else "",
+                    },
+                    (entity.path,),
+                )
+            )
+    groups = []
+    for kind in KINDS:
+        members = sorted((e for e in site.entities.values() if e.kind == kind), key=lambda e: e.name.lower())
+        if members:
+            groups.append(
+                {
+                    "kind": kind,
+                    "label": KIND_LABELS[kind],
+                    "entities": [
+                        {
+                            "name": e.name,
+                            "url": f"entities/{e.id}/",
+                            "description": e.description,
+                            "articles": len(site.refs.entity_articles.get(e.id, ())),
+                            "mentions": site.refs.entity_counts.get(e.id, 0),
+                        }
+                        for e in members
+                    ],
+                }
+            )
+    plans.append(
+        PagePlan(
+            "entities/",
+            "entities.html",
+            {
+                "site": site_ctx,
+                "page": page_context("entities/", "People, organisations and places", "entities", urls),
+                "groups": groups,
+            },
+            (),
+        )
+    )
+    return plans
+
+
+def _entity_jsonld(site: Site, entity_id: str, urls: UrlBuilder) -> str:
+    import json
+
+    from sitegen.plan import _entity_ref
+
+    data: dict[str, Any] = {"@context": "https://schema.org", **_entity_ref(site, entity_id, urls)}
+    if site.entities[entity_id].description:
+        data["description"] = site.entities[entity_id].description
+    return json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+
+
+def _listing(site: Site, indices: tuple[int, ...]) -> list[Context]:
+    return [dict(article_link(site.articles[i]), summary=site.articles[i].summary) for i in indices]
+
+
+def plan_tags(site: Site, urls: UrlBuilder) -> list[PagePlan]:
+    site_ctx = site_context(site, urls)
+    plans: list[PagePlan] = []
+    for tag, indices in site.refs.tags.items():
+        for url, chunk, pagination in paginate(
+            _listing(site, indices),
+            site.config.per_page,
+            paged_url(f"tags/{tag}/"),
+        ):
+            plans.append(
+                PagePlan(
+                    url,
+                    "list.html",
+                    {
+                        "site": site_ctx,
+                        "page": page_context(url, f"Tag: {tag}", "tag", urls),
+                        "heading": f"Articles tagged “{tag}”",
+                        "articles": chunk,
+                        "pagination": pagination,
+                        "count": len(indices),
+                    },
+                    (),
+                )
+            )
+    plans.append(
+        PagePlan(
+            "tags/",
+            "tags.html",
+            {
+                "site": site_ctx,
+                "page": page_context("tags/", "Tags", "tags", urls),
+                "tags": [
+                    {"name": t, "url": f"tags/{t}/", "count": len(i)} for t, i in site.refs.tags.items()
+                ],
+            },
+            (),
+        )
+    )
+    return plans
+
+
+def plan_timeline(site: Site, urls: UrlBuilder) -> list[PagePlan]:
+    site_ctx = site_context(site, urls)
+    plans: list[PagePlan] = []
+    years: dict[int, list[Context]] = {}
+    for (year, month), indices in site.refs.months.items():
+        base = f"timeline/{year:04d}/{month:02d}/"
+        label = f"{MONTHS[month - 1]} {year}"
+        years.setdefault(year, []).append({"label": label, "url": base, "count": len(indices)})
+        for url, chunk, pagination in paginate(
+            _listing(site, indices), site.config.per_page, paged_url(base)
+        ):
+            plans.append(
+                PagePlan(
+                    url,
+                    "list.html",
+                    {
+                        "site": site_ctx,
+                        "page": page_context(url, label, "month", urls),
+                        "heading": f"Articles from {label}",
+                        "articles": chunk,
+                        "pagination": pagination,
+                        "count": len(indices),
+                        "up": {"title": str(year), "url": f"timeline/{year:04d}/"},
+                    },
+                    (),
+                )
+            )
+    for year, months in years.items():
+        url = f"timeline/{year:04d}/"
+        plans.append(
+            PagePlan(
+                url,
+                "year.html",
+                {
+                    "site": site_ctx,
+                    "page": page_context(url, str(year), "year", urls),
+                    "year": year,
+                    "months": months,
+                    "count": sum(m["count"] for m in months),
+                },
+                (),
+            )
+        )
+    plans.append(
+        PagePlan(
+            "timeline/",
+            "timeline.html",
+            {
+                "site": site_ctx,
+                "page": page_context("timeline/", "Timeline", "timeline", urls),
+                "years": [
+                    {"year": y, "url": f"timeline/{y:04d}/", "months": m, "count": sum(x["count"] for x in m)}
+                    for y, m in years.items()
+                ],
+            },
+            (),
+        )
+    )
+    return plans
+
+
+def plan_ledger(site: Site, urls: UrlBuilder) -> list[PagePlan]:
+    """Every correction in the archive, by article, and how often each rule applied."""
+    site_ctx = site_context(site, urls)
+    per_rule: Counter[str] = Counter()
+    per_rule_articles: Counter[str] = Counter()
+    first_note: dict[str, Footnote] = {}
+    entries: list[Context] = []
+    for article in site.articles:
+        if not article.places:
+            continue
+        by_note = {n.number: n for n in article.footnotes}
+        rows = []
+        for place in article.places:
+            note = by_note[place.footnote]
+            per_rule[note.correction] += 1
+            rows.append(
+                {
+                    "source": place.source,
+                    "replacement": place.replacement,
+                    "type": note.type,
+                    "category": note.category,
+                    "note": note.note,
+                    "url": f"{article.url}#{place.ref}",
+                }
+            )
+        for note in article.footnotes:
+            per_rule_articles[note.correction] += 1
+            first_note.setdefault(note.correction, note)
+        entries.append(dict(article_link(article), rows=rows, count=len(rows)))
+    rules = []
+    for key, count in sorted(per_rule.items(), key=lambda item: (-item[1], item[0])):
+        note = first_note[key]
+        rule = site.rules.get(key)
+        find = getattr(rule, "find", "") if rule else " / ".join(note.readings)
+        rules.append(
+            {
+                "key": key,
+                "find": find,
+                "replace": " / ".join(note.replacements),
+                "type": note.type,
+                "category": note.category,
+                "note": note.note,
+                "places": count,
+                "articles": per_rule_articles[key],
+                "site_wide": rule is not None,
+            }
+        )
+    total = sum(per_rule.values())
+    plans = []
+    for url, chunk, pagination in paginate(entries, site.config.per_page, paged_url("corrections/")):
+        first = pagination["number"] == 1
+        plans.append(
+            PagePlan(
+                url,
+                "ledger.html",
+                {
+                    "site": site_ctx,
+                    "page": page_context(
+                        url,
+                        "Corrections ledger" if first else f"Corrections ledger, page {pagination['number']}",
+                        "ledger",
+                        urls,
+                        "Every editorial correction in the archive, with the source reading it replaces.",
+                    ),
+                    "entries": chunk,
+                    "pagination": pagination,
+                    "rules": rules if first else [],
+                    "total": total,
+                    "article_count": len(entries),
+                },
+                (),
+            )
+        )
+    return plans
