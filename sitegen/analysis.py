@@ -8,8 +8,10 @@ in scope), so it can be cached by their hash.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import escape
 
@@ -21,7 +23,17 @@ from sitegen.entities import Entity
 from sitegen.inline import InlineEdit, InlineMention, Place, corrected_places, render_inline
 from sitegen.markdown import render_markdown
 from sitegen.mentions import MentionFinder
-from sitegen.model import Article, Block, CorrectedPlace, Editorial, Footnote, Mention, Seed, TocEntry
+from sitegen.model import (
+    Article,
+    ArticleBody,
+    Block,
+    CorrectedPlace,
+    Editorial,
+    Footnote,
+    Mention,
+    Seed,
+    TocEntry,
+)
 from sitegen.text import first_sentence, slugify, split_sentences, trim_left, trim_right
 from sitegen.urls import permalink, relative
 
@@ -97,7 +109,7 @@ def _footnotes(
 
 def analyse_article(
     seed: Seed, editorial: Editorial | None, tools: Annotators
-) -> tuple[Article, list[Diagnostic]]:
+) -> tuple[Article, ArticleBody, list[Diagnostic]]:
     config = tools.config
     problems: list[Diagnostic] = []
     roles = dict(editorial.roles) if editorial else {}
@@ -231,15 +243,17 @@ def analyse_article(
         tags=editorial.tags if editorial else (),
         summary=(editorial.summary if editorial and editorial.summary else first_sentence(first_body, 240)),
         note_html=note_html,
-        blocks=tuple(blocks),
         toc=tuple(toc),
         source_publisher=editorial.source.publisher if editorial else "",
         source_url=editorial.source.url if editorial else "",
         footnotes=tuple(footnotes),
         places=places,
         mentions=tuple(mentions),
+        seed_digest=seed.digest,
     )
-    return article, problems
+    body = ArticleBody(tuple(blocks))
+    digest = hashlib.blake2b(pickle.dumps((article, body), protocol=5), digest_size=16).hexdigest()
+    return replace(article, digest=digest), body, problems
 
 
 def to_source(position: int, places: Sequence[Place], end: bool) -> int:

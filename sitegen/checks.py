@@ -7,7 +7,7 @@ that match no alias (Obsidian's "unlinked mentions").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sitegen.correct import unused_rules
@@ -15,6 +15,7 @@ from sitegen.corrections import Rule
 from sitegen.diagnostics import Diagnostic, warning
 from sitegen.entities import Entity
 from sitegen.mentions import Candidate, MentionFinder, find_candidates, unused_aliases
+from sitegen.model import ArticleBody
 from sitegen.site import Site
 
 
@@ -25,9 +26,13 @@ class CheckReport:
 
 
 def content_checks(
-    site: Site, entities: Sequence[Entity], rules: Sequence[Rule], finder: MentionFinder
+    site: Site,
+    entities: Sequence[Entity],
+    rules: Sequence[Rule],
+    finder: MentionFinder,
+    bodies: Mapping[str, ArticleBody],
 ) -> CheckReport:
-    texts = [(a.seed_path, b.line, b.text) for a in site.articles for b in a.blocks]
+    texts = [(a.seed_path, b.line, b.text) for a in site.articles for b in bodies[a.id].blocks]
     problems: list[Diagnostic] = []
     for entity in entities:
         if entity.id not in site.refs.entity_articles:

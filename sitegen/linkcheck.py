@@ -20,6 +20,15 @@ _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 
 
 @dataclass(frozen=True, slots=True)
+class PageLinks:
+    """What the check needs of one page, kept between builds for pages not rendered again."""
+
+    ids: frozenset[str]
+    links: tuple[tuple[str, str, str], ...]  # (href, target output path, fragment) to other pages
+    origin: LinkOrigin
+
+
+@dataclass(frozen=True, slots=True)
 class LinkOrigin:
     """Where a page came from, so a broken link can name a source file and line."""
 
@@ -37,9 +46,8 @@ def _urls(attr: str, value: str) -> list[str]:
 class LinkChecker:
     def __init__(self, base_path: str) -> None:
         self.base_path = base_path
-        self.ids: dict[str, frozenset[str]] = {}  # output path → ids in that page
         # (page, href, target path, fragment, origin) of links to other pages, checked at the end
-        self.pending: list[tuple[str, str, str, str, LinkOrigin]] = []
+        self.pages: dict[str, PageLinks] = {}
         self.problems: list[Diagnostic] = []
 
     def _report(self, page: str, href: str, why: str, origin: LinkOrigin) -> None:
@@ -47,10 +55,14 @@ class LinkChecker:
         where = f"/{page}" if origin.path is None else f"/{page} (from {origin.path})"
         self.problems.append(error("broken-link", f"{where}: link '{href}' {why}", origin.path, line))
 
-    def scan(self, page: str, text: str, origin: LinkOrigin) -> None:
-        """Record one rendered HTML page (its output path, site-relative)."""
+    def add(self, page: str, links: PageLinks) -> None:
+        """A page that was not rendered again: check its links as recorded last time."""
+        self.pages[page] = links
+
+    def scan(self, page: str, text: str, origin: LinkOrigin) -> PageLinks:
+        """Record one rendered HTML page (its output path, site-relative); in-page links are checked now."""
         ids = frozenset(_ID_ATTR.findall(text))
-        self.ids[page] = ids
+        pending: list[tuple[str, str, str]] = []
         page_dir = posixpath.dirname(page)
         for attr, raw in _URL_ATTR.findall(text):
             for href in _urls(attr, raw):
@@ -84,15 +96,25 @@ class LinkChecker:
                         target += "/"
                 if target == "" or target.endswith("/"):
                     target += "index.html"
-                self.pending.append((page, href, target, fragment, origin))
+                pending.append((href, target, fragment))
+        links = PageLinks(ids, tuple(pending), origin)
+        self.pages[page] = links
+        return links
 
     def finish(self, outputs: set[str]) -> list[Diagnostic]:
         """Check the recorded links against every output file."""
-        for page, href, target, fragment, origin in self.pending:
-            if target not in outputs:
-                hint = " (add a trailing slash?)" if target + "/index.html" in outputs else ""
-                self._report(page, href, f"resolves to /{target}, which the site does not have{hint}", origin)
-            elif fragment and target in self.ids and fragment not in self.ids[target]:
-                self._report(page, href, f"points to '#{fragment}', which /{target} does not have", origin)
-        self.pending.clear()
+        for page, record in self.pages.items():
+            for href, target, fragment in record.links:
+                if target not in outputs:
+                    hint = " (add a trailing slash?)" if target + "/index.html" in outputs else ""
+                    self._report(
+                        page,
+                        href,
+                        f"resolves to /{target}, which the site does not have{hint}",
+                        record.origin,
+                    )
+                elif fragment and target in self.pages and fragment not in self.pages[target].ids:
+                    self._report(
+                        page, href, f"points to '#{fragment}', which /{target} does not have", record.origin
+                    )
         return self.problems

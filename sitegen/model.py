@@ -90,8 +90,16 @@ class TocEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class ArticleBody:
+    """The rendered paragraphs of an article: only its own page needs them, so they are
+    kept apart from :class:`Article` and loaded when that page is rendered."""
+
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
-    """An article after analysis: everything its pages need, nothing more."""
+    """An article after analysis: what every page that shows or links it needs."""
 
     id: str
     seed_path: str
@@ -104,13 +112,14 @@ class Article:
     tags: tuple[str, ...]
     summary: str
     note_html: str
-    blocks: tuple[Block, ...]
     toc: tuple[TocEntry, ...]
     source_publisher: str = ""
     source_url: str = ""
     footnotes: tuple[Footnote, ...] = ()
     places: tuple[CorrectedPlace, ...] = ()
     mentions: tuple[Mention, ...] = ()
+    seed_digest: str = ""  # hash of the seed file's bytes (the source view and download show them)
+    digest: str = ""  # content hash of this record and its body: names the body in caches
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,35 +1,58 @@
 """The build, in order: load → analyse → site model → plan → render → write.
 
-This is the only module that knows the order of the stages.
+This is the only module that knows the order of the stages. A :class:`Builder`
+keeps what it learnt between builds (in memory for ``sitegen serve``, in
+``.sitegen/`` for the next process), so a build redoes only the work whose
+inputs changed: an article is analysed again only when its own inputs did,
+and a page is rendered only when its fingerprint (template files + context)
+differs from the one its current output was made from.
 """
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from sitegen import __version__
 from sitegen.analysis import Annotators, analyse_article
 from sitegen.checks import CheckReport, content_checks
 from sitegen.config import SiteConfig, load_config
 from sitegen.correct import RuleSet
 from sitegen.corrections import load_rules
-from sitegen.diagnostics import DiagnosticLog, SitegenError, error
+from sitegen.diagnostics import Diagnostic, DiagnosticLog, SitegenError, error, info, warning
+from sitegen.editorial import parse_editorial, read_text_file
 from sitegen.entities import load_registry
-from sitegen.highlight import pygments_css
-from sitegen.linkcheck import LinkChecker, LinkOrigin
-from sitegen.load import load_site
+from sitegen.highlight import pygments_css, source_listing
+from sitegen.incremental import (
+    ArticleTexts,
+    EntityInfo,
+    RuleInfo,
+    affected_by_registry,
+    affected_by_rules,
+    entity_signatures,
+    rule_signatures,
+)
+from sitegen.linkcheck import LinkChecker, LinkOrigin, PageLinks
+from sitegen.load import load_pages
 from sitegen.mentions import MentionFinder
-from sitegen.plan import FilePlan, PagePlan, plan_core
+from sitegen.model import Article, ArticleBody
+from sitegen.plan import FilePlan, PagePlan, data_file, plan_core
 from sitegen.plan_archive import plan_entities, plan_ledger, plan_tags, plan_timeline
 from sitegen.render import Renderer
+from sitegen.seeds import read_seed
 from sitegen.site import build_site
-from sitegen.sources import RESERVED_DIRS, discover, theme_dir
+from sitegen.sources import RESERVED_DIRS, SiteInputs, discover, theme_dir
+from sitegen.state import BuildState, FileStamp
 from sitegen.urls import UrlBuilder
 from sitegen.writer import OutputDir, WriteReport
 
 Progress = Callable[[str, int, int], None]
+ANALYSIS_VERSION = "1"
 
 
 @dataclass
@@ -38,8 +61,9 @@ class BuildOptions:
     output: Path | None = None
     base_url: str | None = None
     force: bool = False
-    dry_run: bool = False  # render and check everything, write nothing
+    dry_run: bool = False  # render and check everything, write nothing (sitegen check)
     progress: Progress | None = None
+    use_state: bool = True  # read and write .sitegen/ (off: a clean build from scratch)
 
 
 @dataclass
@@ -47,9 +71,19 @@ class BuildReport:
     log: DiagnosticLog = field(default_factory=DiagnosticLog)
     write: WriteReport = field(default_factory=WriteReport)
     pages: int = 0
+    rendered: list[str] = field(default_factory=list)  # output paths rendered or produced this build
+    analysed: list[str] = field(default_factory=list)  # article ids analysed this build
     seconds: float = 0.0
     output: Path | None = None
     check: CheckReport | None = None  # content checks, filled on dry runs (sitegen check)
+
+
+@dataclass
+class _Cached:
+    deps: str  # hash of the article's own inputs: seed, editorial file
+    article: Article
+    texts: ArticleTexts
+    problems: list[Diagnostic]
 
 
 def resolve_output(root: Path, config: SiteConfig, output: Path | None) -> Path:
@@ -60,9 +94,9 @@ def resolve_output(root: Path, config: SiteConfig, output: Path | None) -> Path:
             [
                 error(
                     "output-unsafe",
-                    f"refusing to write the site into {out}: it would "
-                    "overwrite the site's own sources; use a separate "
-                    "directory such as '_site'",
+                    f"refusing to write the site into {out}: it would overwrite "
+                    "the site's own sources; use a separate directory such as "
+                    "'_site'",
                 )
             ]
         )
@@ -79,105 +113,377 @@ def _static_files(dirs: tuple[Path, ...]) -> dict[str, Path]:
     return files
 
 
-def build(options: BuildOptions) -> BuildReport:
-    started = time.perf_counter()
-    report = BuildReport()
-    log = report.log
-    root = options.root
-    config = load_config(root, options.base_url)
-    out = resolve_output(root, config, options.output)
-    report.output = out
-    theme = theme_dir(root, config.theme)
-    if theme is None:
-        raise SitegenError(
-            [
-                error(
-                    "theme-missing",
-                    f"theme '{config.theme}' not found in themes/ nor among the themes shipped with sitegen",
-                    "sitegen.toml",
-                )
-            ]
-        )
-    inputs = discover(root, theme)
-    output_dir = OutputDir(out, force=options.force, dry_run=options.dry_run)
-
-    loaded = load_site(inputs)
-    log.extend(loaded.problems)
-    entities, problems = load_registry(inputs.entities, root)
-    log.extend(problems)
-    rules, problems = load_rules(inputs.correction_files, root)
-    log.extend(problems)
-    tools = Annotators(
-        config=config,
-        rules=RuleSet(rules),
-        finder=MentionFinder(entities),
-        entities={e.id: e for e in entities},
-        corrections={r.key: r for r in rules},
-    )
-
-    articles = []
-    for index, seed in enumerate(loaded.seeds):
-        article, problems = analyse_article(seed, loaded.editorials.get(seed.id), tools)
-        log.extend(problems)
-        articles.append(article)
-        if options.progress:
-            options.progress("analyse", index + 1, len(loaded.seeds))
-
-    site, problems = build_site(config, articles, loaded.pages, tools.entities, tools.corrections)
-    log.extend(problems)
-    urls = UrlBuilder(config)
-    pages, files = plan_core(site, urls, root)
-    pages += plan_entities(site, urls) + plan_tags(site, urls) + plan_timeline(site, urls)
-    pages += plan_ledger(site, urls)
-    files.extend(
-        FilePlan("assets/" + rel, source=path) for rel, path in _static_files(inputs.static_dirs).items()
-    )
-    files.append(FilePlan("assets/pygments.css", data=pygments_css().encode("utf-8")))
-    files.append(FilePlan(".nojekyll", data=b""))
-
-    renderer = Renderer(inputs.template_dirs, config.base_path)
-    links = LinkChecker(config.base_path)
-    _render_all(pages, renderer, output_dir, log, links, options.progress)
-    for plan in files:
-        data = plan.data if plan.data is not None else plan.source.read_bytes() if plan.source else b""
-        problem = output_dir.write(plan.path, data)
-        if problem:
-            log.add(problem)
-    log.extend(links.finish(set(output_dir.current)))
-    if options.dry_run:
-        report.check = content_checks(site, entities, rules, tools.finder)
-        log.extend(report.check.problems)
-    report.write = output_dir.finish()
-    report.pages = len(pages) + len(files)
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-def _render_all(
-    pages: list[PagePlan],
-    renderer: Renderer,
-    output_dir: OutputDir,
-    log: DiagnosticLog,
-    links: LinkChecker,
-    progress: Progress | None,
-) -> None:
-    import jinja2
-
-    for index, plan in enumerate(pages):
+def stamp_files(paths: Iterable[Path], root: Path, old: dict[str, FileStamp]) -> dict[str, FileStamp]:
+    """Content hashes of ``paths``; an unchanged mtime and size reuse the stored hash (fast path)."""
+    stamps: dict[str, FileStamp] = {}
+    for path in paths:
         try:
-            data = renderer.render(plan)
-        except jinja2.TemplateError as exc:
-            where = getattr(exc, "filename", None) or plan.template
-            line = getattr(exc, "lineno", None)
-            log.add(error("template-error", f"rendering /{plan.url}: {exc}", where, line))
+            stat = path.stat()
+        except OSError:
             continue
-        links.scan(
-            plan.path,
-            data.decode("utf-8"),
-            LinkOrigin(plan.sources[0] if plan.sources else None, plan.link_lines),
+        key = (
+            path.resolve().as_posix() if not path.is_relative_to(root) else path.relative_to(root).as_posix()
         )
-        problem = output_dir.write(plan.path, data)
-        if problem:
-            log.add(problem)
-        if progress:
-            progress("render", index + 1, len(pages))
+        previous = old.get(key)
+        if previous and previous.mtime_ns == stat.st_mtime_ns and previous.size == stat.st_size:
+            stamps[key] = previous
+            continue
+        try:
+            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        except OSError:
+            continue
+        stamps[key] = FileStamp(stat.st_mtime_ns, stat.st_size, digest)
+    return stamps
+
+
+def _all_inputs(inputs: SiteInputs, root: Path) -> list[Path]:
+    paths = [
+        root / "sitegen.toml",
+        *inputs.seeds,
+        *inputs.editorials,
+        *inputs.pages,
+        *inputs.entities,
+        *inputs.correction_files,
+    ]
+    for directory in (*inputs.template_dirs, *inputs.static_dirs):
+        paths.extend(p for p in sorted(directory.rglob("*")) if p.is_file())
+    return paths
+
+
+class Builder:
+    """Builds one site; reuse the same Builder for every rebuild in a process."""
+
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+        self.root = options.root
+        self.loaded = False
+        self.stamps: dict[str, FileStamp] = {}
+        self.cache: dict[str, _Cached] = {}
+        self.bodies: dict[str, ArticleBody] = {}
+        self.pages: dict[str, tuple[str, PageLinks | None]] = {}  # output path → (fingerprint, links)
+        self.meta: dict[str, Any] = {}
+        self.state: BuildState | None = None
+        self.dirty_bodies: dict[str, ArticleBody] = {}
+
+    # -- state -------------------------------------------------------------------------------------
+    def _load_state(self, log: DiagnosticLog) -> None:
+        if self.loaded or not self.options.use_state:
+            self.loaded = True
+            return
+        self.loaded = True
+        self.state = BuildState(self.root)
+        if self.state.notice:
+            log.add(info("state-rebuilt", self.state.notice))
+            return
+        self.stamps = self.state.stamps()
+        deps = self.state.analysis_deps()
+        texts = dict(self.state.texts())
+        for article_id, (article, problems) in self.state.articles(deps):
+            self.cache[article_id] = _Cached(deps[article_id], article, texts[article_id], problems)
+        self.pages = {p: (f, pickle.loads(links)) for p, (f, links) in self.state.pages().items()}
+        raw_meta = self.state.meta("build")
+        self.meta = pickle.loads(bytes.fromhex(raw_meta)) if raw_meta else {}
+
+    def _body(self, digest: str) -> ArticleBody:
+        body = self.bodies.get(digest)
+        if body is None and self.state is not None:
+            body = self.state.body(digest)
+            if body is not None:
+                self.bodies[digest] = body
+        if body is None:
+            raise LookupError(f"no article body {digest} in the build state")
+        return body
+
+    # -- the build ---------------------------------------------------------------------------------
+    def build(self) -> BuildReport:
+        started = time.perf_counter()
+        options = self.options
+        report = BuildReport()
+        log = report.log
+        root = self.root
+        config = load_config(root, options.base_url)
+        out = resolve_output(root, config, options.output)
+        report.output = out
+        theme = theme_dir(root, config.theme)
+        if theme is None:
+            raise SitegenError(
+                [
+                    error(
+                        "theme-missing",
+                        f"theme '{config.theme}' not found in themes/ nor among "
+                        "the themes shipped with sitegen",
+                        "sitegen.toml",
+                    )
+                ]
+            )
+        inputs = discover(root, theme)
+        output_dir = OutputDir(out, force=options.force, dry_run=options.dry_run)
+        self._load_state(log)
+
+        stamps = stamp_files(_all_inputs(inputs, root), root, self.stamps)
+        build_digest = hashlib.blake2b(
+            repr(
+                (__version__, sorted((p, s.digest) for p, s in stamps.items()), config, str(out), str(theme))
+            ).encode("utf-8"),
+            digest_size=16,
+        ).hexdigest()
+        if (
+            not options.dry_run
+            and self.meta.get("digest") == build_digest
+            and output_dir.intact()
+            and self.meta.get("problems") is not None
+        ):
+            # Nothing the site depends on changed since the last build: its output is what
+            # a full build would write. Report that build's problems again, do nothing else.
+            log.extend(self.meta["problems"])
+            report.write = output_dir.finish_unchanged()
+            report.pages = len(report.write.unchanged)
+            report.seconds = time.perf_counter() - started
+            return report
+
+        entities, problems = load_registry(inputs.entities, root)
+        log.extend(problems)
+        rules, problems = load_rules(inputs.correction_files, root)
+        log.extend(problems)
+        tools = Annotators(
+            config=config,
+            rules=RuleSet(rules),
+            finder=MentionFinder(entities),
+            entities={e.id: e for e in entities},
+            corrections={r.key: r for r in rules},
+        )
+
+        articles = self._analyse(inputs, stamps, tools, entities, rules, report, log)
+
+        pages_loaded, problems = load_pages(inputs)
+        log.extend(problems)
+        site, problems = build_site(config, articles, pages_loaded, tools.entities, tools.corrections)
+        log.extend(problems)
+        urls = UrlBuilder(config)
+        pages, files = plan_core(site, urls, root)
+        pages += plan_entities(site, urls) + plan_tags(site, urls) + plan_timeline(site, urls)
+        pages += plan_ledger(site, urls)
+        files.extend(
+            data_file("assets/" + rel, path.read_bytes())
+            for rel, path in _static_files(inputs.static_dirs).items()
+        )
+        files.append(data_file("assets/pygments.css", pygments_css().encode("utf-8")))
+        files.append(data_file(".nojekyll", b""))
+
+        renderer = Renderer(
+            inputs.template_dirs,
+            config.base_path,
+            {
+                "blocks": lambda d: self._body(d).blocks,
+                "listing_html": lambda p: source_listing((root / p).read_bytes().decode("utf-8")),
+            },
+        )
+        links = LinkChecker(config.base_path)
+        new_pages = self._render(pages, files, renderer, output_dir, links, report, options.progress)
+        log.extend(links.finish(set(output_dir.current)))
+        if options.dry_run:
+            report.check = content_checks(
+                site, entities, rules, tools.finder, {a.id: self._body(a.digest) for a in site.articles}
+            )
+            log.extend(report.check.problems)
+        report.write = output_dir.finish()
+        report.pages = len(pages) + len(files)
+
+        self.stamps = stamps
+        self.pages = new_pages
+        self.meta = {
+            "digest": build_digest,
+            "problems": list(log.items),
+            "rules": rule_signatures(rules),
+            "entities": entity_signatures(entities),
+            "config": self._analysis_config(config),
+        }
+        if not options.dry_run:
+            self._save(site.articles)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    @staticmethod
+    def _analysis_config(config: SiteConfig) -> str:
+        return repr((ANALYSIS_VERSION, config.permalink, config.entities.link_mentions))
+
+    def _analyse(
+        self,
+        inputs: SiteInputs,
+        stamps: dict[str, FileStamp],
+        tools: Annotators,
+        entities: list[Any],
+        rules: list[Any],
+        report: BuildReport,
+        log: DiagnosticLog,
+    ) -> list[Article]:
+        root = self.root
+        editorial_paths = {p.stem: p for p in inputs.editorials}
+        seed_ids = {p.stem for p in inputs.seeds}
+        for article_id, path in editorial_paths.items():
+            if article_id not in seed_ids:
+                log.add(
+                    warning(
+                        "editorial-orphan",
+                        f"no seed 'seeds/{article_id}.txt' matches this editorial "
+                        "file; rename it to the id of its seed or remove it",
+                        inputs.rel(path),
+                    )
+                )
+
+        # What changed in the shared inputs of every analysis?
+        everything = self.meta.get("config") != self._analysis_config(tools.config)
+        dirty: set[str] = set()
+        if not everything:
+            texts = {i: c.texts for i, c in self.cache.items()}
+            old_rules: dict[str, RuleInfo] = self.meta.get("rules", {})
+            dirty |= affected_by_rules(old_rules, rule_signatures(rules), texts)
+            old_entities: dict[str, EntityInfo] = self.meta.get("entities", {})
+            dirty |= affected_by_registry(
+                old_entities,
+                entity_signatures(entities),
+                {i: c.article for i, c in self.cache.items()},
+                texts,
+            )
+
+        articles: list[Article] = []
+        kept: dict[str, _Cached] = {}
+        for index, path in enumerate(inputs.seeds):
+            article_id = path.stem
+            seed_rel = inputs.rel(path)
+            editorial = editorial_paths.get(article_id)
+            deps = repr(
+                (
+                    stamps.get(seed_rel, FileStamp(0, 0, "")).digest,
+                    stamps[inputs.rel(editorial)].digest
+                    if editorial and inputs.rel(editorial) in stamps
+                    else None,
+                )
+            )
+            cached = self.cache.get(article_id)
+            if cached and not everything and article_id not in dirty and cached.deps == deps:
+                kept[article_id] = cached
+                articles.append(cached.article)
+                log.extend(cached.problems)
+                continue
+            seed, problems = read_seed(path, root)
+            if seed is None:
+                log.extend(problems)  # a broken seed is read again next build: its errors come back
+                continue
+            record = None
+            if editorial is not None:
+                text, problems = read_text_file(editorial, inputs.rel(editorial))
+                if text is not None:
+                    record, more = parse_editorial(text, article_id, inputs.rel(editorial))
+                    problems += more
+            article, body, more = analyse_article(seed, record, tools)
+            problems = list(problems) + more
+            log.extend(problems)
+            texts_record = ArticleTexts(
+                seed.source_text.lower(),
+                "\n\n".join(b.text for b in body.blocks),
+                "\n\n".join(b.text for b in body.blocks).lower(),
+            )
+            kept[article_id] = _Cached(deps, article, texts_record, problems)
+            self.bodies[article.digest] = body
+            self.dirty_bodies[article.digest] = body
+            articles.append(article)
+            report.analysed.append(article_id)
+            if self.options.progress:
+                self.options.progress("analyse", index + 1, len(inputs.seeds))
+        self.removed_analyses = set(self.cache) - set(kept)
+        self.changed_analyses = {i for i in kept if self.cache.get(i) is not kept[i]}
+        self.cache = kept
+        return articles
+
+    def _render(
+        self,
+        pages: list[PagePlan],
+        files: list[FilePlan],
+        renderer: Renderer,
+        output_dir: OutputDir,
+        links: LinkChecker,
+        report: BuildReport,
+        progress: Progress | None,
+    ) -> dict[str, tuple[str, Any]]:
+        import jinja2
+
+        new_pages: dict[str, tuple[str, PageLinks | None]] = {}
+        log = report.log
+        total = len(pages) + len(files)
+        for index, plan in enumerate(pages):
+            fingerprint = renderer.fingerprint(plan)
+            previous = self.pages.get(plan.path)
+            origin = LinkOrigin(plan.sources[0] if plan.sources else None, plan.link_lines)
+            if (
+                previous
+                and previous[0] == fingerprint
+                and previous[1] is not None
+                and output_dir.keep(plan.path)
+            ):
+                links.add(plan.path, previous[1])
+                new_pages[plan.path] = previous
+                continue
+            try:
+                data = renderer.render(plan)
+            except jinja2.TemplateError as exc:
+                where = getattr(exc, "filename", None) or plan.template
+                log.add(
+                    error(
+                        "template-error", f"rendering /{plan.url}: {exc}", where, getattr(exc, "lineno", None)
+                    )
+                )
+                continue
+            page_links = links.scan(plan.path, data.decode("utf-8"), origin)
+            problem = output_dir.write(plan.path, data)
+            if problem:
+                log.add(problem)
+                continue
+            report.rendered.append(plan.path)
+            new_pages[plan.path] = (fingerprint, page_links)
+            if progress:
+                progress("render", index + 1, total)
+        for plan_file in files:
+            previous = self.pages.get(plan_file.path)
+            if previous and previous[0] == plan_file.fingerprint and output_dir.keep(plan_file.path):
+                new_pages[plan_file.path] = previous
+                continue
+            problem = output_dir.write(plan_file.path, plan_file.produce())
+            if problem:
+                log.add(problem)
+                continue
+            report.rendered.append(plan_file.path)
+            new_pages[plan_file.path] = (plan_file.fingerprint, None)
+        return new_pages
+
+    def _save(self, articles: Iterable[Article]) -> None:
+        if self.state is None:
+            return
+        live = {a.digest for a in articles}
+        changed = {
+            i: (c.deps, (c.article, c.problems), c.texts)
+            for i, c in self.cache.items()
+            if i in self.changed_analyses
+        }
+        self.state.save(
+            meta={"build": pickle.dumps(self.meta, protocol=5).hex()},
+            stamps=self.stamps,
+            analyses=changed,
+            removed_analyses=self.removed_analyses,
+            bodies={d: b for d, b in self.dirty_bodies.items() if d in live},
+            live_bodies=live,
+            pages={p: (f, pickle.dumps(links, protocol=5)) for p, (f, links) in self.pages.items()},
+            removed_pages=[],
+        )
+        self.dirty_bodies.clear()
+        self.bodies = {d: b for d, b in self.bodies.items() if d in live}
+
+
+def build(options: BuildOptions) -> BuildReport:
+    """One build with the persistent state (or a clean one with ``use_state=False``)."""
+    builder = Builder(options)
+    try:
+        return builder.build()
+    finally:
+        if builder.state is not None:
+            builder.state.close()

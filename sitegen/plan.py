@@ -6,6 +6,7 @@ is a pure function of (template, context) and the plan can be fingerprinted.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,10 @@ class PagePlan:
     context: Context
     sources: tuple[str, ...]  # the input files this page is mostly about (for diagnostics)
     link_lines: dict[str, int] = field(default_factory=dict)  # href -> line in sources[0] (from Markdown)
+    # Context values too big to build for every page on every build: (context key, reference).
+    # A reference names its value by content (an article's digest, a seed's path and hash), so
+    # the page stays a pure function of its context; the renderer fills them in (render.py).
+    lazy: tuple[tuple[str, str], ...] = ()
 
     @property
     def path(self) -> str:
@@ -43,11 +48,23 @@ class PagePlan:
 
 @dataclass(frozen=True, slots=True)
 class FilePlan:
-    """A file copied or generated without a template."""
+    """A file copied or generated without a template.
+
+    ``fingerprint`` names everything the bytes depend on; ``produce`` makes them only
+    when the fingerprint changed since the last build.
+    """
 
     path: str
-    source: Path | None = None
-    data: bytes | None = None
+    fingerprint: str
+    produce: Callable[[], bytes]
+
+
+def digest_of(*parts: object) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def data_file(path: str, data: bytes) -> FilePlan:
+    return FilePlan(path, hashlib.blake2b(data, digest_size=16).hexdigest(), lambda: data)
 
 
 def article_link(article: Article) -> Context:
@@ -213,10 +230,6 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
             "tags": [{"name": t, "url": f"tags/{t}/"} for t in article.tags],
             "summary": article.summary,
             "note_html": article.note_html,
-            "blocks": [
-                {"number": b.number, "role": b.role, "anchor": b.anchor, "html": b.html}
-                for b in article.blocks
-            ],
             "toc": [{"anchor": t.anchor, "text": t.text} for t in article.toc],
             "footnotes": _footnotes(site, article),
             "places": len(article.places),
@@ -235,12 +248,29 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
     }
 
 
-def plan_core(site: Site, urls: UrlBuilder, root: Path) -> tuple[list[PagePlan], list[FilePlan]]:
-    """Home, articles (with their source views and files), authored pages, 404."""
-    from sitegen.highlight import source_listing  # Pygments is only needed when planning
+def _annotations_file(site: Site, article: Article, urls: UrlBuilder, root: Path) -> FilePlan:
     from sitegen.seeds import parse_seed
     from sitegen.webannotation import annotation_page
 
+    def produce() -> bytes:
+        seed, _ = parse_seed((root / article.seed_path).read_bytes(), article.id, article.seed_path)
+        text = seed.source_text if seed else ""
+        return annotation_page(site, article, urls, text).encode("utf-8")
+
+    entities = sorted({m.entity for m in article.mentions})
+    fingerprint = digest_of(
+        "annotations", 1, article.digest, urls.full(""), [(e, site.entities[e].wikidata) for e in entities]
+    )
+    return FilePlan(article.url + "annotations.jsonld", fingerprint, produce)
+
+
+def _seed_file(article: Article, root: Path) -> FilePlan:
+    seed_file = root / article.seed_path
+    return FilePlan(article.url + article.id + ".txt", article.seed_digest, seed_file.read_bytes)
+
+
+def plan_core(site: Site, urls: UrlBuilder, root: Path) -> tuple[list[PagePlan], list[FilePlan]]:
+    """Home, articles (with their source views and files), authored pages, 404."""
     site_ctx = site_context(site, urls)
     pages: list[PagePlan] = []
     files: list[FilePlan] = []
@@ -266,18 +296,11 @@ def plan_core(site: Site, urls: UrlBuilder, root: Path) -> tuple[list[PagePlan],
         context = article_context(site, index, urls)
         context["site"] = site_ctx
         sources = (article.seed_path,) + ((article.editorial_path,) if article.editorial_path else ())
-        pages.append(PagePlan(article.url, "article.html", context, sources))
-        seed_file = root / article.seed_path
-        raw = seed_file.read_bytes()
-        files.append(FilePlan(article.url + article.id + ".txt", data=raw))
-        seed, _ = parse_seed(raw, article.id, article.seed_path)
-        source_text = seed.source_text if seed else ""
-        files.append(
-            FilePlan(
-                article.url + "annotations.jsonld",
-                data=annotation_page(site, article, urls, source_text).encode("utf-8"),
-            )
+        pages.append(
+            PagePlan(article.url, "article.html", context, sources, lazy=(("blocks", article.digest),))
         )
+        files.append(_seed_file(article, root))
+        files.append(_annotations_file(site, article, urls, root))
         pages.append(
             PagePlan(
                 article.url + "source/",
@@ -290,9 +313,10 @@ def plan_core(site: Site, urls: UrlBuilder, root: Path) -> tuple[list[PagePlan],
                     "article": article_link(article),
                     "source_file": article.url + article.id + ".txt",
                     "seed_name": Path(article.seed_path).name,
-                    "listing_html": source_listing(raw.decode("utf-8")),
+                    "seed_digest": article.seed_digest,
                 },
                 (article.seed_path,),
+                lazy=(("listing_html", article.seed_path),),
             )
         )
 

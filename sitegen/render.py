@@ -7,12 +7,14 @@ reads the site model, so a page is a function of (template files, context).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import hashlib
+import marshal
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import pass_context
+from jinja2 import meta, pass_context
 from jinja2.runtime import Context as JinjaContext
 
 from sitegen.plan import PagePlan
@@ -50,8 +52,18 @@ def date_filter(value: str, style: str = "long") -> str:
     return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
 
 
+Resolver = Callable[[str], Any]
+
+
 class Renderer:
-    def __init__(self, template_dirs: Sequence[Path], base_path: str) -> None:
+    """Renders plans; knows each template's file closure for page fingerprints."""
+
+    def __init__(
+        self, template_dirs: Sequence[Path], base_path: str, resolvers: Mapping[str, Resolver] | None = None
+    ) -> None:
+        self.template_dirs = tuple(template_dirs)
+        self.resolvers = dict(resolvers or {})
+        self._closures: dict[str, str] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
             autoescape=True,
@@ -66,7 +78,53 @@ class Renderer:
 
     def render(self, plan: PagePlan) -> bytes:
         template = self.env.get_template(plan.template)
-        return template.render(plan.context).encode("utf-8")
+        context = plan.context
+        if plan.lazy:
+            context = dict(context)
+            for key, ref in plan.lazy:
+                context[key] = self.resolvers[key](ref)
+        return template.render(context).encode("utf-8")
+
+    def template_digest(self, name: str) -> str:
+        """Hash of every template file ``name`` loads (extends, includes, imports), transitively."""
+        digest = self._closures.get(name)
+        if digest is None:
+            h = hashlib.blake2b(digest_size=16)
+            for path in sorted(self._closure(name)):
+                h.update(path.encode("utf-8") + b"\0")
+                h.update(Path(path).read_bytes() if Path(path).is_file() else b"<missing>")
+            digest = self._closures[name] = h.hexdigest()
+        return digest
+
+    def _closure(self, name: str) -> set[str]:
+        seen: set[str] = set()
+        files: set[str] = set()
+        pending = [name]
+        while pending:
+            current = pending.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            try:
+                source, filename, _ = self.env.loader.get_source(self.env, current)  # type: ignore[union-attr]
+            except jinja2.TemplateNotFound:
+                # A template that does not exist yet: creating it later must change the digest.
+                files.update(str(d / current) for d in self.template_dirs)
+                continue
+            files.add(str(filename))
+            for referenced in meta.find_referenced_templates(self.env.parse(source)):
+                if referenced is None:  # a dynamic include: depend on every template
+                    return {str(p) for d in self.template_dirs for p in d.rglob("*") if p.is_file()}
+                pending.append(referenced)
+        return files
+
+    def fingerprint(self, plan: PagePlan) -> str:
+        """Everything the page's bytes depend on: its template files, its context, lazy references."""
+        h = hashlib.blake2b(digest_size=16)
+        h.update(self.template_digest(plan.template).encode("ascii"))
+        h.update(marshal.dumps(plan.context, 2))  # version 2: no object references, so bytes are stable
+        h.update(repr(plan.lazy).encode("utf-8"))
+        return h.hexdigest()
 
     def render_string(self, template_name: str, context: dict[str, Any]) -> str:
         return self.env.get_template(template_name).render(context)

@@ -121,6 +121,24 @@ class OutputDir:
         self.report.written.append(rel)
         return None
 
+    def keep(self, rel: str) -> bool:
+        """Keep an output written by an earlier build, unchanged. False if it is gone from disk."""
+        previous = self.previous.get(rel)
+        if previous is None or rel in self.current or not (self.path / rel).is_file():
+            return False
+        self.current[rel] = previous
+        self.report.unchanged.append(rel)
+        return True
+
+    def intact(self) -> bool:
+        """Every file the last build wrote is still there."""
+        return bool(self.previous) and all((self.path / rel).is_file() for rel in self.previous)
+
+    def finish_unchanged(self) -> WriteReport:
+        """Nothing to do: every output of the last build stands."""
+        self.report.unchanged.extend(sorted(self.previous))
+        return self.report
+
     def finish(self) -> WriteReport:
         """Remove outputs written before and not now; save the manifest."""
         if self.dry_run:

@@ -1,0 +1,104 @@
+"""Which articles must be analysed again, given what changed since the last build.
+
+An article's analysis depends on its seed, its editorial file, the site
+configuration it reads, the correction rules that can apply to it and the
+registry entries that can match in it. Seeds and editorial files are compared
+by hash; for rules and entities, only the *changed* ones are tested against
+each article's stored text, so editing one entity re-analyses only the
+articles where its old or new forms occur, or that mention it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sitegen.corrections import Rule
+from sitegen.entities import Entity
+from sitegen.model import Article
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleTexts:
+    """What invalidation needs of an article's text, kept beside its cached analysis."""
+
+    source_lower: str  # the source text, lower-cased (rule finds are tested against it)
+    corrected: str  # the corrected reading (entity forms are tested against it)
+    corrected_lower: str
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    find: str
+    regex: bool
+    articles: tuple[str, ...]
+    exclude: tuple[str, ...]
+
+    def in_scope(self, article_id: str) -> bool:
+        return (not self.articles or article_id in self.articles) and article_id not in self.exclude
+
+    def can_apply(self, article_id: str, texts: ArticleTexts) -> bool:
+        if not self.in_scope(article_id):
+            return False
+        return self.regex or self.find.lower() in texts.source_lower
+
+
+@dataclass(frozen=True, slots=True)
+class EntityInfo:
+    digest: str
+    forms: tuple[tuple[str, bool], ...]  # (text, ignore_case)
+
+
+def rule_signatures(rules: Sequence[Rule]) -> dict[str, RuleInfo]:
+    """Each rule under a hash of everything about it, its key included (footnotes show keys)."""
+    return {
+        hashlib.blake2b(repr(rule).encode("utf-8"), digest_size=16).hexdigest(): RuleInfo(
+            rule.find, rule.regex, rule.articles, rule.exclude
+        )
+        for rule in rules
+    }
+
+
+def entity_signatures(entities: Iterable[Entity]) -> dict[str, EntityInfo]:
+    return {e.id: EntityInfo(e.digest, tuple((f.text, f.ignore_case) for f in e.forms)) for e in entities}
+
+
+def affected_by_rules(
+    old: Mapping[str, RuleInfo], new: Mapping[str, RuleInfo], texts: Mapping[str, ArticleTexts]
+) -> set[str]:
+    changed = [info for sig, info in old.items() if sig not in new]
+    changed += [info for sig, info in new.items() if sig not in old]
+    if not changed:
+        return set()
+    return {
+        article_id
+        for article_id, text in texts.items()
+        if any(r.can_apply(article_id, text) for r in changed)
+    }
+
+
+def affected_by_registry(
+    old: Mapping[str, EntityInfo],
+    new: Mapping[str, EntityInfo],
+    articles: Mapping[str, Article],
+    texts: Mapping[str, ArticleTexts],
+) -> set[str]:
+    changed = {e for e in old.keys() | new.keys() if old.get(e) != new.get(e)}
+    if not changed:
+        return set()
+    forms: set[tuple[str, bool]] = set()
+    for entity_id in changed:
+        for info in (old.get(entity_id), new.get(entity_id)):
+            if info is not None:
+                forms.update(info.forms)
+    exact = [text for text, ignore_case in forms if not ignore_case]
+    folded = [text.lower() for text, ignore_case in forms if ignore_case]
+    affected = set()
+    for article_id, text in texts.items():
+        if any(f in text.corrected for f in exact) or any(f in text.corrected_lower for f in folded):
+            affected.add(article_id)
+    for article_id, article in articles.items():
+        if any(m.entity in changed for m in article.mentions):
+            affected.add(article_id)
+    return affected

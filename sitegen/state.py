@@ -1,0 +1,169 @@
+"""Persistent build state in ``.sitegen/state.sqlite`` (standard-library sqlite3).
+
+The state is a cache: a missing, corrupt or older-version file means one full
+build with a one-line notice, never an error or a wrong site. It is written
+in one transaction after the outputs, so a crash in between leaves an older
+state that can only cause extra work, never a stale page.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sitegen import __version__
+
+STATE_DIR = ".sitegen"
+STATE_FILE = "state.sqlite"
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE inputs (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
+                     digest TEXT NOT NULL);
+CREATE TABLE analyses (id TEXT PRIMARY KEY, deps TEXT NOT NULL, article BLOB NOT NULL, texts BLOB NOT NULL);
+CREATE TABLE bodies (digest TEXT PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE pages (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, links BLOB NOT NULL);
+"""
+
+
+class _Stale(Exception):
+    """The state file is missing or from another version: start afresh."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileStamp:
+    mtime_ns: int
+    size: int
+    digest: str
+
+
+class BuildState:
+    """Open (or start) the state of the site at ``root``."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / STATE_DIR / STATE_FILE
+        self.notice = ""
+        self.db: sqlite3.Connection | None = None
+        try:
+            self.db = self._open()
+        except _Stale:
+            self._reset()
+        except (sqlite3.DatabaseError, OSError, ValueError) as exc:
+            self.notice = f"build state in {STATE_DIR}/ could not be read ({exc}); building everything"
+            self._reset()
+
+    def _open(self) -> sqlite3.Connection:
+        if not self.path.is_file():
+            self.notice = "no build state yet: building everything"
+            raise _Stale
+        db = sqlite3.connect(self.path)
+        rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        if rows.get("schema") != str(SCHEMA_VERSION) or rows.get("sitegen") != __version__:
+            db.close()
+            self.notice = "build state is from another sitegen version: building everything"
+            raise _Stale
+        return db
+
+    def _reset(self) -> None:
+        if self.db is not None:
+            self.db.close()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
+        db = sqlite3.connect(self.path)
+        db.executescript(_SCHEMA)
+        db.executemany(
+            "INSERT INTO meta VALUES (?, ?)", [("schema", str(SCHEMA_VERSION)), ("sitegen", __version__)]
+        )
+        db.commit()
+        self.db = db
+        gitignore = self.path.parent / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n", encoding="utf-8")
+
+    @property
+    def fresh(self) -> bool:
+        return bool(self.notice)
+
+    def _db(self) -> sqlite3.Connection:
+        assert self.db is not None
+        return self.db
+
+    def meta(self, key: str) -> str | None:
+        row = self._db().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def stamps(self) -> dict[str, FileStamp]:
+        return {p: FileStamp(m, s, d) for p, m, s, d in self._db().execute("SELECT * FROM inputs")}
+
+    def analysis_deps(self) -> dict[str, str]:
+        return dict(self._db().execute("SELECT id, deps FROM analyses").fetchall())
+
+    def articles(self, ids: Iterable[str]) -> Iterator[tuple[str, Any]]:
+        query = "SELECT id, article FROM analyses WHERE id = ?"
+        for article_id in ids:
+            row = self._db().execute(query, (article_id,)).fetchone()
+            if row:
+                yield row[0], pickle.loads(row[1])
+
+    def body(self, digest: str) -> Any:
+        row = self._db().execute("SELECT body FROM bodies WHERE digest = ?", (digest,)).fetchone()
+        return pickle.loads(row[0]) if row else None
+
+    def texts(self) -> Iterator[tuple[str, Any]]:
+        for article_id, blob in self._db().execute("SELECT id, texts FROM analyses"):
+            yield article_id, pickle.loads(blob)
+
+    def pages(self) -> dict[str, tuple[str, bytes]]:
+        return {p: (f, links) for p, f, links in self._db().execute("SELECT * FROM pages")}
+
+    def save(
+        self,
+        *,
+        meta: dict[str, str],
+        stamps: dict[str, FileStamp],
+        analyses: dict[str, tuple[str, Any, Any]],
+        removed_analyses: Iterable[str],
+        bodies: dict[str, Any],
+        live_bodies: set[str],
+        pages: dict[str, tuple[str, bytes]],
+        removed_pages: Iterable[str],
+    ) -> None:
+        """Write what changed, in one transaction."""
+        db = self._db()
+        with db:
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+            db.execute("DELETE FROM inputs")
+            db.executemany(
+                "INSERT INTO inputs VALUES (?, ?, ?, ?)",
+                [(p, s.mtime_ns, s.size, s.digest) for p, s in stamps.items()],
+            )
+            db.executemany("DELETE FROM analyses WHERE id = ?", [(i,) for i in removed_analyses])
+            db.executemany(
+                "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?)",
+                [
+                    (i, deps, pickle.dumps(a, protocol=5), pickle.dumps(t, protocol=5))
+                    for i, (deps, a, t) in analyses.items()
+                ],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO bodies VALUES (?, ?)",
+                [(d, pickle.dumps(b, protocol=5)) for d, b in bodies.items()],
+            )
+            stale = {d for (d,) in db.execute("SELECT digest FROM bodies")} - live_bodies
+            db.executemany("DELETE FROM bodies WHERE digest = ?", [(d,) for d in stale])
+            db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in removed_pages])
+            db.executemany(
+                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
+                [(p, f, links) for p, (f, links) in pages.items()],
+            )
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
