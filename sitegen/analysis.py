@@ -230,7 +230,12 @@ def analyse_article(
         offset += len(texts[index]) + 2
 
     places = _places(seed, by_paragraph, ref_of)
-    note_html = render_markdown(editorial.note_markdown) if editorial and editorial.note_markdown else ""
+    note_links: list[tuple[str, int]] = []
+    note_html = (
+        render_markdown(editorial.note_markdown, url, first_line=editorial.note_line, links=note_links)
+        if editorial and editorial.note_markdown
+        else ""
+    )
     article = Article(
         id=seed.id,
         seed_path=seed.path,
@@ -249,6 +254,7 @@ def analyse_article(
         footnotes=tuple(footnotes),
         places=places,
         mentions=tuple(mentions),
+        note_links=tuple(note_links),
         seed_digest=seed.digest,
     )
     body = ArticleBody(tuple(blocks))

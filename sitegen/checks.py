@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sitegen.correct import unused_rules
 from sitegen.corrections import Rule
-from sitegen.diagnostics import Diagnostic, warning
+from sitegen.diagnostics import Diagnostic, info, warning
 from sitegen.entities import Entity
 from sitegen.mentions import Candidate, MentionFinder, find_candidates, unused_aliases
 from sitegen.model import ArticleBody
@@ -48,7 +48,7 @@ def content_checks(
     mentioned = set(site.refs.entity_articles)
     for entity, alias in unused_aliases([e for e in entities if e.id in mentioned], texts, finder):
         problems.append(
-            warning(
+            info(
                 "alias-unused",
                 f"'{alias.text}' ({entity.name}) matches nowhere in the archive",
                 entity.path,

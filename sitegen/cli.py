@@ -160,7 +160,7 @@ def check_command(
     article mentions, aliases that never match, and candidate entities: capitalised
     names in the articles that match no alias, most frequent first.
     """
-    verbosity = verbosity or 0
+    verbosity = 1 if verbosity is None else verbosity  # the report is the point: show notices too
     try:
         report = build(BuildOptions(root=source, base_url=base_url, dry_run=True))
     except SitegenError as exc:

@@ -151,7 +151,9 @@ class RuleSet:
         for order, rule in enumerate(self.rules):
             if rule.regex:
                 _, upper, literal = regex_facts(rule.find)
-                pattern = re.compile(rule.find, 0 if upper else re.IGNORECASE)
+                # Paragraphs are searched joined by blank lines: with MULTILINE, ^ and $ match
+                # at the start and end of every paragraph, as an editor expects.
+                pattern = re.compile(rule.find, re.MULTILINE | (0 if upper else re.IGNORECASE))
                 folded = bool(pattern.flags & re.IGNORECASE)
             else:
                 folded, literal = not has_upper(rule.find), rule.find

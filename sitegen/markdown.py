@@ -7,6 +7,7 @@ disabled so that editorial text is escaped like everything else.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
@@ -15,6 +16,8 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
+
+from sitegen.mdplugins import critic_plugin, sitelinks_plugin
 
 _FORMATTER = HtmlFormatter(cssclass="highlight", wrapcode=True)
 
@@ -36,9 +39,39 @@ def markdown_renderer() -> MarkdownIt:
     md.enable("table")
     md.use(anchors_plugin, min_level=2, max_level=3, permalink=False)
     md.use(footnote_plugin)
+    md.use(critic_plugin)
+    md.use(sitelinks_plugin)
     return md
 
 
-def render_markdown(text: str) -> str:
-    html: str = markdown_renderer().render(text)
+def render_markdown(
+    text: str,
+    page_url: str,
+    *,
+    first_line: int = 1,
+    absolute_base: str | None = None,
+    links: list[tuple[str, int]] | None = None,
+) -> str:
+    """HTML for Markdown shown on the page at ``page_url`` (site-relative).
+
+    Site-root links (``/about/``) become relative to the page, or base-path-absolute
+    with ``absolute_base`` (the 404 page). ``first_line`` is the file line the Markdown
+    starts on; every link and image is appended to ``links`` as ``(href, line)``.
+    """
+    env: dict[str, Any] = {
+        "page_url": page_url,
+        "first_line": first_line,
+        "links": [] if links is None else links,
+    }
+    if absolute_base is not None:
+        env["absolute_base"] = absolute_base
+    html: str = markdown_renderer().render(text, env)
     return html
+
+
+def link_lines(links: list[tuple[str, int]]) -> dict[str, int]:
+    """``href -> line`` for ``PagePlan.link_lines``: the first line an href is on."""
+    lines: dict[str, int] = {}
+    for href, line in links:
+        lines.setdefault(href, line)
+    return lines

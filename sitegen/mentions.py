@@ -194,6 +194,8 @@ TITLES = _words(
 )
 # Words capitalised for grammar, not because they are names (straight apostrophes); titles too.
 STOP_WORDS = TITLES | _words(
+    # common-noun abbreviations written in capitals
+    "TV CV PC OK",
     # days and months
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July",
     "August September October November December",

@@ -118,6 +118,7 @@ class Article:
     footnotes: tuple[Footnote, ...] = ()
     places: tuple[CorrectedPlace, ...] = ()
     mentions: tuple[Mention, ...] = ()
+    note_links: tuple[tuple[str, int], ...] = ()  # (href, line in the editorial file) from the note
     seed_digest: str = ""  # hash of the seed file's bytes (the source view and download show them)
     digest: str = ""  # content hash of this record and its body: names the body in caches
 
@@ -165,3 +166,17 @@ class Mention:
     linked: bool
     start: int = 0  # offsets of the words in Seed.source_text (the source reading)
     end: int = 0
+
+
+def model_signature() -> str:
+    """Names the shape of the records cached in the build state: a change to any of them
+    (a field added, renamed or moved) makes older cached records unreadable, so the state
+    is discarded instead of being unpickled into the wrong fields."""
+    import hashlib
+    from dataclasses import fields
+
+    shapes = [
+        (cls.__name__, [(f.name, str(f.type)) for f in fields(cls)])
+        for cls in (Paragraph, Block, TocEntry, ArticleBody, Article, Footnote, CorrectedPlace, Mention)
+    ]
+    return hashlib.blake2b(repr(shapes).encode("utf-8"), digest_size=8).hexdigest()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.entities import KINDS
-from sitegen.markdown import render_markdown
+from sitegen.markdown import link_lines, render_markdown
 from sitegen.model import Article
 from sitegen.site import Site
 from sitegen.urls import UrlBuilder, output_path
@@ -295,9 +295,17 @@ def plan_core(site: Site, urls: UrlBuilder, root: Path) -> tuple[list[PagePlan],
     for index, article in enumerate(site.articles):
         context = article_context(site, index, urls)
         context["site"] = site_ctx
-        sources = (article.seed_path,) + ((article.editorial_path,) if article.editorial_path else ())
+        # Links in the page's Markdown come from the editorial file: name it first.
+        sources = ((article.editorial_path,) if article.editorial_path else ()) + (article.seed_path,)
         pages.append(
-            PagePlan(article.url, "article.html", context, sources, lazy=(("blocks", article.digest),))
+            PagePlan(
+                article.url,
+                "article.html",
+                context,
+                sources,
+                link_lines=link_lines(list(article.note_links)) if article.editorial_path else {},
+                lazy=(("blocks", article.digest),),
+            )
         )
         files.append(_seed_file(article, root))
         files.append(_annotations_file(site, article, urls, root))
@@ -321,6 +329,10 @@ def plan_core(site: Site, urls: UrlBuilder, root: Path) -> tuple[list[PagePlan],
         )
 
     for page in site.pages:
+        page_links: list[tuple[str, int]] = []
+        body_html = render_markdown(
+            page.body_markdown, page.id + "/", first_line=page.body_line, links=page_links
+        )
         pages.append(
             PagePlan(
                 page.id + "/",
@@ -328,9 +340,10 @@ def plan_core(site: Site, urls: UrlBuilder, root: Path) -> tuple[list[PagePlan],
                 {
                     "site": site_ctx,
                     "page": page_context(page.id + "/", page.title, "page", urls),
-                    "body_html": render_markdown(page.body_markdown),
+                    "body_html": body_html,
                 },
                 (page.path,),
+                link_lines=link_lines(page_links),
             )
         )
 

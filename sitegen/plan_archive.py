@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from sitegen.entities import KINDS
-from sitegen.markdown import render_markdown
+from sitegen.markdown import link_lines, render_markdown
 from sitegen.model import Article, Footnote
 from sitegen.plan import (
     KIND_LABELS,
@@ -37,15 +37,18 @@ MONTHS = (
 )
 
 
-def _entity_context(site: Site, entity_id: str) -> Context:
+def _entity_context(site: Site, entity_id: str, links: list[tuple[str, int]]) -> Context:
     entity = site.entities[entity_id]
+    note = entity.note_markdown
     return {
         "id": entity.id,
         "name": entity.name,
         "kind": entity.kind,
         "kind_label": KIND_LABELS[entity.kind],
         "description": entity.description,
-        "note_html": render_markdown(entity.note_markdown) if entity.note_markdown.strip() else "",
+        "note_html": render_markdown(note, f"entities/{entity.id}/", first_line=entity.note_line, links=links)
+        if note.strip()
+        else "",
         "wikidata": entity.wikidata or "",
         "links": [{"title": link.title, "url": link.url} for link in entity.links],
         "aliases": [a.text for a in entity.aliases],
@@ -78,7 +81,8 @@ def plan_entities(site: Site, urls: UrlBuilder) -> list[PagePlan]:
             {"name": site.entities[other].name, "url": f"entities/{other}/", "count": count}
             for other, count in site.refs.cooccurrence.get(entity_id, ())[:20]
         ]
-        entity_ctx = _entity_context(site, entity_id)
+        note_links: list[tuple[str, int]] = []
+        entity_ctx = _entity_context(site, entity_id, note_links)
         for url, chunk, pagination in paginate(items, per_page, paged_url(f"entities/{entity_id}/")):
             title = (
                 entity.name if pagination["number"] == 1 else f"{entity.name}, page {pagination['number']}"
@@ -99,6 +103,7 @@ def plan_entities(site: Site, urls: UrlBuilder) -> list[PagePlan]:
                         "jsonld": _entity_jsonld(site, entity_id, urls) if pagination["number"] == 1 else "",
                     },
                     (entity.path,),
+                    link_lines=link_lines(note_links) if pagination["number"] == 1 else {},
                 )
             )
     groups = []

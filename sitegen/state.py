@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen import __version__
+from sitegen.model import model_signature
 
 STATE_DIR = ".sitegen"
 STATE_FILE = "state.sqlite"
@@ -63,7 +64,11 @@ class BuildState:
             raise _Stale
         db = sqlite3.connect(self.path)
         rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
-        if rows.get("schema") != str(SCHEMA_VERSION) or rows.get("sitegen") != __version__:
+        if (
+            rows.get("schema") != str(SCHEMA_VERSION)
+            or rows.get("sitegen") != __version__
+            or rows.get("model") != model_signature()
+        ):
             db.close()
             self.notice = "build state is from another sitegen version: building everything"
             raise _Stale
