@@ -150,7 +150,7 @@ def analyse_article(
                 e.end,
                 e.source,
                 e.replacement,
-                f'<sup class="fn-ref"><a id="{ref_of[(index, e.start)][1]}" '
+                f'<sup class="fn-ref" data-pagefind-ignore><a id="{ref_of[(index, e.start)][1]}" '
                 f'href="#fn-{ref_of[(index, e.start)][0]}" role="doc-noteref">'
                 f"{ref_of[(index, e.start)][0]}</a></sup>",
             )

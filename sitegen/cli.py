@@ -185,3 +185,68 @@ def check_command(
     summary = f"Checked {report.pages} outputs: {log.errors} error(s), {log.warnings} warning(s)."
     out.print(summary, markup=False)
     sys.exit(1 if log.failed(strict) else 0)
+
+
+@main.command("serve")
+@site_options
+@click.option(
+    "--port",
+    "-p",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port; the URL printed tells which).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 shows the site to the whole network.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in the web browser.")
+def serve_command(
+    source: Path, base_url: str | None, verbosity: int | None, port: int, host: str, open_browser: bool
+) -> None:
+    """Build the site, serve it under its base path and rebuild it when a source changes.
+
+    Pages open in a browser reload by themselves after each build that changed them;
+    a build with errors shows them over the page until a later build succeeds. The
+    files in the output folder are exactly what 'sitegen build' writes.
+    """
+    from sitegen.serve import ServeOptions, run  # watchdog and http.server only for this command
+
+    styles = {"error": "bold red", "warning": "yellow", "dim": "dim", "": ""}
+
+    def echo(line: str, style: str) -> None:
+        stderr.print(line, style=styles.get(style, ""), markup=False, highlight=False, soft_wrap=True)
+
+    options = ServeOptions(root=source, host=host, port=port, base_url=base_url)
+    sys.exit(run(options, echo, open_browser=open_browser, verbosity=verbosity or 0))
+
+
+@main.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option(
+    "--github-pages", is_flag=True, help="Also write .github/workflows/pages.yml to publish on GitHub Pages."
+)
+def init_command(directory: Path, github_pages: bool) -> None:
+    """Start a new archive in DIRECTORY: configuration, one seed, one entity, one correction.
+
+    Never overwrites an existing file: files already there are listed as skipped.
+    """
+    from sitegen.scaffold import init_site
+
+    try:
+        created, skipped = init_site(directory, github_pages)
+    except OSError as exc:
+        stderr.print(
+            f"{directory}: ERROR: cannot create the site: {exc.strerror or exc} [init-failed]",
+            style="bold red",
+            markup=False,
+        )
+        sys.exit(1)
+    for path in created:
+        stderr.print(f"created {path}", markup=False)
+    for path in skipped:
+        stderr.print(f"skipped {path} (it exists; left as it is)", style="yellow", markup=False)
+    stderr.print(f"Next: cd {directory} && sitegen build && sitegen serve", markup=False)

@@ -13,17 +13,17 @@ DARK_STYLE = "monokai"
 _NAME_ATTR = re.compile(r' name="L-\d+"')
 
 
+_LISTING = HtmlFormatter(
+    linenos="inline", anchorlinenos=True, lineanchors="L", wrapcode=True, cssclass="highlight source-listing"
+)
+_PLAIN = TextLexer(stripnl=False, ensurenl=False)
+
+
 def source_listing(text: str) -> str:
     """The seed as received, one anchor per line (#L-12), escaped by Pygments."""
-    formatter = HtmlFormatter(
-        linenos="inline",
-        anchorlinenos=True,
-        lineanchors="L",
-        wrapcode=True,
-        cssclass="highlight source-listing",
-    )
+    formatter = _LISTING
     # Pygments emits <a id name>; 'name' is obsolete in HTML5 and the id is enough.
-    return _NAME_ATTR.sub("", highlight(text, TextLexer(stripnl=False, ensurenl=False), formatter))
+    return _NAME_ATTR.sub("", highlight(text, _PLAIN, formatter))
 
 
 def pygments_css() -> str:

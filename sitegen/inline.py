@@ -71,7 +71,9 @@ class _Writer:
         self.inside = inside
         self.next_place = 0
 
-    def span(self, lo: int, hi: int) -> str:
+    def span(self, lo: int, hi: int, refs: list[str] | None = None) -> str:
+        """Markup for text[lo:hi]. With ``refs``, footnote markers are collected there instead of
+        written inline: inside a mention link they would make a link within a link."""
         html: list[str] = []
         position = lo
         while self.next_place < len(self.places) and self.places[self.next_place].end <= hi:
@@ -80,13 +82,13 @@ class _Writer:
                 self.next_place += 1
                 continue
             html.append(_esc(self.text[position : place.start]))
-            html.append(self._edit(place, self.inside.get(self.next_place, [])))
+            html.append(self._edit(place, self.inside.get(self.next_place, []), refs))
             position = place.end
             self.next_place += 1
         html.append(_esc(self.text[position:hi]))
         return "".join(html)
 
-    def _edit(self, place: Place, mentions: list[InlineMention]) -> str:
+    def _edit(self, place: Place, mentions: list[InlineMention], refs: list[str] | None) -> str:
         corrected: list[str] = []
         position = place.start
         for mention in mentions:
@@ -97,9 +99,12 @@ class _Writer:
             position = mention.end
         corrected.append(_esc(self.text[position : place.end]))
         edit = place.edit
+        if refs is not None:
+            refs.append(edit.ref_html)
         return (
             f'<span class="corr"><span class="reading-corr">{"".join(corrected)}</span>'
-            f'<span class="reading-sic">{_esc(edit.source)}</span>{edit.ref_html}</span>'
+            f'<span class="reading-sic" data-pagefind-ignore>{_esc(edit.source)}</span>'
+            f"{edit.ref_html if refs is None else ''}</span>"
         )
 
 
@@ -136,7 +141,8 @@ def render_inline(source: str, edits: Sequence[InlineEdit], mentions: Sequence[I
     position = 0
     for start, end, mention in outer:
         out.append(writer.span(position, start))
-        out.append(mention.open_tag + writer.span(start, end) + mention.close_tag)
+        refs: list[str] = []
+        out.append(mention.open_tag + writer.span(start, end, refs) + mention.close_tag + "".join(refs))
         position = end
     out.append(writer.span(position, len(corrected)))
     return "".join(out)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 ROLES = ("body", "heading", "caption", "quote")
 
@@ -71,8 +71,7 @@ class AuthoredPage:
     order: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(NamedTuple):
     """One paragraph of an article as the reader sees it."""
 
     number: int  # 1-based paragraph number in the seed
@@ -83,8 +82,7 @@ class Block:
     line: int  # line in the seed
 
 
-@dataclass(frozen=True, slots=True)
-class TocEntry:
+class TocEntry(NamedTuple):
     anchor: str
     text: str
 
@@ -123,8 +121,7 @@ class Article:
     digest: str = ""  # content hash of this record and its body: names the body in caches
 
 
-@dataclass(frozen=True, slots=True)
-class Footnote:
+class Footnote(NamedTuple):
     """One footnote per distinct correction in an article, with a back-link per place."""
 
     number: int
@@ -140,8 +137,7 @@ class Footnote:
     refs: tuple[str, ...]  # fragment ids of the places, in order
 
 
-@dataclass(frozen=True, slots=True)
-class CorrectedPlace:
+class CorrectedPlace(NamedTuple):
     """One corrected place, located in the source text (for the ledger and Web Annotations)."""
 
     footnote: int
@@ -155,8 +151,7 @@ class CorrectedPlace:
     suffix: str
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):
     entity: str
     anchor: str  # fragment id in the article page
     block: int  # paragraph number
@@ -175,8 +170,8 @@ def model_signature() -> str:
     import hashlib
     from dataclasses import fields
 
-    shapes = [
-        (cls.__name__, [(f.name, str(f.type)) for f in fields(cls)])
-        for cls in (Paragraph, Block, TocEntry, ArticleBody, Article, Footnote, CorrectedPlace, Mention)
-    ]
+    records: tuple[Any, ...] = (Paragraph, ArticleBody, Article)
+    tuples: tuple[Any, ...] = (Block, TocEntry, Footnote, CorrectedPlace, Mention)
+    shapes = [(c.__name__, [(f.name, str(f.type)) for f in fields(c)]) for c in records]
+    shapes += [(c.__name__, list(c.__annotations__.items())) for c in tuples]
     return hashlib.blake2b(repr(shapes).encode("utf-8"), digest_size=8).hexdigest()

@@ -27,6 +27,7 @@ from sitegen.corrections import load_rules
 from sitegen.diagnostics import Diagnostic, DiagnosticLog, SitegenError, error, info, warning
 from sitegen.editorial import parse_editorial, read_text_file
 from sitegen.entities import load_registry
+from sitegen.feeds import plan_publish
 from sitegen.highlight import pygments_css, source_listing
 from sitegen.incremental import (
     ArticleTexts,
@@ -41,9 +42,10 @@ from sitegen.linkcheck import LinkChecker, LinkOrigin, PageLinks
 from sitegen.load import load_pages
 from sitegen.mentions import MentionFinder
 from sitegen.model import Article, ArticleBody
-from sitegen.plan import FilePlan, PagePlan, data_file, plan_core
+from sitegen.plan import FilePlan, PagePlan, data_file, page_context, plan_core, site_context
 from sitegen.plan_archive import plan_entities, plan_ledger, plan_tags, plan_timeline
 from sitegen.render import Renderer
+from sitegen.search import BUNDLE_DIR, html_fingerprint, index_site, pagefind_available
 from sitegen.seeds import read_seed
 from sitegen.site import build_site
 from sitegen.sources import RESERVED_DIRS, SiteInputs, discover, theme_dir
@@ -64,6 +66,7 @@ class BuildOptions:
     dry_run: bool = False  # render and check everything, write nothing (sitegen check)
     progress: Progress | None = None
     use_state: bool = True  # read and write .sitegen/ (off: a clean build from scratch)
+    search: bool = True  # run Pagefind when installed (serve leaves it out of the edit loop)
 
 
 @dataclass
@@ -257,12 +260,29 @@ class Builder:
 
         pages_loaded, problems = load_pages(inputs)
         log.extend(problems)
-        site, problems = build_site(config, articles, pages_loaded, tools.entities, tools.corrections)
+        site, problems = build_site(
+            config, articles, pages_loaded, tools.entities, tools.corrections, search=pagefind_available()
+        )
         log.extend(problems)
         urls = UrlBuilder(config)
         pages, files = plan_core(site, urls, root)
         pages += plan_entities(site, urls) + plan_tags(site, urls) + plan_timeline(site, urls)
         pages += plan_ledger(site, urls)
+        if site.search:
+            pages.append(
+                PagePlan(
+                    "search/",
+                    "search.html",
+                    {
+                        "site": site_context(site, urls),
+                        "page": page_context("search/", "Search", "search", urls),
+                    },
+                    (),
+                )
+            )
+        published, problems = plan_publish(site, urls, [p.url for p in pages])
+        log.extend(problems)
+        files.extend(published)
         files.extend(
             data_file("assets/" + rel, path.read_bytes())
             for rel, path in _static_files(inputs.static_dirs).items()
@@ -280,14 +300,19 @@ class Builder:
         )
         links = LinkChecker(config.base_path)
         new_pages = self._render(pages, files, renderer, output_dir, links, report, options.progress)
-        log.extend(links.finish(set(output_dir.current)))
+        bundle_entry = (
+            {f"{BUNDLE_DIR}/pagefind-ui.js", f"{BUNDLE_DIR}/pagefind-ui.css"} if site.search else set()
+        )
+        log.extend(links.finish(set(output_dir.current) | bundle_entry))
+        if not options.dry_run:
+            self._index_for_search(site.search, options.search, out, output_dir, log)
         if options.dry_run:
             report.check = content_checks(
                 site, entities, rules, tools.finder, {a.id: self._body(a.digest) for a in site.articles}
             )
             log.extend(report.check.problems)
+        report.pages = len(output_dir.current)
         report.write = output_dir.finish()
-        report.pages = len(pages) + len(files)
 
         self.stamps = stamps
         self.pages = new_pages
@@ -302,6 +327,22 @@ class Builder:
             self._save(site.articles)
         report.seconds = time.perf_counter() - started
         return report
+
+    @staticmethod
+    def _index_for_search(
+        search: bool, run: bool, out: Path, output_dir: OutputDir, log: DiagnosticLog
+    ) -> None:
+        if not search:
+            log.extend(index_site(out, "")[1])  # without Pagefind: one line saying how to add it
+            return
+        for rel in [r for r in output_dir.previous if r.startswith(BUNDLE_DIR + "/")]:
+            output_dir.keep(rel)
+        if not run:  # sitegen serve: keep the last index, stay out of the edit loop
+            return
+        output_dir.prune()  # stale pages go before indexing, so search never finds them
+        bundle, problems = index_site(out, html_fingerprint(output_dir.current))
+        log.extend(problems)
+        output_dir.adopt(BUNDLE_DIR + "/", bundle)
 
     @staticmethod
     def _analysis_config(config: SiteConfig) -> str:

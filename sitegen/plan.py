@@ -80,7 +80,8 @@ def site_context(site: Site, urls: UrlBuilder) -> Context:
         "publisher": config.publisher,
         "base_url": urls.full(""),
         "nav": [{"title": p.title, "url": p.id + "/"} for p in site.pages],
-        "feed": "",  # set once the Atom feed is generated
+        "search": "search/" if site.search else "",
+        "feed": "feed.xml" if urls.origin else "",  # feeds need absolute URLs (feeds.py)
     }
 
 
@@ -199,7 +200,14 @@ def article_jsonld(site: Site, article: Article, urls: UrlBuilder) -> str:
             }
             for n in article.footnotes
         ]
-    return json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    return script_json(data)
+
+
+def script_json(data: Context) -> str:
+    """JSON to embed in a <script> element: '<', '>' and '&' escaped, so no text can end the
+    element or open a comment inside it (<!--, </script>)."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _entity_ref(site: Site, entity_id: str, urls: UrlBuilder) -> Context:

@@ -142,14 +142,13 @@ def plan_entities(site: Site, urls: UrlBuilder) -> list[PagePlan]:
 
 
 def _entity_jsonld(site: Site, entity_id: str, urls: UrlBuilder) -> str:
-    import json
 
-    from sitegen.plan import _entity_ref
+    from sitegen.plan import _entity_ref, script_json
 
     data: dict[str, Any] = {"@context": "https://schema.org", **_entity_ref(site, entity_id, urls)}
     if site.entities[entity_id].description:
         data["description"] = site.entities[entity_id].description
-    return json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    return script_json(data)
 
 
 def _listing(site: Site, indices: tuple[int, ...]) -> list[Context]:

@@ -21,6 +21,7 @@ class Site:
     entities: Mapping[str, Entity]  # by id
     rules: Mapping[str, Correction]  # site-wide correction rules by key
     refs: CrossRefs
+    search: bool = False  # a search page is built (Pagefind is installed)
 
     def neighbours(self, index: int) -> tuple[Article | None, Article | None]:
         """(older, newer) article around ``articles[index]``."""
@@ -47,6 +48,7 @@ def build_site(
     pages: list[AuthoredPage],
     entities: Mapping[str, Entity],
     rules: Mapping[str, Correction],
+    search: bool = False,
 ) -> tuple[Site, list[Diagnostic]]:
     problems: list[Diagnostic] = []
     ordered = sorted(articles, key=lambda a: a.id)
@@ -85,5 +87,5 @@ def build_site(
         taken[url] = page.id
         kept_pages.append(page)
     final = tuple(a for a in ordered if a.id in kept)
-    site = Site(config, final, tuple(kept_pages), entities, rules, compute_crossrefs(final))
+    site = Site(config, final, tuple(kept_pages), entities, rules, compute_crossrefs(final), search)
     return site, problems

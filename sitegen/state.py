@@ -83,7 +83,8 @@ class BuildState:
         db = sqlite3.connect(self.path)
         db.executescript(_SCHEMA)
         db.executemany(
-            "INSERT INTO meta VALUES (?, ?)", [("schema", str(SCHEMA_VERSION)), ("sitegen", __version__)]
+            "INSERT INTO meta VALUES (?, ?)",
+            [("schema", str(SCHEMA_VERSION)), ("sitegen", __version__), ("model", model_signature())],
         )
         db.commit()
         self.db = db

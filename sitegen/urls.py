@@ -8,8 +8,8 @@ depth, uses base-path-absolute URLs instead.
 
 from __future__ import annotations
 
-import posixpath
 import re
+from functools import lru_cache
 
 from sitegen.config import SiteConfig
 
@@ -28,19 +28,27 @@ def output_path(url: str) -> str:
 
 def relative(from_url: str, to_url: str) -> str:
     """A relative link from the page at ``from_url`` to ``to_url`` (both site-relative)."""
-    fragment = ""
-    if "#" in to_url:
-        to_url, fragment = to_url.split("#", 1)
-        fragment = "#" + fragment
-    from_dir = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url) + "/"
-    if to_url == from_url and fragment:
-        return fragment
-    rel = (
-        posixpath.relpath("/" + to_url, "/" + from_dir) if to_url else posixpath.relpath("/", "/" + from_dir)
-    )
-    if to_url.endswith("/") or to_url == "":
-        rel = "./" if rel == "." else rel + "/"
-    return rel + fragment
+    path, hash_mark, fragment = to_url.partition("#")
+    if hash_mark and path == from_url:
+        return "#" + fragment
+    from_dir = from_url[: from_url.rfind("/") + 1]  # '' for pages at the root
+    return _relative_path(from_dir, path) + hash_mark + fragment
+
+
+@lru_cache(maxsize=1 << 16)
+def _relative_path(from_dir: str, to_path: str) -> str:
+    # Plain string work (no posixpath.relpath, which resolves absolute paths): this runs
+    # for every link of every page.
+    here = from_dir.split("/")[:-1]
+    there = to_path.split("/")
+    target_dirs, name = there[:-1], there[-1]
+    common = 0
+    for a, b in zip(here, target_dirs, strict=False):
+        if a != b:
+            break
+        common += 1
+    rel = "../" * (len(here) - common) + "/".join([*target_dirs[common:], name])
+    return rel or "./"
 
 
 class UrlBuilder:

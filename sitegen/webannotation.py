@@ -91,4 +91,5 @@ def annotation_page(site: Site, article: Article, urls: UrlBuilder, source_text:
         "partOf": {"id": urls.full(article.url), "type": "AnnotationCollection"},
         "items": items,
     }
-    return json.dumps(page, ensure_ascii=False, indent=1) + "\n"
+    # No indent: json's C encoder only runs without one, and this file is written per article.
+    return json.dumps(page, ensure_ascii=False, separators=(",", ":")) + "\n"

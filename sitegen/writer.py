@@ -139,16 +139,33 @@ class OutputDir:
         self.report.unchanged.extend(sorted(self.previous))
         return self.report
 
-    def finish(self) -> WriteReport:
-        """Remove outputs written before and not now; save the manifest."""
+    def adopt(self, prefix: str, rels: list[str]) -> None:
+        """Files under ``prefix`` written by a tool sitegen ran (the search index): ours now."""
+        for rel in [r for r in self.current if r.startswith(prefix)]:
+            del self.current[rel]
+        self.report.unchanged = [r for r in self.report.unchanged if not r.startswith(prefix)]
+        for rel in rels:
+            self.current[rel] = digest((self.path / rel).read_bytes())
+            same = self.previous.get(rel) == self.current[rel]
+            (self.report.unchanged if same else self.report.written).append(rel)
+
+    def prune(self) -> None:
+        """Remove outputs written before and not now."""
         if self.dry_run:
-            return self.report
+            return
         for rel in sorted(set(self.previous) - set(self.current)):
             target = self.path / rel
             if target.is_file() or target.is_symlink():
                 target.unlink()
                 self.report.removed.append(rel)
                 self._remove_empty_parents(target.parent)
+        self.previous = {r: d for r, d in self.previous.items() if r in self.current}
+
+    def finish(self) -> WriteReport:
+        """Remove outputs written before and not now; save the manifest."""
+        if self.dry_run:
+            return self.report
+        self.prune()
         manifest = {"version": MANIFEST_VERSION, "files": dict(sorted(self.current.items()))}
         atomic_write(self.path / MANIFEST, json.dumps(manifest, indent=0).encode("utf-8"))
         return self.report
