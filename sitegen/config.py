@@ -29,6 +29,11 @@ class EntitiesConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchConfig:
+    enabled: bool = True  # a search page and index, when Pagefind is installed
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     title: str = "Untitled archive"
     description: str = ""
@@ -40,6 +45,7 @@ class SiteConfig:
     permalink: str = "/{year}/{month}/{day}/{slug}/"
     per_page: int = 50
     entities: EntitiesConfig = field(default_factory=EntitiesConfig)
+    search: SearchConfig = field(default_factory=SearchConfig)
 
     @property
     def base_path(self) -> str:
@@ -56,6 +62,10 @@ class SiteConfig:
 
 def _check_str(value: Any) -> str | None:
     return None if isinstance(value, str) else "must be a string"
+
+
+def _check_bool(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
 
 
 def _check_int(value: Any) -> str | None:
@@ -133,8 +143,9 @@ _CHECKS: dict[str, Any] = {
     "per_page": _check_int,
     "entities.link_mentions": _check_choice(MENTION_LINKING),
     "entities.per_page": _check_int,
+    "search.enabled": _check_bool,
 }
-_SECTIONS: dict[str, type] = {"entities": EntitiesConfig}
+_SECTIONS: dict[str, type] = {"entities": EntitiesConfig, "search": SearchConfig}
 
 
 def _unknown_key(key: str, known: list[str], rel: str, line: int | None) -> Diagnostic:

@@ -48,6 +48,19 @@ def _yaml_positions(node: yaml.Node, path: Path_, out: dict[Path_, int], offset:
             _yaml_positions(item, item_path, out, offset)
 
 
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: ~10x faster
+
+
+def _load_yaml(raw: str) -> tuple[yaml.Node | None, Any]:
+    """Parse once: the node tree (for line numbers) and the data built from it."""
+    loader = _Loader(raw)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def split_front_matter(text: str, rel: str) -> tuple[FrontMatter | None, list[Diagnostic]]:
     # Same line ends as the seed reader: CRLF and lone CR (old Mac editors) both end a line.
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -73,8 +86,7 @@ def split_front_matter(text: str, rel: str) -> tuple[FrontMatter | None, list[Di
     data: Any
     if fence == "---":
         try:
-            node = yaml.compose(raw, Loader=yaml.SafeLoader)
-            data = yaml.safe_load(raw)
+            node, data = _load_yaml(raw)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 2 if mark is not None else 1

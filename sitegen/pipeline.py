@@ -45,7 +45,7 @@ from sitegen.model import Article, ArticleBody
 from sitegen.plan import FilePlan, PagePlan, data_file, page_context, plan_core, site_context
 from sitegen.plan_archive import plan_entities, plan_ledger, plan_tags, plan_timeline
 from sitegen.render import Renderer
-from sitegen.search import BUNDLE_DIR, html_fingerprint, index_site, pagefind_available
+from sitegen.search import BUNDLE_DIR, INSTALL_HINT, html_fingerprint, index_site, pagefind_available
 from sitegen.seeds import read_seed
 from sitegen.site import build_site
 from sitegen.sources import RESERVED_DIRS, SiteInputs, discover, theme_dir
@@ -305,6 +305,10 @@ class Builder:
         )
         log.extend(links.finish(set(output_dir.current) | bundle_entry))
         if not options.dry_run:
+            if config.search.enabled and not site.search:
+                log.add(
+                    info("search-unavailable", f"search is off: Pagefind is not installed; {INSTALL_HINT}")
+                )
             self._index_for_search(site.search, options.search, out, output_dir, log)
         if options.dry_run:
             report.check = content_checks(
@@ -333,7 +337,6 @@ class Builder:
         search: bool, run: bool, out: Path, output_dir: OutputDir, log: DiagnosticLog
     ) -> None:
         if not search:
-            log.extend(index_site(out, "")[1])  # without Pagefind: one line saying how to add it
             return
         for rel in [r for r in output_dir.previous if r.startswith(BUNDLE_DIR + "/")]:
             output_dir.keep(rel)

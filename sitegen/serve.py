@@ -141,7 +141,9 @@ def locate(out: str, rel: str) -> tuple[Literal["file", "slash", "missing"], str
 def read_regular(path: str) -> bytes | None:
     """Read a regular file; O_NOFOLLOW: a symlink swapped in since :func:`locate` is refused."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+        # O_NONBLOCK: a FIFO swapped in would otherwise block this thread until a writer came.
+        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        fd = os.open(path, flags)
     except OSError:
         return None
     with os.fdopen(fd, "rb") as handle:
@@ -478,7 +480,11 @@ def run(options: ServeOptions, echo: Echo, open_browser: bool = False, verbosity
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if main else None  # 'kill' stops cleanly too
     try:
-        url = server.start()
+        try:
+            url = server.start()
+        except OSError as exc:  # no such folder, or the system's limit of watches reached
+            echo(f"cannot watch {options.root}: {exc}", "error")
+            return 1
         echo(f"Serving {server.site.out} at {url} (Ctrl-C to stop)", "")
         if open_browser:
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,13 +29,32 @@ def safe_relative(rel: str) -> bool:
     return all(part not in ("", ".", "..") for part in rel.split("/"))  # '' also catches '/abs' and 'a//b'
 
 
+_MADE_DIRS: set[str] = set()
+_TMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
 def atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sitegen-", suffix=".tmp")
+    """Write to a temporary file beside ``path``, then rename it over ``path``.
+
+    A few system calls per file (this runs for every output): directories known to
+    exist are not made again, and the temporary name is unique per process and file.
+    """
+    parent = str(path.parent)
+    if parent not in _MADE_DIRS:
+        os.makedirs(parent, exist_ok=True)
+        _MADE_DIRS.add(parent)
+    tmp = f"{parent}/.sitegen-{os.getpid()}-{threading.get_ident()}-{path.name}.tmp"
+    try:
+        fd = os.open(tmp, _TMP_FLAGS, 0o644)
+    except FileNotFoundError:  # the directory went away (removed by a prune): make it again
+        os.makedirs(parent, exist_ok=True)
+        fd = os.open(tmp, _TMP_FLAGS, 0o644)
+    except FileExistsError:  # left by a crashed run of this very process id: start it afresh
+        os.unlink(tmp)
+        fd = os.open(tmp, _TMP_FLAGS, 0o644)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
