@@ -15,11 +15,12 @@ from mdit_py_plugins.footnote import footnote_plugin
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
+from markupsafe import escape
 from pygments.util import ClassNotFound
 
 from sitegen.mdplugins import critic_plugin, sitelinks_plugin
 
-_FORMATTER = HtmlFormatter(cssclass="highlight", wrapcode=True)
+_FORMATTER = HtmlFormatter(nowrap=True)  # markdown-it writes the <pre><code> around it
 
 
 def highlight_code(code: str, lang: str, _attrs: str) -> str:
@@ -30,7 +31,10 @@ def highlight_code(code: str, lang: str, _attrs: str) -> str:
         lexer = get_lexer_by_name(lang)
     except ClassNotFound:
         return ""
-    return str(highlight(code, lexer, _FORMATTER))
+    # markdown-it uses a result starting with <pre as the whole block; a bare fragment would be
+    # wrapped in <pre><code> again, and Pygments' own <div> inside <code> is not valid HTML.
+    body = str(highlight(code, lexer, _FORMATTER))
+    return f'<pre class="highlight"><code class="language-{escape(lang)}">{body}</code></pre>\n'
 
 
 @lru_cache(maxsize=1)

@@ -261,7 +261,12 @@ class Builder:
         pages_loaded, problems = load_pages(inputs)
         log.extend(problems)
         site, problems = build_site(
-            config, articles, pages_loaded, tools.entities, tools.corrections, search=pagefind_available()
+            config,
+            articles,
+            pages_loaded,
+            tools.entities,
+            tools.corrections,
+            search=config.search.enabled and pagefind_available(),
         )
         log.extend(problems)
         urls = UrlBuilder(config)

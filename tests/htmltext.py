@@ -1,0 +1,198 @@
+"""Read built pages as a reader's browser would, with the standard library only.
+
+``parse_html`` turns a page into a small element tree; ``article_blocks`` finds
+the numbered blocks of an article (every element with ``data-p`` inside
+``.article-text``) and gives each block's text in both readings:
+
+* ``received``: the text as it stands in the seed. Every corrected reading
+  (``.reading-corr``) and every footnote marker (``sup.fn-ref``) is left out,
+  and nothing else is: the source reading (``.reading-sic``), mention links
+  (``a.mention``) and any other wrapper keep their text.
+* ``corrected``: what the reader sees by default: ``.reading-sic`` and
+  ``sup.fn-ref`` left out.
+
+Before corrections exist both readings are simply the block's text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+VOID_ELEMENTS = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+BLOCK_ROLES = {"p": "body", "h2": "heading", "figure": "caption", "blockquote": "quote"}
+
+
+@dataclass(eq=False)
+class Element:
+    tag: str
+    attrs: dict[str, str] = field(default_factory=dict)
+    children: list[Element | str] = field(default_factory=list)
+    parent: Element | None = field(default=None, repr=False)
+    line: int = 0  # line of the start tag in the page
+
+    @property
+    def classes(self) -> set[str]:
+        return set(self.attrs.get("class", "").split())
+
+    @property
+    def id(self) -> str | None:
+        return self.attrs.get("id")
+
+    def iter(self) -> Iterator[Element]:
+        """Every element below this one, in document order."""
+        for child in self.children:
+            if isinstance(child, Element):
+                yield child
+                yield from child.iter()
+
+    def find_all(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> list[Element]:
+        """Descendants matching a tag name, a class and exact attribute values (``id_`` for id)."""
+        wanted = {key.rstrip("_").replace("_", "-"): value for key, value in attrs.items()}
+        return [
+            el
+            for el in self.iter()
+            if (tag is None or el.tag == tag)
+            and (cls is None or cls in el.classes)
+            and all(el.attrs.get(k) == v for k, v in wanted.items())
+        ]
+
+    def find(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> Element | None:
+        found = self.find_all(tag, cls, **attrs)
+        return found[0] if found else None
+
+    def text(self, skip: Callable[[Element], bool] | None = None) -> str:
+        """Concatenated text, character references decoded, leaving out subtrees ``skip`` selects."""
+        parts: list[str] = []
+        for child in self.children:
+            if isinstance(child, str):
+                parts.append(child)
+            elif skip is None or not skip(child):
+                parts.append(child.text(skip))
+        return "".join(parts)
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#document")
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(
+            tag,
+            {k: v if v is not None else "" for k, v in attrs},
+            parent=self.stack[-1],
+            line=self.getpos()[0],
+        )
+        self.stack[-1].children.append(element)
+        if tag not in VOID_ELEMENTS:
+            self.stack.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(tag, {k: v or "" for k, v in attrs}, parent=self.stack[-1], line=self.getpos()[0])
+        self.stack[-1].children.append(element)
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+        # a stray end tag closes nothing (browsers ignore it too)
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(data)
+
+
+def parse_html(html: str | bytes) -> Element:
+    """The page as a tree of :class:`Element` under a ``#document`` root."""
+    builder = _TreeBuilder()
+    builder.feed(html.decode("utf-8") if isinstance(html, bytes) else html)
+    builder.close()
+    return builder.root
+
+
+def is_corrected_reading(element: Element) -> bool:
+    return "reading-corr" in element.classes
+
+
+def is_source_reading(element: Element) -> bool:
+    return "reading-sic" in element.classes
+
+
+def is_footnote_ref(element: Element) -> bool:
+    return element.tag == "sup" and "fn-ref" in element.classes
+
+
+def received_text(element: Element) -> str:
+    """The text as received: without corrected readings and footnote markers, nothing else removed."""
+    return element.text(skip=lambda el: is_corrected_reading(el) or is_footnote_ref(el))
+
+
+def corrected_text(element: Element) -> str:
+    """The text as the reader sees it by default: without source readings and footnote markers."""
+    return element.text(skip=lambda el: is_source_reading(el) or is_footnote_ref(el))
+
+
+@dataclass(frozen=True)
+class ArticleBlock:
+    number: int  # data-p: the paragraph's number in the seed
+    role: str  # body | heading | caption | quote, from the element
+    anchor: str | None
+    element: Element
+    received: str
+    corrected: str
+
+
+def _role(element: Element) -> str:
+    if element.tag == "figure" and "caption" not in element.classes:
+        return "figure"
+    return BLOCK_ROLES.get(element.tag, element.tag)
+
+
+def article_blocks(page: str | bytes | Element) -> list[ArticleBlock]:
+    """The numbered blocks of an article page, in document order."""
+    root = page if isinstance(page, Element) else parse_html(page)
+    container = root.find(cls="article-text")
+    if container is None:
+        raise AssertionError("the page has no .article-text element")
+    blocks: list[ArticleBlock] = []
+
+    def walk(element: Element) -> None:
+        for child in element.children:
+            if not isinstance(child, Element):
+                continue
+            if "data-p" in child.attrs:
+                blocks.append(
+                    ArticleBlock(
+                        number=int(child.attrs["data-p"]),
+                        role=_role(child),
+                        anchor=child.id,
+                        element=child,
+                        received=received_text(child),
+                        corrected=corrected_text(child),
+                    )
+                )
+            else:
+                walk(child)
+
+    walk(container)
+    return blocks

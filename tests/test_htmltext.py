@@ -1,0 +1,90 @@
+"""The test helpers themselves: the received-reading extraction and the CI-aware ``require``."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import require
+from .htmltext import article_blocks, corrected_text, parse_html, received_text
+
+# The markup corrections and mentions are given on the article page (see sitegen/inline.py).
+CORRECTED_BLOCK = (
+    '<div class="article-text">'
+    '<p id="p1" data-p="1">The <a class="mention" href="../e/" data-entity="x">Quds '
+    '<span class="corr" data-c="1"><span class="reading-corr">Force</span>'
+    '<span class="reading-sic">Drive</span>'
+    '<sup class="fn-ref"><a id="r1" href="#fn-1" role="doc-noteref">1</a></sup></span></a>'
+    " is tantamount to declaring "
+    '<span class="corr"><span class="reading-corr">war &amp; <a class="mention" href="#">peace</a></span>'
+    '<span class="reading-sic">struggle</span><sup class="fn-ref"><a href="#fn-2">2</a></sup></span>.</p>'
+    '<h2 id="a-heading" data-p="2">Heading with <span class="corr"><span class="reading-corr">new</span>'
+    '<span class="reading-sic">old</span><sup class="fn-ref">3</sup></span> words</h2>'
+    '<figure class="caption" id="p3" data-p="3"><figcaption>A caption &lt;b&gt;</figcaption></figure>'
+    '<blockquote id="p4" data-p="4"><p>Quoted <br>text</p></blockquote>'
+    "</div>"
+)
+
+
+def test_received_reading_drops_corrected_readings_and_footnote_markers_only() -> None:
+    blocks = article_blocks(CORRECTED_BLOCK)
+    assert [b.number for b in blocks] == [1, 2, 3, 4]
+    assert [b.role for b in blocks] == ["body", "heading", "caption", "quote"]
+    assert [b.anchor for b in blocks] == ["p1", "a-heading", "p3", "p4"]
+    assert [b.received for b in blocks] == [
+        "The Quds Drive is tantamount to declaring struggle.",
+        "Heading with old words",
+        "A caption <b>",
+        "Quoted text",
+    ]
+    assert [b.corrected for b in blocks] == [
+        "The Quds Force is tantamount to declaring war & peace.",
+        "Heading with new words",
+        "A caption <b>",
+        "Quoted text",
+    ]
+
+
+def test_plain_blocks_read_the_same_both_ways() -> None:
+    html = '<div class="article-text"><p data-p="1" id="p1">Plain &amp; simple</p></div>'
+    [block] = article_blocks(html)
+    assert block.received == block.corrected == "Plain & simple"
+
+
+def test_a_footnote_marker_outside_sup_is_kept() -> None:
+    """Only ``sup.fn-ref`` is a marker; other elements with text are part of the reading."""
+    root = parse_html(
+        '<p><span class="fn-ref">kept</span><sup>also kept</sup><sup class="fn-ref">1</sup></p>'
+    )
+    element = root.find("p")
+    assert element is not None
+    assert received_text(element) == corrected_text(element) == "keptalso kept"
+
+
+def test_missing_article_text_is_an_assertion() -> None:
+    with pytest.raises(AssertionError, match="article-text"):
+        article_blocks("<p data-p='1'>x</p>")
+
+
+def test_tree_handles_void_and_stray_end_tags() -> None:
+    root = parse_html("<div id='a'>one<br>two<img src=x></span>three</div><p id='b'>four</p>")
+    a, b = root.find(id="a"), root.find(id="b")
+    assert a is not None and b is not None
+    assert a.text() == "onetwothree"
+    assert b.parent is root  # the stray </span> did not swallow the rest of the page
+
+
+def test_require_skips_locally(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="prerequisite missing: a thing"):
+        require(False, "a thing")
+
+
+def test_require_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="under CI=true: a thing"):
+        require(None, "a thing")
+
+
+def test_require_passes_when_present(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    require("/usr/bin/java", "java")  # no exception

@@ -1,0 +1,224 @@
+"""The output folder: only files sitegen wrote are ever replaced or removed; writes are atomic."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sitegen import writer
+from sitegen.writer import MANIFEST, OutputDir
+
+from .conftest import SampleSite
+
+SEEDS = {
+    "a": "date 2020-01-04 First article.\n",
+    "b": "date 2020-02-01 Second article.\n",
+}
+ARTICLE_A = "2020/01/04/first-article/"
+ARTICLE_B = "2020/02/01/second-article/"
+FOREIGN = b"notes kept by a person, not by sitegen\n"
+
+
+@pytest.fixture
+def site(make_site: Callable[..., SampleSite]) -> SampleSite:
+    return make_site(seeds=SEEDS)
+
+
+def mtimes(directory: Path) -> dict[str, int]:
+    return {
+        p.relative_to(directory).as_posix(): p.stat().st_mtime_ns for p in directory.rglob("*") if p.is_file()
+    }
+
+
+def leftover_temporaries(directory: Path) -> list[Path]:
+    return [p for p in directory.rglob(".sitegen-*.tmp")]
+
+
+def test_foreign_file_in_output_is_refused_and_kept(site: SampleSite) -> None:
+    site.write("_site/notes.txt", FOREIGN)
+    result = site.cli()
+    assert result.exit_code == 1
+    assert "notes.txt" in result.stderr
+    assert "[output-not-ours]" in result.stderr
+    assert "--force" in result.stderr
+    assert (site.out / "notes.txt").read_bytes() == FOREIGN
+    assert site.outputs() == {"notes.txt"}  # nothing was written beside it
+
+
+def test_force_builds_beside_a_foreign_file(site: SampleSite) -> None:
+    site.write("_site/notes.txt", FOREIGN)
+    result = site.cli("--force")
+    assert result.exit_code == 0, result.stderr
+    assert (site.out / ARTICLE_A / "index.html").is_file()
+    assert (site.out / "notes.txt").read_bytes() == FOREIGN
+    manifest = json.loads((site.out / MANIFEST).read_text(encoding="utf-8"))
+    assert "notes.txt" not in manifest["files"]
+    # the next build still sees it as foreign
+    assert site.cli().exit_code == 1
+
+
+def test_force_never_overwrites_a_foreign_file_at_an_output_path(site: SampleSite) -> None:
+    site.write("_site/index.html", FOREIGN)
+    result = site.cli("--force")
+    assert result.exit_code == 1
+    assert "index.html exists in the output directory and was not written by sitegen" in result.stderr
+    assert (site.out / "index.html").read_bytes() == FOREIGN
+    assert (site.out / ARTICLE_A / "index.html").is_file()
+
+
+def test_second_build_rewrites_nothing(site: SampleSite) -> None:
+    first = site.build()
+    assert first.log.errors == 0
+    assert first.write.unchanged == []
+    before = mtimes(site.out)
+    second = site.build()
+    assert second.write.written == []
+    assert second.write.removed == []
+    assert sorted(second.write.unchanged) == sorted(first.write.written)
+    after = mtimes(site.out)
+    assert {k: v for k, v in after.items() if k != MANIFEST} == {
+        k: v for k, v in before.items() if k != MANIFEST
+    }
+    result = site.cli()
+    assert result.exit_code == 0
+    assert f"0 written, {len(first.write.written)} unchanged, 0 removed" in result.stderr
+
+
+def test_changed_seed_rewrites_its_pages_only(site: SampleSite) -> None:
+    site.build()
+    site.seed("b", "date 2020-02-01 Second article.\n\nWith a new paragraph.\n")
+    report = site.build()
+    assert ARTICLE_B + "index.html" in report.write.written
+    assert ARTICLE_A + "index.html" in report.write.unchanged
+    assert report.write.removed == []
+
+
+def test_removed_seed_removes_its_outputs_but_no_foreign_file(site: SampleSite) -> None:
+    first = site.build()
+    article_b = {rel for rel in first.write.written if rel.startswith(ARTICLE_B)}
+    assert {ARTICLE_B + "index.html", ARTICLE_B + "source/index.html", ARTICLE_B + "b.txt"} <= article_b
+    site.write(f"_site/{ARTICLE_B}keep.txt", FOREIGN)  # a person's file inside an article folder
+    site.write("_site/top.txt", FOREIGN)
+    (site.root / "seeds" / "b.txt").unlink()
+
+    report = site.build(force=True)
+
+    assert report.log.errors == 0
+    assert article_b <= set(report.write.removed)
+    assert set(report.write.removed) <= set(first.write.written)  # only what sitegen wrote
+    assert {p.relative_to(site.out).as_posix() for p in (site.out / ARTICLE_B).rglob("*")} == {
+        ARTICLE_B + "keep.txt"
+    }  # emptied folders go too
+    assert (site.out / ARTICLE_B / "keep.txt").read_bytes() == FOREIGN
+    assert (site.out / "top.txt").read_bytes() == FOREIGN
+    assert (site.out / ARTICLE_A / "index.html").is_file()
+    assert "Second article" not in site.read("index.html")
+
+
+def test_removing_every_seed_prunes_empty_folders(site: SampleSite) -> None:
+    site.build()
+    for seed in (site.root / "seeds").iterdir():
+        seed.unlink()
+    site.build()
+    assert not (site.out / "2020").exists()
+    assert (site.out / "index.html").is_file()
+
+
+def test_manifest_entries_outside_the_output_are_never_deleted(site: SampleSite, tmp_path: Path) -> None:
+    """A tampered or hand-edited manifest must not make sitegen delete files it did not write."""
+    site.build()
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(FOREIGN)
+    manifest_path = site.out / MANIFEST
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    relative_escape = os.path.relpath(victim, site.out)
+    assert relative_escape.startswith("..")
+    manifest["files"][relative_escape] = "0" * 32
+    manifest["files"][str(victim)] = "0" * 32
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+
+    report = site.build()
+
+    assert victim.read_bytes() == FOREIGN
+    assert report.write.removed == []
+
+
+@pytest.mark.parametrize("target", [".", "seeds", "content", "content/out", "templates", "static", ".."])
+def test_output_onto_the_site_sources_is_refused(site: SampleSite, target: str) -> None:
+    before = {p: p.read_bytes() for p in site.root.rglob("*") if p.is_file()}
+    result = site.cli("--output", str(site.root / target))
+    assert result.exit_code == 1
+    assert "[output-unsafe]" in result.stderr
+    assert "refusing to write the site into" in result.stderr
+    after = {p: p.read_bytes() for p in site.root.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_output_dir_from_config_onto_sources_is_refused(make_site: Callable[..., SampleSite]) -> None:
+    site = make_site(seeds=SEEDS, config='output_dir = "seeds"\n')
+    result = site.cli()
+    assert result.exit_code == 1
+    assert "[output-unsafe]" in result.stderr
+    assert sorted(p.name for p in (site.root / "seeds").iterdir()) == ["a.txt", "b.txt"]
+
+
+def test_output_elsewhere_is_fine(site: SampleSite, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    result = site.cli("--output", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert (out / ARTICLE_A / "index.html").is_file()
+    assert not site.out.exists()
+
+
+def test_no_temporary_files_are_left_behind(site: SampleSite) -> None:
+    site.build()
+    site.seed("a", "date 2020-01-04 First article, revised.\n")
+    site.build()
+    assert leftover_temporaries(site.out) == []
+    assert all(not p.name.startswith(".sitegen-") or p.name == MANIFEST for p in site.out.rglob("*"))
+
+
+def test_atomic_write_keeps_the_old_file_when_the_write_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "page" / "index.html"
+    writer.atomic_write(target, b"old")
+
+    def failing_replace(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(OSError, match="disk full"):
+        writer.atomic_write(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert leftover_temporaries(tmp_path) == []
+
+
+def test_atomic_write_replaces_and_sets_readable_mode(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b.html"
+    writer.atomic_write(target, b"one")
+    writer.atomic_write(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert target.stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize(
+    "rel", ["../escape.html", "{tmp}/abs.html", "a/../../b.html", "a//b.html", "", "./x"]
+)
+def test_writer_refuses_paths_outside_the_output(tmp_path: Path, rel: str) -> None:
+    output = OutputDir(tmp_path / "out")
+    problem = output.write(rel.format(tmp=tmp_path), b"x")
+    assert problem is not None and problem.code == "output-unsafe"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == []
+
+
+def test_writer_refuses_two_writes_to_one_path(tmp_path: Path) -> None:
+    output = OutputDir(tmp_path / "out")
+    assert output.write("x.html", b"1") is None
+    problem = output.write("x.html", b"2")
+    assert problem is not None and problem.code == "output-duplicate"
+    assert (tmp_path / "out" / "x.html").read_bytes() == b"1"
