@@ -10,12 +10,12 @@ from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markupsafe import escape
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
-from markupsafe import escape
 from pygments.util import ClassNotFound
 
 from sitegen.mdplugins import critic_plugin, sitelinks_plugin
