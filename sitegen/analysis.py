@@ -254,12 +254,32 @@ def analyse_article(
         footnotes=tuple(footnotes),
         places=places,
         mentions=tuple(mentions),
+        about=_about(editorial, tools, problems),
         note_links=tuple(note_links),
         seed_digest=seed.digest,
     )
     body = ArticleBody(tuple(blocks))
     digest = hashlib.blake2b(pickle.dumps((article, body), protocol=5), digest_size=16).hexdigest()
     return replace(article, digest=digest), body, problems
+
+
+def _about(editorial: Editorial | None, tools: Annotators, problems: list[Diagnostic]) -> tuple[str, ...]:
+    if editorial is None:
+        return ()
+    known = []
+    for entity_id in editorial.about:
+        if entity_id in tools.entities:
+            known.append(entity_id)
+        else:
+            problems.append(
+                warning(
+                    "editorial-about",
+                    f"'about' names '{entity_id}', which is not in the registry (content/entities/<id>.md)",
+                    editorial.path,
+                    editorial.key_lines.get("about"),
+                )
+            )
+    return tuple(known)
 
 
 def to_source(position: int, places: Sequence[Place], end: bool) -> int:

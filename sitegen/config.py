@@ -44,6 +44,7 @@ class SiteConfig:
     theme: str = "default"
     permalink: str = "/{year}/{month}/{day}/{slug}/"
     per_page: int = 50
+    custom_domain: str = ""  # GitHub Pages custom domain: written to CNAME
     entities: EntitiesConfig = field(default_factory=EntitiesConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
 
@@ -62,6 +63,16 @@ class SiteConfig:
 
 def _check_str(value: Any) -> str | None:
     return None if isinstance(value, str) else "must be a string"
+
+
+def _check_domain(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "must be a string"
+    if value and not re.fullmatch(
+        r"(?=.{1,253}\Z)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", value
+    ):
+        return "must be a bare host name such as 'archive.example.org' (no scheme, no path)"
+    return None
 
 
 def _check_bool(value: Any) -> str | None:
@@ -141,6 +152,7 @@ _CHECKS: dict[str, Any] = {
     "theme": _check_str,
     "permalink": _check_permalink,
     "per_page": _check_int,
+    "custom_domain": _check_domain,
     "entities.link_mentions": _check_choice(MENTION_LINKING),
     "entities.per_page": _check_int,
     "search.enabled": _check_bool,

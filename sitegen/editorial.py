@@ -18,7 +18,7 @@ from sitegen.model import ROLES, AuthoredPage, Editorial, SourceInfo
 # \Z, not $: '$' also matches before a final newline, so 'slug: |' YAML ("foo\n") would pass.
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-EDITORIAL_KEYS = ("title", "subtitle", "slug", "tags", "summary", "source", "roles", "corrections")
+EDITORIAL_KEYS = ("title", "subtitle", "slug", "tags", "summary", "source", "roles", "corrections", "about")
 PAGE_KEYS = ("title", "order", "slug")
 _RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
 
@@ -151,6 +151,21 @@ def parse_editorial(text: str, article_id: str, rel: str) -> tuple[Editorial | N
                     fm.line("tags", index),
                 )
             )
+    about: list[str] = []
+    raw_about = fm.data.get("about", [])
+    if isinstance(raw_about, str):
+        raw_about = [raw_about]
+    if not isinstance(raw_about, list) or not all(isinstance(a, str) for a in raw_about):
+        problems.append(
+            error(
+                "editorial-about",
+                "'about' must be a list of entity ids (file names in content/entities/ without .md)",
+                rel,
+                fm.line("about"),
+            )
+        )
+    else:
+        about = list(dict.fromkeys(raw_about))
     source = SourceInfo()
     raw_source = fm.data.get("source")
     if raw_source is not None:
@@ -176,6 +191,7 @@ def parse_editorial(text: str, article_id: str, rel: str) -> tuple[Editorial | N
         summary=summary,
         source=source,
         roles=_roles(fm, rel, problems),
+        about=tuple(about),
         note_markdown=fm.body.strip("\n"),
         note_line=fm.body_line,
         raw=fm.data,

@@ -51,6 +51,7 @@ class Editorial:
     summary: str = ""
     source: SourceInfo = field(default_factory=SourceInfo)
     roles: dict[int, str] = field(default_factory=dict)  # paragraph number (1-based) -> role
+    about: tuple[str, ...] = ()  # entity ids: what the article is about (schema.org 'about')
     note_markdown: str = ""
     note_line: int = 1  # line of the Markdown body in the file
     raw: dict[str, Any] = field(default_factory=dict)  # the whole front matter, for later stages
@@ -116,6 +117,7 @@ class Article:
     footnotes: tuple[Footnote, ...] = ()
     places: tuple[CorrectedPlace, ...] = ()
     mentions: tuple[Mention, ...] = ()
+    about: tuple[str, ...] = ()  # entity ids the article is about
     note_links: tuple[tuple[str, int], ...] = ()  # (href, line in the editorial file) from the note
     seed_digest: str = ""  # hash of the seed file's bytes (the source view and download show them)
     digest: str = ""  # content hash of this record and its body: names the body in caches

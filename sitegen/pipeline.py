@@ -239,6 +239,7 @@ class Builder:
             # Nothing the site depends on changed since the last build: its output is what
             # a full build would write. Report that build's problems again, do nothing else.
             log.extend(self.meta["problems"])
+            log.extend(output_dir.pages_limits())  # files beside ours may have changed
             report.write = output_dir.finish_unchanged()
             report.pages = len(report.write.unchanged)
             report.seconds = time.perf_counter() - started
@@ -293,7 +294,9 @@ class Builder:
             for rel, path in _static_files(inputs.static_dirs).items()
         )
         files.append(data_file("assets/pygments.css", pygments_css().encode("utf-8")))
-        files.append(data_file(".nojekyll", b""))
+        files.append(data_file(".nojekyll", b""))  # GitHub Pages: no Jekyll pass over the output
+        if config.custom_domain:
+            files.append(data_file("CNAME", config.custom_domain.encode("ascii") + b"\n"))
 
         renderer = Renderer(
             inputs.template_dirs,
@@ -322,6 +325,8 @@ class Builder:
             log.extend(report.check.problems)
         report.pages = len(output_dir.current)
         report.write = output_dir.finish()
+        if not options.dry_run:
+            log.extend(output_dir.pages_limits())
 
         self.stamps = stamps
         self.pages = new_pages

@@ -191,6 +191,8 @@ def article_jsonld(site: Site, article: Article, urls: UrlBuilder) -> str:
         data["description"] = article.summary
     if mentioned:
         data["mentions"] = [_entity_ref(site, e, urls) for e in mentioned]
+    if article.about:
+        data["about"] = [_entity_ref(site, e, urls) for e in article.about]
     if article.footnotes:
         data["correction"] = [
             {

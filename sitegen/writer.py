@@ -14,10 +14,11 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.diagnostics import Diagnostic, SitegenError, error
+from sitegen.diagnostics import Diagnostic, SitegenError, error, warning
 
 MANIFEST = ".sitegen-manifest.json"
 MANIFEST_VERSION = 1
+PAGES_LIMIT = 1_000_000_000  # bytes: GitHub Pages' limit on a published site
 
 
 def digest(data: bytes) -> str:
@@ -106,8 +107,9 @@ class OutputDir:
         if not self.path.is_dir():
             return set()
         foreign = set()
-        for dirpath, _dirs, files in os.walk(self.path):
-            for name in files:
+        for dirpath, dirs, files in os.walk(self.path):
+            # os.walk lists a link to a directory among the directories and does not enter it.
+            for name in [*files, *(d for d in dirs if os.path.islink(os.path.join(dirpath, d)))]:
                 rel = Path(dirpath, name).relative_to(self.path).as_posix()
                 if rel != MANIFEST and rel not in self.previous:
                     foreign.add(rel)
@@ -188,6 +190,34 @@ class OutputDir:
         manifest = {"version": MANIFEST_VERSION, "files": dict(sorted(self.current.items()))}
         atomic_write(self.path / MANIFEST, json.dumps(manifest, indent=0).encode("utf-8"))
         return self.report
+
+    def pages_limits(self) -> list[Diagnostic]:
+        """GitHub Pages refuses symlinks in an artifact and publishes at most 1 GB."""
+        problems = []
+        links = sorted(r for r in self.foreign if (self.path / r).is_symlink())
+        if links:
+            problems.append(
+                error(
+                    "pages-symlink",
+                    f"the output directory holds symbolic links ({', '.join(links[:5])}"
+                    f"{' …' if len(links) > 5 else ''}); GitHub Pages rejects an "
+                    "artifact with links: remove them",
+                )
+            )
+        total = sum(
+            (self.path / r).stat().st_size
+            for r in [*self.current, *self.foreign]
+            if (self.path / r).is_file()
+        )
+        if total > PAGES_LIMIT:
+            problems.append(
+                warning(
+                    "pages-size",
+                    f"the site is {total / 1e9:.2f} GB; GitHub Pages publishes at most "
+                    "1 GB: split the archive or host it elsewhere",
+                )
+            )
+        return problems
 
     def _remove_empty_parents(self, directory: Path) -> None:
         while directory != self.path and directory.is_dir() and not any(directory.iterdir()):
