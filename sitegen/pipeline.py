@@ -85,7 +85,7 @@ class BuildReport:
 class _Cached:
     deps: str  # hash of the article's own inputs: seed, editorial file
     article: Article
-    texts: ArticleTexts
+    texts: ArticleTexts | None  # read from the state only when rules or entities changed
     problems: list[Diagnostic]
 
 
@@ -166,6 +166,7 @@ class Builder:
         self.pages: dict[str, tuple[str, PageLinks | None]] = {}  # output path → (fingerprint, links)
         self.meta: dict[str, Any] = {}
         self.state: BuildState | None = None
+        self.caches_loaded = True  # nothing to load until a state is opened
         self.dirty_bodies: dict[str, ArticleBody] = {}
 
     # -- state -------------------------------------------------------------------------------------
@@ -179,13 +180,29 @@ class Builder:
             log.add(info("state-rebuilt", self.state.notice))
             return
         self.stamps = self.state.stamps()
-        deps = self.state.analysis_deps()
-        texts = dict(self.state.texts())
-        for article_id, (article, problems) in self.state.articles(deps):
-            self.cache[article_id] = _Cached(deps[article_id], article, texts[article_id], problems)
-        self.pages = {p: (f, pickle.loads(links)) for p, (f, links) in self.state.pages().items()}
         raw_meta = self.state.meta("build")
         self.meta = pickle.loads(bytes.fromhex(raw_meta)) if raw_meta else {}
+        self.caches_loaded = False
+
+    def _load_caches(self) -> None:
+        """Cached analyses and page records: only once a build has work to do."""
+        if self.caches_loaded or self.state is None or self.state.fresh:
+            self.caches_loaded = True
+            return
+        self.caches_loaded = True
+        for article_id, deps, (article, problems) in self.state.articles():
+            self.cache[article_id] = _Cached(deps, article, None, problems)
+        self.pages = {p: (f, pickle.loads(links)) for p, (f, links) in self.state.pages().items()}
+
+    def _texts(self) -> dict[str, ArticleTexts]:
+        """Every cached article's texts, read from the state the first time they are needed."""
+        missing = [i for i, c in self.cache.items() if c.texts is None]
+        if missing and self.state is not None:
+            stored = dict(self.state.texts())
+            for article_id in missing:
+                if article_id in stored:
+                    self.cache[article_id].texts = stored[article_id]
+        return {i: c.texts for i, c in self.cache.items() if c.texts is not None}
 
     def _body(self, digest: str) -> ArticleBody:
         body = self.bodies.get(digest)
@@ -245,6 +262,7 @@ class Builder:
             report.seconds = time.perf_counter() - started
             return report
 
+        self._load_caches()
         entities, problems = load_registry(inputs.entities, root)
         log.extend(problems)
         rules, problems = load_rules(inputs.correction_files, root)
@@ -389,16 +407,15 @@ class Builder:
         everything = self.meta.get("config") != self._analysis_config(tools.config)
         dirty: set[str] = set()
         if not everything:
-            texts = {i: c.texts for i, c in self.cache.items()}
             old_rules: dict[str, RuleInfo] = self.meta.get("rules", {})
-            dirty |= affected_by_rules(old_rules, rule_signatures(rules), texts)
+            new_rules = rule_signatures(rules)
             old_entities: dict[str, EntityInfo] = self.meta.get("entities", {})
-            dirty |= affected_by_registry(
-                old_entities,
-                entity_signatures(entities),
-                {i: c.article for i, c in self.cache.items()},
-                texts,
-            )
+            new_entities = entity_signatures(entities)
+            if old_rules.keys() != new_rules.keys() or old_entities != new_entities:
+                texts = self._texts()
+                dirty |= affected_by_rules(old_rules, new_rules, texts)
+                articles_by_id = {i: c.article for i, c in self.cache.items()}
+                dirty |= affected_by_registry(old_entities, new_entities, articles_by_id, texts)
 
         articles: list[Article] = []
         kept: dict[str, _Cached] = {}

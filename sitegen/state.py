@@ -110,12 +110,9 @@ class BuildState:
     def analysis_deps(self) -> dict[str, str]:
         return dict(self._db().execute("SELECT id, deps FROM analyses").fetchall())
 
-    def articles(self, ids: Iterable[str]) -> Iterator[tuple[str, Any]]:
-        query = "SELECT id, article FROM analyses WHERE id = ?"
-        for article_id in ids:
-            row = self._db().execute(query, (article_id,)).fetchone()
-            if row:
-                yield row[0], pickle.loads(row[1])
+    def articles(self) -> Iterator[tuple[str, str, Any]]:
+        for article_id, deps, blob in self._db().execute("SELECT id, deps, article FROM analyses"):
+            yield article_id, deps, pickle.loads(blob)
 
     def body(self, digest: str) -> Any:
         row = self._db().execute("SELECT body FROM bodies WHERE digest = ?", (digest,)).fetchone()

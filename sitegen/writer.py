@@ -17,12 +17,13 @@ from pathlib import Path
 from sitegen.diagnostics import Diagnostic, SitegenError, error, warning
 
 MANIFEST = ".sitegen-manifest.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # entries: '<blake2b hex>:<size in bytes>'
 PAGES_LIMIT = 1_000_000_000  # bytes: GitHub Pages' limit on a published site
 
 
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    """A manifest entry: content hash and size (the size feeds the Pages limit check)."""
+    return f"{hashlib.blake2b(data, digest_size=16).hexdigest()}:{len(data)}"
 
 
 def safe_relative(rel: str) -> bool:
@@ -107,10 +108,13 @@ class OutputDir:
         if not self.path.is_dir():
             return set()
         foreign = set()
-        for dirpath, dirs, files in os.walk(self.path):
+        root = str(self.path)
+        for dirpath, dirs, files in os.walk(root):
+            prefix = dirpath[len(root) + 1 :].replace(os.sep, "/")
+            prefix = prefix + "/" if prefix else ""
             # os.walk lists a link to a directory among the directories and does not enter it.
             for name in [*files, *(d for d in dirs if os.path.islink(os.path.join(dirpath, d)))]:
-                rel = Path(dirpath, name).relative_to(self.path).as_posix()
+                rel = prefix + name  # plain strings: this runs for every file of the site
                 if rel != MANIFEST and rel not in self.previous:
                     foreign.add(rel)
         return foreign
@@ -204,11 +208,8 @@ class OutputDir:
                     "artifact with links: remove them",
                 )
             )
-        total = sum(
-            (self.path / r).stat().st_size
-            for r in [*self.current, *self.foreign]
-            if (self.path / r).is_file()
-        )
+        total = sum(int(entry.rsplit(":", 1)[1]) for entry in self.current.values())
+        total += sum((self.path / r).stat().st_size for r in self.foreign if (self.path / r).is_file())
         if total > PAGES_LIMIT:
             problems.append(
                 warning(
