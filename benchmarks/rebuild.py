@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Incremental-build scenarios on a synthetic archive: clean build, no-op rebuild,
+one-article edit, one-entity edit, one-template edit (each a separate `sitegen build`
+process reading the state in .sitegen/), and the `sitegen serve` latency from a file
+write to the reload event.
+
+    python benchmarks/synth.py /tmp/a10k --articles 10000          # once
+    python benchmarks/rebuild.py /tmp/a1k /tmp/a10k [--runs 5] [--serve-edits 5]
+
+Each scenario is run --runs times (an edit and its revert alternate, so every run has
+work to do); the median of wall time, CPU time and peak RSS is printed. The archive is
+copied to a scratch directory first: the originals are never modified.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from peer import DEFAULT_SITEGEN, measure  # noqa: E402
+
+
+def edit_seed(site: Path, revert: bool) -> None:
+    seed = sorted((site / "seeds").glob("*.txt"))[len(list((site / "seeds").glob("*.txt"))) // 2]
+    text = seed.read_text(encoding="utf-8")
+    marker = " (edited for the benchmark)"
+    if revert:
+        seed.write_text(text.replace(marker, "", 1), encoding="utf-8")
+    else:
+        lines = text.split("\n")
+        lines[-1] = lines[-1] + marker if lines[-1].strip() else lines[-1]
+        seed.write_text("\n".join(lines) if marker in "\n".join(lines) else text + marker, encoding="utf-8")
+
+
+def edit_entity(site: Path, revert: bool) -> None:
+    entity = sorted((site / "content" / "entities").glob("*.md"))[0]  # the most mentioned in zipf archives
+    text = entity.read_text(encoding="utf-8")
+    if revert:
+        entity.write_text(text.replace("description: Edited. ", "description: "), encoding="utf-8")
+    else:
+        entity.write_text(text.replace("description: ", "description: Edited. ", 1), encoding="utf-8")
+
+
+def edit_template(site: Path, revert: bool) -> None:
+    from sitegen.sources import theme_dir
+
+    theme = theme_dir(site, "default")
+    assert theme is not None
+    override = site / "templates" / "entity.html"
+    if revert:
+        override.unlink(missing_ok=True)
+    else:
+        override.parent.mkdir(exist_ok=True)
+        source = (theme / "templates" / "entity.html").read_text(encoding="utf-8")
+        override.write_text(source.replace("Often mentioned with", "Also mentioned with"), encoding="utf-8")
+
+
+def scenario(label: str, site: Path, runs: int, tmp: Path, prepare: Callable[[int], None] | None) -> None:
+    results = []
+    for index in range(runs):
+        if prepare:
+            prepare(index)
+        results.append(
+            measure(
+                "sitegen",
+                index,
+                [*DEFAULT_SITEGEN.split(), "build", "--source", str(site), "-q"],
+                tmp,
+                site / "_site",
+                False,
+            )
+        )
+    failed = [r for r in results if r.rc not in (0,)]
+    wall = statistics.median(r.wall for r in results)
+    cpu = statistics.median(r.cpu for r in results)
+    rss = statistics.median(r.rss for r in results) / 2**20
+    note = f"  ({len(failed)} run(s) failed: {failed[0].error[:200]})" if failed else ""
+    print(f"  {label:<28} wall {wall:7.2f} s   cpu {cpu:7.2f} s   peak RSS {rss:7.0f} MiB{note}", flush=True)
+
+
+def serve_latency(site: Path, edits: int) -> None:
+    """Median time from writing a seed to the server's reload event."""
+    command = [*DEFAULT_SITEGEN.split(), "serve", "--source", str(site), "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = None
+    assert process.stdout is not None
+    for line in process.stdout:
+        match = re.search(r"at (http://127\.0\.0\.1:\d+/\S*)", line)
+        if match:
+            url = match.group(1)
+            break
+    if url is None:
+        process.kill()
+        print("  serve: the server did not start")
+        return
+    threading.Thread(target=lambda: [None for _ in process.stdout or []], daemon=True).start()
+    host, port = re.match(r"http://([^:/]+):(\d+)", url).groups()  # type: ignore[union-attr]
+    connection = http.client.HTTPConnection(host, int(port), timeout=120)
+    connection.request("GET", "/__sitegen__/events")
+    stream = connection.getresponse()
+
+    def next_event() -> str:
+        name = ""
+        while True:
+            line = stream.readline().decode("utf-8").rstrip("\n")
+            if line.startswith("event:"):
+                name = line.split(":", 1)[1].strip()
+            elif line == "" and name:
+                return name
+
+    while next_event() != "hello":
+        pass
+    latencies = []
+    for index in range(edits):
+        started = time.perf_counter()
+        edit_seed(site, revert=index % 2 == 1)
+        while next_event() not in ("ok", "error"):
+            pass
+        latencies.append(time.perf_counter() - started)
+    process.terminate()
+    process.wait(timeout=30)
+    print(
+        f"  {'serve: seed write → reload':<28} median {statistics.median(latencies) * 1000:7.0f} ms "
+        f"(min {min(latencies) * 1000:.0f}, max {max(latencies) * 1000:.0f}, {edits} edits)",
+        flush=True,
+    )
+
+
+def run_site(original: Path, runs: int, serve_edits: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="sitegen-rebuild-") as scratch:
+        tmp = Path(scratch)
+        site = tmp / "site"
+        shutil.copytree(original, site, ignore=shutil.ignore_patterns("_site", ".sitegen"))
+        count = len(list((site / "seeds").glob("*.txt")))
+        print(f"{original} ({count} articles), medians of {runs} runs:", flush=True)
+
+        def clean(_: int) -> None:
+            shutil.rmtree(site / "_site", ignore_errors=True)
+            shutil.rmtree(site / ".sitegen", ignore_errors=True)
+
+        scenario("clean build", site, runs, tmp, clean)
+        scenario("no-op rebuild", site, runs, tmp, None)
+        scenario("one-article edit", site, runs, tmp, lambda i: edit_seed(site, revert=i % 2 == 1))
+        scenario("one-entity edit", site, runs, tmp, lambda i: edit_entity(site, revert=i % 2 == 1))
+        scenario("one-template edit", site, runs, tmp, lambda i: edit_template(site, revert=i % 2 == 1))
+        if serve_edits:
+            serve_latency(site, serve_edits)
+        print(json.dumps({"site": str(original), "articles": count}))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("sites", nargs="+", type=Path)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--serve-edits", type=int, default=5)
+    args = parser.parse_args(argv)
+    for original in args.sites:
+        run_site(original, args.runs, args.serve_edits)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
