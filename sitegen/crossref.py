@@ -7,6 +7,7 @@ analyses, so it is recomputed in memory on every build; it is cheap.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -17,7 +18,7 @@ from sitegen.model import Article
 RELATED_COUNT = 5
 # How many postings one article may walk while looking for related articles.
 # Rarest entities are walked first, so the budget is spent where the signal is.
-RELATED_BUDGET = 400
+RELATED_BUDGET = 150
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +94,16 @@ def _related(
         budget = RELATED_BUDGET
         for entity in sorted(own, key=lambda e: (len(postings[e]), e)):
             weight = own[entity]
-            for other in postings[entity]:
+            # Walk at most the remaining budget of this list, too: an entity in most articles
+            # would otherwise make one article cost as much as the whole archive.
+            walked = postings[entity][:budget]
+            for other in walked:
                 if other != index:
                     scores[other] = scores.get(other, 0.0) + weight * weights[other][entity]
-            budget -= len(postings[entity])
+            budget -= len(walked)
             if budget <= 0:
                 break
-        ranked = sorted(scores, key=lambda o: (-scores[o] / norms[o], o))
-        related.append(tuple(ranked[:RELATED_COUNT]))
+        # Top five without sorting every candidate: ties go to the newer article (lower index).
+        best = heapq.nsmallest(RELATED_COUNT, scores, key=lambda o: (-scores[o] / norms[o], o))
+        related.append(tuple(best))
     return tuple(related)
