@@ -1,0 +1,354 @@
+"""Entities in the built example archive: every registered form in the corrected text is a mention,
+the sidebar names entities canonically, and entity pages list each mention with a working link back.
+
+Expected mentions come from a small reference matcher written here from the documented rules
+(README, "Entities"): whole words, longest match first, case-sensitive unless the alias says
+``ignore_case``, possessives included, never inside a URL. It runs over each block's corrected text as
+the page shows it and is compared with the page's ``.mention`` elements.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from typing import Any, NamedTuple
+from urllib.parse import urldefrag, urljoin
+
+import pytest
+
+from sitegen.diagnostics import Level
+from sitegen.entities import Entity, load_registry
+
+from .conftest import BuiltSite
+from .htmltext import ArticleBlock, Element, article_blocks, corrected_text, parse_html
+
+BLOCKING = {"serious", "critical"}
+SITE = "https://archive.example/"  # any origin: hrefs are resolved against it to compare URLs
+KIND_ORDER = ("person", "organization", "place", "event", "other")
+KIND_LABELS = {
+    "person": "People",
+    "organization": "Organisations",
+    "place": "Places",
+    "event": "Events",
+    "other": "Other",
+}
+SAMPLE_ENTITIES = ("qasem-soleimani", "donald-trump", "quds-force", "baghdad")
+
+
+# --------------------------------------------------------------------------- reference matcher
+
+
+class Expected(NamedTuple):
+    entity: str
+    surface: str
+
+
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c == "_" or unicodedata.category(c).startswith("M")
+
+
+def reference_mentions(text: str, entities: list[Entity]) -> list[tuple[int, int, str]]:
+    """(start, end, entity id) of every mention in ``text``: leftmost, then longest; no overlaps."""
+    urls = [m.span() for m in _URL.finditer(text)]
+    owner: dict[tuple[str, bool], str] = {}  # a form claimed twice belongs to the entity sorting first
+    for entity in sorted(entities, key=lambda e: e.id):
+        for form in entity.forms:
+            key = (form.text.lower() if form.ignore_case else form.text, form.ignore_case)
+            owner.setdefault(key, entity.id)
+    candidates: list[tuple[int, int, str]] = []
+    for (form, ignore_case), entity_id in owner.items():
+        haystack = text.lower() if ignore_case else text
+        start = haystack.find(form)
+        while start != -1:
+            end = start + len(form)
+            whole_word = (start == 0 or not _word_char(text[start - 1])) and (
+                end == len(text) or not _word_char(text[end])
+            )
+            in_url = any(a < end and start < b for a, b in urls)
+            if whole_word and not in_url:
+                candidates.append((start, end, entity_id))
+            start = haystack.find(form, start + 1)
+    chosen: list[tuple[int, int, str]] = []
+    for start, end, entity_id in sorted(candidates, key=lambda c: (c[0], -(c[1] - c[0]))):
+        if not chosen or start >= chosen[-1][1]:
+            chosen.append((start, end, entity_id))
+    return chosen
+
+
+def test_reference_matcher_follows_the_rules() -> None:
+    """Guards the reference itself on the documented cases."""
+    e = [
+        Entity("us", "us.md", "US", "place", (), None, "", (), "", 1, ""),
+        Entity("iran", "iran.md", "Iran", "place", (), None, "", (), "", 1, ""),
+        Entity("qs", "qs.md", "Qasem Soleimani", "person", (), None, "", (), "", 1, ""),
+        Entity("s", "s.md", "Soleimani", "person", (), None, "", (), "", 1, ""),
+    ]
+    text = "US-led; Iranian; Iran’s Qasem Soleimani's; see https://x.example/Iran and usa"
+    found = [(text[a:b], who) for a, b, who in reference_mentions(text, e)]
+    assert found == [("US", "us"), ("Iran", "iran"), ("Qasem Soleimani", "qs")]
+
+
+SMALL_REGISTRY = {
+    "iran": "name: Iran\nkind: place\naliases: [Iranians]",
+    "united-states": 'name: United States\nkind: place\naliases: [US, {alias: "america", ignore_case: true}]',
+    "qasem-soleimani": "name: Qasem Soleimani\nkind: person\naliases: [Soleimani]",
+    "quds-force": "name: Quds Force\nkind: organization\naliases: [Quds]",
+}
+TRICKY_TEXT = (
+    "Iranian officials in Iran said Soleimani’s deputy and Soleimani's driver met Qasem Soleimani."
+    "\n\nThe US-led coalition, AMERICA, America’s allies and the USA (not US). See"
+    " https://example.org/Iran/Soleimani and www.Iran.example for Iran."
+    "\n\nThe Quds Force, Quds alone, QudsForce, Iran_x, xIran, IranQasem, Iranians and Iran2."
+)
+
+
+def test_mentions_follow_the_rules_on_a_small_archive(make_site: Any) -> None:
+    """The example happens not to exercise every rule (its registry lists adjective forms, has no
+    case-insensitive alias): a small archive with the awkward cases, compared with the reference."""
+    files = {f"content/entities/{k}.md": f"---\n{v}\n---\n" for k, v in SMALL_REGISTRY.items()}
+    site = make_site(seeds={"tricky": f"date 2021-01-01 {TRICKY_TEXT}\n"}, files=files)
+    report = site.build()
+    assert report.log.errors == 0, [d.format() for d in report.log.items]
+    (path,) = site.out.glob("2021/*/*/*/index.html")
+    blocks = article_blocks(path.read_text(encoding="utf-8"))
+    assert [b.corrected for b in blocks] == TRICKY_TEXT.split("\n\n")
+    entities, _ = load_registry(sorted((site.root / "content" / "entities").glob("*.md")), site.root)
+    got, want = [], []
+    for block in blocks:
+        want += [
+            Expected(e, block.corrected[a:b]) for a, b, e in reference_mentions(block.corrected, entities)
+        ]
+        got += [Expected(m.attrs["data-entity"], corrected_text(m)) for m in mentions_in(block.element)]
+    assert got == want
+    surfaces = [x.surface for x in want]
+    assert surfaces.count("AMERICA") == 1 and "America" in surfaces and "Iran2" not in surfaces
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def registry(example_site: BuiltSite) -> dict[str, Entity]:
+    root = example_site.root
+    entities, problems = load_registry(sorted((root / "content" / "entities").glob("*.md")), root)
+    assert [p.format() for p in problems if p.level >= Level.ERROR] == []
+    return {e.id: e for e in entities}
+
+
+@pytest.fixture(scope="module")
+def article_url(example_site: BuiltSite) -> str:
+    out = example_site.out
+    pages = sorted(p.parent.relative_to(out).as_posix() + "/" for p in out.glob("[0-9]*/*/*/*/index.html"))
+    assert len(pages) == 1, pages
+    return pages[0]
+
+
+@pytest.fixture(scope="module")
+def doc(example_site: BuiltSite, article_url: str) -> Element:
+    return parse_html((example_site.out / article_url / "index.html").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def blocks(doc: Element) -> list[ArticleBlock]:
+    return article_blocks(doc)
+
+
+def mentions_in(element: Element) -> list[Element]:
+    return [el for el in element.iter() if "mention" in el.classes]
+
+
+@pytest.fixture(scope="module")
+def page_mentions(blocks: list[ArticleBlock]) -> list[Element]:
+    return [m for b in blocks for m in mentions_in(b.element)]
+
+
+def entity_of(href: str, base: str) -> str:
+    path = urljoin(SITE + base, href).removeprefix(SITE)
+    match = re.fullmatch(r"entities/([a-z0-9-]+)/", path)
+    assert match, f"{href} is not an entity page"
+    return match.group(1)
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+def test_every_registered_form_in_the_corrected_text_is_a_mention(
+    blocks: list[ArticleBlock], registry: dict[str, Entity]
+) -> None:
+    entities = list(registry.values())
+    problems: list[str] = []
+    total = 0
+    for block in blocks:
+        text = block.corrected
+        expected = [Expected(e, text[a:b]) for a, b, e in reference_mentions(text, entities)]
+        shown = [
+            Expected(m.attrs.get("data-entity", ""), corrected_text(m)) for m in mentions_in(block.element)
+        ]
+        total += len(expected)
+        if shown != expected:
+            missing = [x for x in expected if x not in shown]
+            extra = [x for x in shown if x not in expected]
+            problems.append(f"block {block.number}: missing {missing[:4]}, unexpected {extra[:4]}")
+    assert total > 500, "the example should have many mentions"
+    assert not problems, f"{len(problems)} block(s) differ:\n" + "\n".join(problems[:10])
+
+
+def test_mentions_are_linked_once_per_entity_and_ids_are_sequential(
+    page_mentions: list[Element], registry: dict[str, Entity], article_url: str
+) -> None:
+    seen: set[str] = set()
+    for number, element in enumerate(page_mentions, start=1):
+        entity = element.attrs["data-entity"]
+        assert element.id == f"m-{number}"
+        assert (element.tag == "a") == (entity not in seen), f"{element.id}: first mention of {entity} links"
+        if element.tag == "a":
+            assert entity_of(element.attrs["href"], article_url) == entity
+            assert element.attrs["data-card"].startswith(registry[entity].name)
+        seen.add(entity)
+
+
+# --------------------------------------------------------------------------- the sidebar
+
+
+class SidebarEntry(NamedTuple):
+    kind_label: str
+    entity: str
+    name: str
+    count: int
+
+
+@pytest.fixture(scope="module")
+def sidebar(doc: Element, article_url: str) -> list[SidebarEntry]:
+    aside = doc.find("aside", cls="entity-sidebar")
+    assert aside is not None
+    entries = []
+    for group in aside.find_all("section", cls="entity-group"):
+        heading = group.find("h3")
+        assert heading is not None
+        for item in group.find_all("li"):
+            link, count = item.find("a"), item.find("span", cls="count")
+            assert link is not None and count is not None
+            number = "".join(c for c in count.children if isinstance(c, str)).strip()
+            entries.append(
+                SidebarEntry(
+                    heading.text(), entity_of(link.attrs["href"], article_url), link.text(), int(number)
+                )
+            )
+    return entries
+
+
+def test_sidebar_shows_canonical_names(sidebar: list[SidebarEntry], registry: dict[str, Entity]) -> None:
+    assert sidebar
+    for entry in sidebar:
+        assert entry.name == registry[entry.entity].name, f"{entry.entity} is labelled {entry.name!r}"
+    names = {e.name for e in sidebar}
+    assert "Qasem Soleimani" in names and "Soleimani" not in names
+
+
+def test_sidebar_groups_orders_and_counts(
+    sidebar: list[SidebarEntry], page_mentions: list[Element], registry: dict[str, Entity]
+) -> None:
+    counts = Counter(m.attrs["data-entity"] for m in page_mentions)
+    first: dict[str, int] = {}
+    for position, element in enumerate(page_mentions):
+        first.setdefault(element.attrs["data-entity"], position)
+    assert {e.entity for e in sidebar} == set(counts)
+    assert len(sidebar) == len(counts), "an entity is listed twice"
+    expected = []
+    for kind in KIND_ORDER:
+        members = sorted(
+            (e for e in counts if registry[e].kind == kind), key=lambda e: (-counts[e], first[e])
+        )
+        expected += [SidebarEntry(KIND_LABELS[kind], e, registry[e].name, counts[e]) for e in members]
+    assert sidebar == expected
+
+
+# --------------------------------------------------------------------------- entity pages
+
+
+def entity_page(example_site: BuiltSite, entity_id: str) -> Element:
+    path = example_site.out / "entities" / entity_id / "index.html"
+    assert path.is_file(), f"no page for {entity_id}"
+    return parse_html(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("entity_id", SAMPLE_ENTITIES)
+def test_entity_page_lists_each_mention_with_a_link_back(
+    example_site: BuiltSite,
+    entity_id: str,
+    article_url: str,
+    doc: Element,
+    blocks: list[ArticleBlock],
+    page_mentions: list[Element],
+    registry: dict[str, Entity],
+) -> None:
+    page = entity_page(example_site, entity_id)
+    base = f"entities/{entity_id}/"
+    h1 = page.find("h1")
+    assert h1 is not None and h1.text() == registry[entity_id].name
+    listing = page.find("ol", cls="mention-list")
+    assert listing is not None
+    items = [
+        li
+        for li in listing.children
+        if isinstance(li, Element)
+        and li.tag == "li"
+        and urljoin(SITE + base, li.find("h3").find("a").attrs["href"]) == SITE + article_url  # type: ignore[union-attr]
+    ]
+    assert len(items) == 1, f"the article is listed {len(items)} times on /{base}"
+    snippets = items[0].find("ul", cls="kwic").find_all("li")  # type: ignore[union-attr]
+    mine = [m for m in page_mentions if m.attrs["data-entity"] == entity_id]
+    assert len(mine) > 0
+    assert len(snippets) == len(mine)
+
+    by_id = {el.id: el for el in doc.iter() if el.id}
+    block_of = {m.id: b for b in blocks for m in mentions_in(b.element)}
+    for snippet, mention in zip(snippets, mine, strict=True):
+        mark, link = snippet.find("mark"), snippet.find("a")
+        assert mark is not None and link is not None
+        surface = corrected_text(mention)
+        assert mark.text() == surface
+        target, fragment = urldefrag(urljoin(SITE + base, link.attrs["href"]))
+        assert target == SITE + article_url and fragment == mention.id
+        landed = by_id.get(fragment)
+        assert landed is not None and "mention" in landed.classes
+        assert landed.attrs["data-entity"] == entity_id and corrected_text(landed) == surface
+        context = snippet.text().removeprefix("…").removesuffix("…")
+        assert context in block_of[fragment].corrected, f"snippet for {fragment} is not from its paragraph"
+
+    facts = page.find("div", cls="entity-facts")
+    assert facts is not None
+    assert re.search(rf"(?<!\d){len(mine)} mentions? in 1 article\b", " ".join(facts.text().split()))
+
+
+def test_entity_page_jsonld_names_the_entity(example_site: BuiltSite, registry: dict[str, Entity]) -> None:
+    for entity_id in SAMPLE_ENTITIES:
+        page = entity_page(example_site, entity_id)
+        scripts = [s for s in page.find_all("script") if s.attrs.get("type") == "application/ld+json"]
+        assert len(scripts) == 1
+        data: dict[str, Any] = json.loads(scripts[0].text())
+        entity = registry[entity_id]
+        assert data["name"] == entity.name
+        if entity.wikidata:
+            assert data["sameAs"].endswith("/" + entity.wikidata)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["entities/", "entities/qasem-soleimani/"])
+def test_entity_pages_have_no_serious_accessibility_violation(
+    page: Any, example_server: str, path: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    response = page.goto(example_server + path, wait_until="load")
+    assert response is not None and response.ok, path
+    violations = [v for v in Axe().run(page).response["violations"] if v.get("impact") in BLOCKING]
+    assert not violations, "\n".join(
+        f"[{v['impact']}] {v['id']}: {v['help']} — {[n.get('target') for n in v['nodes'][:5]]}"
+        for v in violations
+    )
