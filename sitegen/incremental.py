@@ -26,6 +26,7 @@ class ArticleTexts:
     source_lower: str  # the source text, lower-cased (rule finds are tested against it)
     corrected: str  # the corrected reading (entity forms are tested against it)
     corrected_lower: str
+    entity_refs: tuple[str, ...] = ()  # entity ids the editorial file names ('about'), known or not
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +47,11 @@ class RuleInfo:
 
 @dataclass(frozen=True, slots=True)
 class EntityInfo:
-    digest: str
-    forms: tuple[tuple[str, bool], ...]  # (text, ignore_case)
+    """What an article's analysis reads of an entity: its forms (matching) and its card
+    (name and description, shown when a mention is hovered). Nothing else."""
+
+    card: tuple[str, str]
+    forms: frozenset[tuple[str, bool]]  # (text, ignore_case)
 
 
 def rule_signatures(rules: Sequence[Rule]) -> dict[str, RuleInfo]:
@@ -61,7 +65,10 @@ def rule_signatures(rules: Sequence[Rule]) -> dict[str, RuleInfo]:
 
 
 def entity_signatures(entities: Iterable[Entity]) -> dict[str, EntityInfo]:
-    return {e.id: EntityInfo(e.digest, tuple((f.text, f.ignore_case) for f in e.forms)) for e in entities}
+    return {
+        e.id: EntityInfo((e.name, e.description), frozenset((f.text, f.ignore_case) for f in e.forms))
+        for e in entities
+    }
 
 
 def affected_by_rules(
@@ -84,21 +91,20 @@ def affected_by_registry(
     articles: Mapping[str, Article],
     texts: Mapping[str, ArticleTexts],
 ) -> set[str]:
-    changed = {e for e in old.keys() | new.keys() if old.get(e) != new.get(e)}
-    if not changed:
-        return set()
-    forms: set[tuple[str, bool]] = set()
-    for entity_id in changed:
-        for info in (old.get(entity_id), new.get(entity_id)):
-            if info is not None:
-                forms.update(info.forms)
+    empty = EntityInfo(("", ""), frozenset())
+    changed_cards = {e for e in old.keys() | new.keys() if old.get(e, empty).card != new.get(e, empty).card}
+    added_or_removed = old.keys() ^ new.keys()
+    forms: set[tuple[str, bool]] = set()  # forms that now match where they did not, or the reverse
+    for entity_id in old.keys() | new.keys():
+        forms |= old.get(entity_id, empty).forms ^ new.get(entity_id, empty).forms
     exact = [text for text, ignore_case in forms if not ignore_case]
     folded = [text.lower() for text, ignore_case in forms if ignore_case]
     affected = set()
     for article_id, text in texts.items():
-        if any(f in text.corrected for f in exact) or any(f in text.corrected_lower for f in folded):
+        form_occurs = any(f in text.corrected for f in exact) or any(f in text.corrected_lower for f in folded)
+        if form_occurs or added_or_removed.intersection(text.entity_refs):
             affected.add(article_id)
     for article_id, article in articles.items():
-        if any(m.entity in changed for m in article.mentions):
+        if any(m.entity in changed_cards for m in article.mentions):
             affected.add(article_id)
     return affected

@@ -116,9 +116,16 @@ def _static_files(dirs: tuple[Path, ...]) -> dict[str, Path]:
     return files
 
 
+# A file modified within this long before it was hashed may change again without its mtime
+# moving (coarse timestamps: 1 s or 2 s on FAT, HFS+, some network mounts), so its stored
+# hash is not trusted on mtime and size alone: it is hashed again (git's "racy clean" rule).
+RACY_NS = 2_000_000_000
+
+
 def stamp_files(paths: Iterable[Path], root: Path, old: dict[str, FileStamp]) -> dict[str, FileStamp]:
     """Content hashes of ``paths``; an unchanged mtime and size reuse the stored hash (fast path)."""
     stamps: dict[str, FileStamp] = {}
+    now = time.time_ns()
     for path in paths:
         try:
             stat = path.stat()
@@ -128,14 +135,19 @@ def stamp_files(paths: Iterable[Path], root: Path, old: dict[str, FileStamp]) ->
             path.resolve().as_posix() if not path.is_relative_to(root) else path.relative_to(root).as_posix()
         )
         previous = old.get(key)
-        if previous and previous.mtime_ns == stat.st_mtime_ns and previous.size == stat.st_size:
+        if (
+            previous
+            and previous.mtime_ns == stat.st_mtime_ns
+            and previous.size == stat.st_size
+            and previous.mtime_ns < previous.checked_ns - RACY_NS
+        ):
             stamps[key] = previous
             continue
         try:
             digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
         except OSError:
             continue
-        stamps[key] = FileStamp(stat.st_mtime_ns, stat.st_size, digest)
+        stamps[key] = FileStamp(stat.st_mtime_ns, stat.st_size, digest, now)
     return stamps
 
 
@@ -179,20 +191,41 @@ class Builder:
         if self.state.notice:
             log.add(info("state-rebuilt", self.state.notice))
             return
-        self.stamps = self.state.stamps()
-        raw_meta = self.state.meta("build")
-        self.meta = pickle.loads(bytes.fromhex(raw_meta)) if raw_meta else {}
+        try:
+            self.stamps = self.state.stamps()
+            raw_meta = self.state.meta("build")
+            self.meta = pickle.loads(bytes.fromhex(raw_meta)) if raw_meta else {}
+        except Exception as exc:  # the state is a cache: unreadable means start afresh
+            log.add(
+                info(
+                    "state-rebuilt",
+                    f"build state in .sitegen/ could not be read ({exc}); building everything",
+                )
+            )
+            self.stamps, self.meta = {}, {}
+            self.state.reset()
+            return
         self.caches_loaded = False
 
-    def _load_caches(self) -> None:
+    def _load_caches(self, log: DiagnosticLog) -> None:
         """Cached analyses and page records: only once a build has work to do."""
         if self.caches_loaded or self.state is None or self.state.fresh:
             self.caches_loaded = True
             return
         self.caches_loaded = True
-        for article_id, deps, (article, problems) in self.state.articles():
-            self.cache[article_id] = _Cached(deps, article, None, problems)
-        self.pages = {p: (f, pickle.loads(links)) for p, (f, links) in self.state.pages().items()}
+        try:
+            for article_id, deps, (article, problems) in self.state.articles():
+                self.cache[article_id] = _Cached(deps, article, None, problems)
+            self.pages = {p: (f, pickle.loads(links)) for p, (f, links) in self.state.pages().items()}
+        except Exception as exc:  # any unreadable record: the state is a cache, start afresh
+            log.add(
+                info(
+                    "state-rebuilt",
+                    f"build state in .sitegen/ could not be read ({exc}); building everything",
+                )
+            )
+            self.cache, self.pages, self.meta = {}, {}, {}
+            self.state.reset()
 
     def _texts(self) -> dict[str, ArticleTexts]:
         """Every cached article's texts, read from the state the first time they are needed."""
@@ -262,7 +295,9 @@ class Builder:
             report.seconds = time.perf_counter() - started
             return report
 
-        self._load_caches()
+        self._load_caches(log)
+        if self.meta.get("output") != str(out):
+            self.pages = {}  # page records describe another output folder: trust none of them
         entities, problems = load_registry(inputs.entities, root)
         log.extend(problems)
         rules, problems = load_rules(inputs.correction_files, root)
@@ -350,10 +385,11 @@ class Builder:
         self.pages = new_pages
         self.meta = {
             "digest": build_digest,
-            "problems": list(log.items),
+            "problems": [d for d in log.items if d.code != "state-rebuilt"],  # not news next time
             "rules": rule_signatures(rules),
             "entities": entity_signatures(entities),
             "config": self._analysis_config(config),
+            "output": str(out),
         }
         if not options.dry_run:
             self._save(site.articles)
@@ -450,10 +486,12 @@ class Builder:
             article, body, more = analyse_article(seed, record, tools)
             problems = list(problems) + more
             log.extend(problems)
+            corrected_text = "\n\n".join(b.text for b in body.blocks)
             texts_record = ArticleTexts(
                 seed.source_text.lower(),
-                "\n\n".join(b.text for b in body.blocks),
-                "\n\n".join(b.text for b in body.blocks).lower(),
+                corrected_text,
+                corrected_text.lower(),
+                record.about if record is not None else (),
             )
             kept[article_id] = _Cached(deps, article, texts_record, problems)
             self.bodies[article.digest] = body
@@ -530,7 +568,7 @@ class Builder:
     def _save(self, articles: Iterable[Article]) -> None:
         if self.state is None:
             return
-        live = {a.digest for a in articles}
+        live = {c.article.digest for c in self.cache.values()}  # also articles not published this time
         changed = {
             i: (c.deps, (c.article, c.problems), c.texts)
             for i, c in self.cache.items()

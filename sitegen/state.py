@@ -20,12 +20,12 @@ from sitegen.model import model_signature
 
 STATE_DIR = ".sitegen"
 STATE_FILE = "state.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE inputs (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
-                     digest TEXT NOT NULL);
+                     digest TEXT NOT NULL, checked_ns INTEGER NOT NULL);
 CREATE TABLE analyses (id TEXT PRIMARY KEY, deps TEXT NOT NULL, article BLOB NOT NULL, texts BLOB NOT NULL);
 CREATE TABLE bodies (digest TEXT PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE pages (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, links BLOB NOT NULL);
@@ -41,6 +41,7 @@ class FileStamp:
     mtime_ns: int
     size: int
     digest: str
+    checked_ns: int = 0  # when the file was hashed
 
 
 class BuildState:
@@ -74,6 +75,11 @@ class BuildState:
             raise _Stale
         return db
 
+    def reset(self) -> None:
+        """Discard everything stored (an unreadable record was found)."""
+        self.notice = self.notice or "build state discarded"
+        self._reset()
+
     def _reset(self) -> None:
         if self.db is not None:
             self.db.close()
@@ -105,7 +111,8 @@ class BuildState:
         return str(row[0]) if row else None
 
     def stamps(self) -> dict[str, FileStamp]:
-        return {p: FileStamp(m, s, d) for p, m, s, d in self._db().execute("SELECT * FROM inputs")}
+        rows = self._db().execute("SELECT path, mtime_ns, size, digest, checked_ns FROM inputs")
+        return {p: FileStamp(m, s, d, c) for p, m, s, d, c in rows}
 
     def analysis_deps(self) -> dict[str, str]:
         return dict(self._db().execute("SELECT id, deps FROM analyses").fetchall())
@@ -143,8 +150,8 @@ class BuildState:
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
             db.execute("DELETE FROM inputs")
             db.executemany(
-                "INSERT INTO inputs VALUES (?, ?, ?, ?)",
-                [(p, s.mtime_ns, s.size, s.digest) for p, s in stamps.items()],
+                "INSERT INTO inputs VALUES (?, ?, ?, ?, ?)",
+                [(p, s.mtime_ns, s.size, s.digest, s.checked_ns) for p, s in stamps.items()],
             )
             db.executemany("DELETE FROM analyses WHERE id = ?", [(i,) for i in removed_analyses])
             db.executemany(
