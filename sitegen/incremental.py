@@ -101,7 +101,9 @@ def affected_by_registry(
     folded = [text.lower() for text, ignore_case in forms if ignore_case]
     affected = set()
     for article_id, text in texts.items():
-        form_occurs = any(f in text.corrected for f in exact) or any(f in text.corrected_lower for f in folded)
+        form_occurs = any(f in text.corrected for f in exact) or any(
+            f in text.corrected_lower for f in folded
+        )
         if form_occurs or added_or_removed.intersection(text.entity_refs):
             affected.add(article_id)
     for article_id, article in articles.items():
