@@ -19,22 +19,8 @@ from sitegen.plan import (
     site_context,
 )
 from sitegen.site import Site
+from sitegen.text import MONTHS
 from sitegen.urls import UrlBuilder
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def _entity_context(site: Site, entity_id: str, links: list[tuple[str, int]]) -> Context:

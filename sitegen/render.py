@@ -18,22 +18,8 @@ from jinja2 import meta, pass_context
 from jinja2.runtime import Context as JinjaContext
 
 from sitegen.plan import PagePlan
+from sitegen.text import MONTHS
 from sitegen.urls import relative
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 @pass_context
