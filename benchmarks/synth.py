@@ -937,7 +937,9 @@ def write_sitegen(out: Path, archive: Archive, checker: Checker) -> list[HugoRow
         'example seed."\n'
         'language = "en"\n'
         'base_url = "https://example.org/"\n'
-        'publisher = "The sitegen benchmarks"\n',
+        'publisher = "The sitegen benchmarks"\n'
+        "\n# Hugo is not asked to build a search index either; Pagefind's cost is measured apart.\n"
+        "[search]\nenabled = false\n",
         encoding="utf-8",
     )
     (out / "content" / "pages" / "about.md").write_text(

@@ -341,8 +341,17 @@ def _clashes(entities: list[Entity]) -> tuple[list[Entity], list[Diagnostic]]:
     return result, problems
 
 
-def load_registry(paths: Sequence[Path], root: Path) -> tuple[list[Entity], list[Diagnostic]]:
-    """Read every registry file; returns the valid entities sorted by id, and all problems."""
+ParseCache = dict[str, tuple[str, "Entity | None", list[Diagnostic]]]
+
+
+def load_registry(
+    paths: Sequence[Path], root: Path, cache: ParseCache | None = None
+) -> tuple[list[Entity], list[Diagnostic]]:
+    """Read every registry file; returns the valid entities sorted by id, and all problems.
+
+    With ``cache`` (kept by a long-lived builder), a file whose text is unchanged is not
+    parsed again: YAML parsing was most of a rebuild's registry cost.
+    """
     problems: list[Diagnostic] = []
     entities: list[Entity] = []
     seen: dict[str, str] = {}
@@ -362,7 +371,13 @@ def load_registry(paths: Sequence[Path], root: Path) -> tuple[list[Entity], list
         problems.extend(read_problems)
         if text is None:
             continue
-        entity, entity_problems = parse_entity(text, path.stem, rel)
+        cached = cache.get(rel) if cache is not None else None
+        if cached is not None and cached[0] == text:
+            entity, entity_problems = cached[1], cached[2]
+        else:
+            entity, entity_problems = parse_entity(text, path.stem, rel)
+            if cache is not None:
+                cache[rel] = (text, entity, entity_problems)
         problems.extend(entity_problems)
         if entity is not None:
             entities.append(entity)

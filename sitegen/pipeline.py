@@ -26,7 +26,7 @@ from sitegen.correct import RuleSet
 from sitegen.corrections import load_rules
 from sitegen.diagnostics import Diagnostic, DiagnosticLog, SitegenError, error, info, warning
 from sitegen.editorial import parse_editorial, read_text_file
-from sitegen.entities import load_registry
+from sitegen.entities import ParseCache, load_registry
 from sitegen.feeds import plan_publish
 from sitegen.highlight import pygments_css, source_listing
 from sitegen.incremental import (
@@ -178,6 +178,7 @@ class Builder:
         self.pages: dict[str, tuple[str, PageLinks | None]] = {}  # output path → (fingerprint, links)
         self.meta: dict[str, Any] = {}
         self.state: BuildState | None = None
+        self.entity_cache: ParseCache = {}  # registry files parsed in this process, by path
         self.caches_loaded = True  # nothing to load until a state is opened
         self.dirty_bodies: dict[str, ArticleBody] = {}
 
@@ -298,7 +299,7 @@ class Builder:
         self._load_caches(log)
         if self.meta.get("output") != str(out):
             self.pages = {}  # page records describe another output folder: trust none of them
-        entities, problems = load_registry(inputs.entities, root)
+        entities, problems = load_registry(inputs.entities, root, self.entity_cache)
         log.extend(problems)
         rules, problems = load_rules(inputs.correction_files, root)
         log.extend(problems)
