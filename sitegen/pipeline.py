@@ -522,7 +522,11 @@ class Builder:
         log = report.log
         total = len(pages) + len(files)
         for index, plan in enumerate(pages):
-            fingerprint = renderer.fingerprint(plan)
+            try:
+                fingerprint = renderer.fingerprint(plan)
+            except jinja2.TemplateError as exc:  # a template that does not even parse
+                log.add(self._template_error(exc, plan, renderer.template_dirs))
+                continue
             previous = self.pages.get(plan.path)
             origin = LinkOrigin(plan.sources[0] if plan.sources else None, plan.link_lines)
             if (
@@ -537,12 +541,7 @@ class Builder:
             try:
                 data = renderer.render(plan)
             except jinja2.TemplateError as exc:
-                where = getattr(exc, "filename", None) or plan.template
-                log.add(
-                    error(
-                        "template-error", f"rendering /{plan.url}: {exc}", where, getattr(exc, "lineno", None)
-                    )
-                )
+                log.add(self._template_error(exc, plan, renderer.template_dirs))
                 continue
             page_links = links.scan(plan.path, data.decode("utf-8"), origin)
             problem = output_dir.write(plan.path, data)
@@ -565,6 +564,30 @@ class Builder:
             report.rendered.append(plan_file.path)
             new_pages[plan_file.path] = (plan_file.fingerprint, None)
         return new_pages
+
+    def _template_error(
+        self, exc: Exception, plan: PagePlan, template_dirs: Iterable[Path] = ()
+    ) -> Diagnostic:
+        """A template problem as a diagnostic at the template's file and line."""
+        where = getattr(exc, "filename", None) or getattr(exc, "name", None) or plan.template
+        path = Path(where)
+        if not path.is_absolute():  # Jinja names some errors by template name: find the file
+            path = next(((d / where) for d in template_dirs if (d / where).is_file()), path)
+        path = path.resolve() if path.exists() else path
+        if path.is_absolute():
+            root = self.root.resolve()
+            where = (
+                path.resolve().relative_to(root).as_posix()
+                if path.resolve().is_relative_to(root)
+                else str(path)
+            )
+        message = getattr(exc, "message", None) or str(exc)
+        return error(
+            "template-error",
+            f"rendering /{plan.url} with {plan.template}: {message}",
+            where,
+            getattr(exc, "lineno", None),
+        )
 
     def _save(self, articles: Iterable[Article]) -> None:
         if self.state is None:

@@ -111,7 +111,7 @@ class Renderer:
                 files.update(str(d / current) for d in self.template_dirs)
                 continue
             files.add(str(filename))
-            for referenced in meta.find_referenced_templates(self.env.parse(source)):
+            for referenced in meta.find_referenced_templates(self.env.parse(source, current, filename)):
                 if referenced is None:  # a dynamic include: depend on every template
                     return {str(p) for d in self.template_dirs for p in d.rglob("*") if p.is_file()}
                 pending.append(referenced)

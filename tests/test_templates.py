@@ -5,10 +5,11 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sitegen.sources import theme_dir
 
-from .conftest import REPO_ROOT, SampleSite
+from .conftest import REPO_ROOT, SampleSite, run_cli
 from .htmltext import article_blocks, parse_html
 
 SEEDS = {
@@ -125,3 +126,18 @@ def test_default_theme_is_found_without_a_site_theme(tmp_path: Path) -> None:
     assert found is not None
     assert (found / "templates" / "base.html").is_file()
     assert (found / "static" / "style.css").is_file()
+
+
+def test_a_template_that_does_not_parse_is_an_error_at_its_file_and_line(make_site: Any) -> None:
+    site = make_site(
+        seeds={"a": "date 2020-01-01 One paragraph.\n"},
+        files={
+            "content/pages/about.md": "---\ntitle: About\n---\nHello.\n",
+            "templates/page.html": '{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n',
+        },
+    )
+    result = run_cli("build", "--source", str(site.root))
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if "[template-error]" in line]
+    assert errors and errors[0].startswith("templates/page.html:3: ERROR:"), result.stderr
+    assert (site.out / "2020/01/01").is_dir()  # the other pages still built
