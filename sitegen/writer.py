@@ -96,13 +96,23 @@ class OutputDir:
     def _read_manifest(self) -> dict[str, str]:
         try:
             data = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
-            if data.get("version") == MANIFEST_VERSION and isinstance(data.get("files"), dict):
-                # Entries that point outside the output directory ('../x', '/etc/x') are never ours:
-                # pruning them would delete files sitegen did not write.
-                return {str(k): str(v) for k, v in data["files"].items() if safe_relative(str(k))}
         except (OSError, ValueError):
-            pass
-        return {}
+            return {}
+        files = data.get("files") if isinstance(data, dict) else None
+        if data.get("version") not in (1, MANIFEST_VERSION) or not isinstance(files, dict):
+            return {}
+        # Entries that point outside the output directory ('../x', '/etc/x') are never ours:
+        # pruning them would delete files sitegen did not write.
+        entries = {str(k): str(v) for k, v in files.items() if safe_relative(str(k))}
+        if data["version"] == 1:  # written before sizes were recorded: the files are still ours
+            entries = {k: f"{v}:{self._size(k)}" for k, v in entries.items()}
+        return entries
+
+    def _size(self, rel: str) -> int:
+        try:
+            return (self.path / rel).stat().st_size
+        except OSError:
+            return 0
 
     def _foreign_files(self) -> set[str]:
         if not self.path.is_dir():

@@ -222,3 +222,14 @@ def test_writer_refuses_two_writes_to_one_path(tmp_path: Path) -> None:
     problem = output.write("x.html", b"2")
     assert problem is not None and problem.code == "output-duplicate"
     assert (tmp_path / "out" / "x.html").read_bytes() == b"1"
+
+
+def test_a_manifest_from_the_first_format_still_marks_our_files(site: SampleSite) -> None:
+    """Outputs written by an older sitegen (manifest version 1: digests without sizes) stay ours."""
+    assert site.build().log.errors == 0
+    manifest = json.loads((site.out / MANIFEST).read_text(encoding="utf-8"))
+    old = {k: v.split(":")[0] for k, v in manifest["files"].items()}
+    (site.out / MANIFEST).write_text(json.dumps({"version": 1, "files": old}), encoding="utf-8")
+    report = site.build()
+    assert report.log.errors == 0, [d.format() for d in report.log.items]
+    assert report.write.written == [] and report.write.removed == []
