@@ -21,7 +21,7 @@ import pytest
 from sitegen.diagnostics import Level
 from sitegen.entities import Entity, load_registry
 
-from .conftest import BuiltSite
+from .conftest import BuiltSite, run_cli
 from .htmltext import ArticleBlock, Element, article_blocks, corrected_text, parse_html
 
 BLOCKING = {"serious", "critical"}
@@ -352,3 +352,14 @@ def test_entity_pages_have_no_serious_accessibility_violation(
         f"[{v['impact']}] {v['id']}: {v['help']} — {[n.get('target') for n in v['nodes'][:5]]}"
         for v in violations
     )
+
+
+def test_check_lists_no_candidate_entity_occurring_three_times_or_more(example_site: Any) -> None:
+    """The example registry covers every capitalised name the articles use often."""
+    result = run_cli("check", "--source", str(example_site.root), "--candidates", "1000")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Candidate entities"))
+    counts = [int(line.split()[0]) for line in lines[start + 1 :] if line.startswith("  ")]
+    assert counts, result.stdout  # the report itself is there (names occurring once or twice)
+    assert max(counts) < 3, result.stdout
