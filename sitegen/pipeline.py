@@ -181,6 +181,11 @@ class Builder:
         self.entity_cache: ParseCache = {}  # registry files parsed in this process, by path
         self.caches_loaded = True  # nothing to load until a state is opened
         self.dirty_bodies: dict[str, ArticleBody] = {}
+        self.pages_changed: set[str] = set()
+        self.pages_removed: set[str] = set()
+        self.replace_all_pages = False  # the stored page records are all stale (another output folder)
+        self.renderer: Renderer | None = None
+        self.renderer_key: object = None
 
     # -- state -------------------------------------------------------------------------------------
     def _load_state(self, log: DiagnosticLog) -> None:
@@ -299,6 +304,7 @@ class Builder:
         self._load_caches(log)
         if self.meta.get("output") != str(out):
             self.pages = {}  # page records describe another output folder: trust none of them
+            self.replace_all_pages = True
         entities, problems = load_registry(inputs.entities, root, self.entity_cache)
         log.extend(problems)
         rules, problems = load_rules(inputs.correction_files, root)
@@ -352,14 +358,33 @@ class Builder:
         if config.custom_domain:
             files.append(data_file("CNAME", config.custom_domain.encode("ascii") + b"\n"))
 
-        renderer = Renderer(
-            inputs.template_dirs,
+        # Reuse the renderer (its compiled templates and closure hashes) while no template file
+        # changed: the key names every template file by content.
+        template_key = (
+            tuple(map(str, inputs.template_dirs)),
             config.base_path,
-            {
-                "blocks": lambda d: self._body(d).blocks,
-                "listing_html": lambda p: source_listing((root / p).read_bytes().decode("utf-8")),
-            },
+            tuple(
+                sorted(
+                    (p, s.digest)
+                    for p, s in stamps.items()
+                    if any(
+                        (root / p).is_relative_to(d) or Path(p).is_relative_to(d)
+                        for d in inputs.template_dirs
+                    )
+                )
+            ),
         )
+        if self.renderer is None or self.renderer_key != template_key:
+            self.renderer = Renderer(
+                inputs.template_dirs,
+                config.base_path,
+                {
+                    "blocks": lambda d: self._body(d).blocks,
+                    "listing_html": lambda p: source_listing((root / p).read_bytes().decode("utf-8")),
+                },
+            )
+            self.renderer_key = template_key
+        renderer = self.renderer
         links = LinkChecker(config.base_path)
         new_pages = self._render(pages, files, renderer, output_dir, links, report, options.progress)
         bundle_entry = (
@@ -383,6 +408,12 @@ class Builder:
             log.extend(output_dir.pages_limits())
 
         self.stamps = stamps
+        # Only page records that changed are written back to the state (there are tens of
+        # thousands in a large archive; rewriting them all cost more than the edit itself).
+        self.pages_changed = {p for p, record in new_pages.items() if self.pages.get(p) is not record}
+        self.pages_removed = set(self.pages) - set(new_pages)
+        if self.state is not None and (self.state.fresh or self.replace_all_pages):
+            self.pages_changed = set(new_pages)
         self.pages = new_pages
         self.meta = {
             "digest": build_digest,
@@ -605,10 +636,15 @@ class Builder:
             removed_analyses=self.removed_analyses,
             bodies={d: b for d, b in self.dirty_bodies.items() if d in live},
             live_bodies=live,
-            pages={p: (f, pickle.dumps(links, protocol=5)) for p, (f, links) in self.pages.items()},
-            removed_pages=[],
+            pages={
+                p: (self.pages[p][0], pickle.dumps(self.pages[p][1], protocol=5)) for p in self.pages_changed
+            },
+            removed_pages=self.pages_removed,
+            replace_pages=self.replace_all_pages,
         )
         self.dirty_bodies.clear()
+        self.replace_all_pages = False
+        self.state.notice = ""  # saved: the next build in this process starts from a complete state
         self.bodies = {d: b for d, b in self.bodies.items() if d in live}
 
 

@@ -65,6 +65,7 @@ class Renderer:
         self._closures: dict[str, str] = {}
         self.env = _Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+            auto_reload=False,  # a renderer lives only while its template files are unchanged
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,

@@ -143,6 +143,7 @@ class BuildState:
         live_bodies: set[str],
         pages: dict[str, tuple[str, bytes]],
         removed_pages: Iterable[str],
+        replace_pages: bool = False,
     ) -> None:
         """Write what changed, in one transaction."""
         db = self._db()
@@ -167,6 +168,8 @@ class BuildState:
             )
             stale = {d for (d,) in db.execute("SELECT digest FROM bodies")} - live_bodies
             db.executemany("DELETE FROM bodies WHERE digest = ?", [(d,) for d in stale])
+            if replace_pages:
+                db.execute("DELETE FROM pages")
             db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in removed_pages])
             db.executemany(
                 "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
