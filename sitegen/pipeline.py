@@ -434,12 +434,13 @@ class Builder:
     ) -> None:
         if not search:
             return
-        for rel in [r for r in output_dir.previous if r.startswith(BUNDLE_DIR + "/")]:
+        owned = [r for r in output_dir.previous if r.startswith(BUNDLE_DIR + "/")]
+        for rel in owned:
             output_dir.keep(rel)
         if not run:  # sitegen serve: keep the last index, stay out of the edit loop
             return
         output_dir.prune()  # stale pages go before indexing, so search never finds them
-        bundle, problems = index_site(out, html_fingerprint(output_dir.current))
+        bundle, problems = index_site(out, html_fingerprint(output_dir.current), owned)
         log.extend(problems)
         output_dir.adopt(BUNDLE_DIR + "/", bundle)
 

@@ -23,7 +23,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,7 +145,9 @@ def _remove(output_dir: Path, rel: str) -> None:
         directory = directory.parent
 
 
-def index_site(output_dir: Path, fingerprint: str) -> tuple[list[str], list[Diagnostic]]:
+def index_site(
+    output_dir: Path, fingerprint: str, owned: Collection[str] = ()
+) -> tuple[list[str], list[Diagnostic]]:
     """Index the built site in ``output_dir`` with Pagefind, unless nothing changed since the last index.
 
     ``fingerprint`` identifies the HTML that is indexed (see :func:`html_fingerprint`).
@@ -166,7 +168,8 @@ def index_site(output_dir: Path, fingerprint: str) -> tuple[list[str], list[Diag
     ):
         return [*previous.files, RECORD], []
 
-    ours = set(previous.files) if previous else set()
+    # Ours: what the last index recorded, and what sitegen's manifest says it wrote (``owned``).
+    ours = (set(previous.files) if previous else set()) | set(owned)
     foreign = [r for r in _files_under(output_dir / BUNDLE_DIR, output_dir) if r not in ours and r != RECORD]
     if foreign:
         shown = ", ".join(foreign[:3]) + (" …" if len(foreign) > 3 else "")
