@@ -276,7 +276,9 @@ def plan_ledger(site: Site, urls: UrlBuilder) -> list[PagePlan]:
     for key, count in sorted(per_rule.items(), key=lambda item: (-item[1], item[0])):
         note = first_note[key]
         rule = site.rules.get(key)
-        find = getattr(rule, "find", "") if rule else " / ".join(note.readings)
+        # A regex is no reading: show what it matched, as for per-article records.
+        literal = rule is not None and not getattr(rule, "regex", False)
+        find = getattr(rule, "find", "") if literal else " / ".join(note.readings)
         rules.append(
             {
                 "key": key,
