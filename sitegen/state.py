@@ -8,6 +8,8 @@ state that can only cause extra work, never a stale page.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -30,6 +32,17 @@ CREATE TABLE analyses (id TEXT PRIMARY KEY, deps TEXT NOT NULL, article BLOB NOT
 CREATE TABLE bodies (digest TEXT PRIMARY KEY, body BLOB NOT NULL);
 CREATE TABLE pages (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, links BLOB NOT NULL);
 """
+
+
+@functools.cache
+def code_signature() -> str:
+    """Hash of sitegen's own code: a build state made by other code (an upgrade, or a
+    developer's edit under the same version number) is discarded, never trusted."""
+    package = Path(__file__).parent
+    h = hashlib.blake2b(digest_size=8)
+    for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".js") and p.is_file()):
+        h.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+    return h.hexdigest()
 
 
 class _Stale(Exception):
@@ -69,6 +82,7 @@ class BuildState:
             rows.get("schema") != str(SCHEMA_VERSION)
             or rows.get("sitegen") != __version__
             or rows.get("model") != model_signature()
+            or rows.get("code") != code_signature()
         ):
             db.close()
             self.notice = "build state is from another sitegen version: building everything"
@@ -90,7 +104,12 @@ class BuildState:
         db.executescript(_SCHEMA)
         db.executemany(
             "INSERT INTO meta VALUES (?, ?)",
-            [("schema", str(SCHEMA_VERSION)), ("sitegen", __version__), ("model", model_signature())],
+            [
+                ("schema", str(SCHEMA_VERSION)),
+                ("sitegen", __version__),
+                ("model", model_signature()),
+                ("code", code_signature()),
+            ],
         )
         db.commit()
         self.db = db
