@@ -637,9 +637,7 @@ class Builder:
             removed_analyses=self.removed_analyses,
             bodies={d: b for d, b in self.dirty_bodies.items() if d in live},
             live_bodies=live,
-            pages={
-                p: (self.pages[p][0], pickle.dumps(self.pages[p][1], protocol=5)) for p in self.pages_changed
-            },
+            pages=((p, self.pages[p][0], self.pages[p][1]) for p in self.pages_changed),
             removed_pages=self.pages_removed,
             replace_pages=self.replace_all_pages,
         )

@@ -160,11 +160,12 @@ class BuildState:
         removed_analyses: Iterable[str],
         bodies: dict[str, Any],
         live_bodies: set[str],
-        pages: dict[str, tuple[str, bytes]],
+        pages: Iterable[tuple[str, str, Any]],
         removed_pages: Iterable[str],
         replace_pages: bool = False,
     ) -> None:
-        """Write what changed, in one transaction."""
+        """Write what changed, in one transaction. Records are pickled one at a time as they
+        are inserted (generators, not lists), so a large save does not hold them all at once."""
         db = self._db()
         with db:
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
@@ -176,14 +177,14 @@ class BuildState:
             db.executemany("DELETE FROM analyses WHERE id = ?", [(i,) for i in removed_analyses])
             db.executemany(
                 "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?)",
-                [
+                (
                     (i, deps, pickle.dumps(a, protocol=5), pickle.dumps(t, protocol=5))
                     for i, (deps, a, t) in analyses.items()
-                ],
+                ),
             )
             db.executemany(
                 "INSERT OR REPLACE INTO bodies VALUES (?, ?)",
-                [(d, pickle.dumps(b, protocol=5)) for d, b in bodies.items()],
+                ((d, pickle.dumps(b, protocol=5)) for d, b in bodies.items()),
             )
             stale = {d for (d,) in db.execute("SELECT digest FROM bodies")} - live_bodies
             db.executemany("DELETE FROM bodies WHERE digest = ?", [(d,) for d in stale])
@@ -192,7 +193,7 @@ class BuildState:
             db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in removed_pages])
             db.executemany(
                 "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
-                [(p, f, links) for p, (f, links) in pages.items()],
+                ((p, f, pickle.dumps(links, protocol=5)) for p, f, links in pages),
             )
 
     def close(self) -> None:
