@@ -47,7 +47,7 @@ from sitegen.plan_archive import plan_entities, plan_ledger, plan_tags, plan_tim
 from sitegen.render import Renderer
 from sitegen.search import BUNDLE_DIR, INSTALL_HINT, html_fingerprint, index_site, pagefind_available
 from sitegen.seeds import read_seed
-from sitegen.site import build_site
+from sitegen.site import Site, build_site
 from sitegen.sources import RESERVED_DIRS, SiteInputs, discover, theme_dir
 from sitegen.state import BuildState, FileStamp
 from sitegen.urls import UrlBuilder
@@ -120,6 +120,34 @@ def _static_files(dirs: tuple[Path, ...]) -> dict[str, Path]:
 # moving (coarse timestamps: 1 s or 2 s on FAT, HFS+, some network mounts), so its stored
 # hash is not trusted on mtime and size alone: it is hashed again (git's "racy clean" rule).
 RACY_NS = 2_000_000_000
+
+
+def plan_outputs(
+    site: Site, urls: UrlBuilder, inputs: SiteInputs, log: DiagnosticLog
+) -> tuple[list[PagePlan], list[FilePlan]]:
+    """Every output of the site: pages (template + context) and files (fingerprint + producer)."""
+    config = site.config
+    pages, files = plan_core(site, urls, inputs.root)
+    pages += plan_entities(site, urls) + plan_tags(site, urls) + plan_timeline(site, urls)
+    pages += plan_ledger(site, urls)
+    if site.search:
+        search_context = {
+            "site": site_context(site, urls),
+            "page": page_context("search/", "Search", "search", urls),
+        }
+        pages.append(PagePlan("search/", "search.html", search_context, ()))
+    published, problems = plan_publish(site, urls, [p.url for p in pages])
+    log.extend(problems)
+    files.extend(published)
+    files.extend(
+        data_file("assets/" + rel, path.read_bytes())
+        for rel, path in _static_files(inputs.static_dirs).items()
+    )
+    files.append(data_file("assets/pygments.css", pygments_css().encode("utf-8")))
+    files.append(data_file(".nojekyll", b""))  # GitHub Pages: no Jekyll pass over the output
+    if config.custom_domain:
+        files.append(data_file("CNAME", config.custom_domain.encode("ascii") + b"\n"))
+    return pages, files
 
 
 def stamp_files(paths: Iterable[Path], root: Path, old: dict[str, FileStamp]) -> dict[str, FileStamp]:
@@ -331,32 +359,7 @@ class Builder:
         )
         log.extend(problems)
         urls = UrlBuilder(config)
-        pages, files = plan_core(site, urls, root)
-        pages += plan_entities(site, urls) + plan_tags(site, urls) + plan_timeline(site, urls)
-        pages += plan_ledger(site, urls)
-        if site.search:
-            pages.append(
-                PagePlan(
-                    "search/",
-                    "search.html",
-                    {
-                        "site": site_context(site, urls),
-                        "page": page_context("search/", "Search", "search", urls),
-                    },
-                    (),
-                )
-            )
-        published, problems = plan_publish(site, urls, [p.url for p in pages])
-        log.extend(problems)
-        files.extend(published)
-        files.extend(
-            data_file("assets/" + rel, path.read_bytes())
-            for rel, path in _static_files(inputs.static_dirs).items()
-        )
-        files.append(data_file("assets/pygments.css", pygments_css().encode("utf-8")))
-        files.append(data_file(".nojekyll", b""))  # GitHub Pages: no Jekyll pass over the output
-        if config.custom_domain:
-            files.append(data_file("CNAME", config.custom_domain.encode("ascii") + b"\n"))
+        pages, files = plan_outputs(site, urls, inputs, log)
 
         # Reuse the renderer (its compiled templates and closure hashes) while no template file
         # changed: the key names every template file by content.
