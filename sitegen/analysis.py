@@ -121,7 +121,7 @@ def analyse_article(
                     "editorial-roles",
                     f"paragraph {number} does not exist: the seed {seed.path} has {count} paragraphs",
                     editorial.path,
-                    editorial.key_lines.get("roles"),
+                    editorial.line("roles"),
                 )
             )
             del roles[number]
@@ -143,6 +143,7 @@ def analyse_article(
 
     corrected_texts: list[str] = []
     inline_edits: list[list[InlineEdit]] = []
+    paragraph_places: list[list[Place]] = []
     for index, text in enumerate(texts):
         paragraph_edits = [
             InlineEdit(
@@ -157,7 +158,9 @@ def analyse_article(
             for e in by_paragraph.get(index, [])
         ]
         inline_edits.append(paragraph_edits)
-        corrected_texts.append(corrected_places(text, paragraph_edits)[0])
+        corrected, places_here = corrected_places(text, paragraph_edits)
+        corrected_texts.append(corrected)
+        paragraph_places.append(places_here)
 
     first_body = next(
         (corrected_texts[n - 1] for n in range(1, count + 1) if roles.get(n, "body") == "body"),
@@ -183,7 +186,7 @@ def analyse_article(
     offset = 0
     for index, corrected in enumerate(corrected_texts):
         number = index + 1
-        places_here = corrected_places(texts[index], inline_edits[index])[1]
+        places_here = paragraph_places[index]
         inline_mentions: list[InlineMention] = []
         sentences = split_sentences(corrected) if corrected else [(0, 0)]
         for found in tools.finder.find(corrected):
@@ -276,7 +279,7 @@ def _about(editorial: Editorial | None, tools: Annotators, problems: list[Diagno
                     "editorial-about",
                     f"'about' names '{entity_id}', which is not in the registry (content/entities/<id>.md)",
                     editorial.path,
-                    editorial.key_lines.get("about"),
+                    editorial.line("about"),
                 )
             )
     return tuple(known)

@@ -180,7 +180,6 @@ def parse_editorial(text: str, article_id: str, rel: str) -> tuple[Editorial | N
                     fm.line("source"),
                 )
             )
-    key_lines = {str(k[0]): v for k, v in fm.positions.items() if len(k) == 1}
     editorial = Editorial(
         id=article_id,
         path=rel,
@@ -195,7 +194,6 @@ def parse_editorial(text: str, article_id: str, rel: str) -> tuple[Editorial | N
         note_markdown=fm.body.strip("\n"),
         note_line=fm.body_line,
         raw=fm.data,
-        key_lines=key_lines,
         positions=dict(fm.positions),
     )
     return editorial, problems

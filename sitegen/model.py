@@ -55,9 +55,12 @@ class Editorial:
     note_markdown: str = ""
     note_line: int = 1  # line of the Markdown body in the file
     raw: dict[str, Any] = field(default_factory=dict)  # the whole front matter, for later stages
-    key_lines: dict[str, int] = field(default_factory=dict)
     # line of every key and list item in the front matter, keyed by path: ('corrections', 0, 'exact')
     positions: dict[tuple[str | int, ...], int] = field(default_factory=dict)
+
+    def line(self, *path: str | int) -> int | None:
+        """The line of a front-matter key or list item, e.g. ``line("corrections", 0)``."""
+        return self.positions.get(path)
 
 
 @dataclass(frozen=True, slots=True)

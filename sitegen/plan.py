@@ -228,8 +228,7 @@ def _entity_ref(site: Site, entity_id: str, urls: UrlBuilder) -> Context:
 
 def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
     article = site.articles[index]
-    older = site.articles[index + 1] if index + 1 < len(site.articles) else None
-    newer = site.articles[index - 1] if index > 0 else None
+    older, newer = site.neighbours(index)
     return {
         "page": page_context(article.url, article.title, "article", urls, article.summary),
         "article": {

@@ -125,6 +125,3 @@ class Renderer:
         h.update(marshal.dumps(plan.context, 2))  # version 2: no object references, so bytes are stable
         h.update(repr(plan.lazy).encode("utf-8"))
         return h.hexdigest()
-
-    def render_string(self, template_name: str, context: dict[str, Any]) -> str:
-        return self.env.get_template(template_name).render(context)

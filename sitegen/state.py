@@ -133,9 +133,6 @@ class BuildState:
         rows = self._db().execute("SELECT path, mtime_ns, size, digest, checked_ns FROM inputs")
         return {p: FileStamp(m, s, d, c) for p, m, s, d, c in rows}
 
-    def analysis_deps(self) -> dict[str, str]:
-        return dict(self._db().execute("SELECT id, deps FROM analyses").fetchall())
-
     def articles(self) -> Iterator[tuple[str, str, Any]]:
         for article_id, deps, blob in self._db().execute("SELECT id, deps, article FROM analyses"):
             yield article_id, deps, pickle.loads(blob)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from markupsafe import escape
-
 MONTHS = (
     "January",
     "February",
@@ -49,10 +47,6 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start = match.end()
     spans.append((start, len(text)))
     return spans
-
-
-def html_escape(text: str) -> str:
-    return str(escape(text))
 
 
 SNIPPET_SIDE = 110  # characters of context kept on each side of a mention

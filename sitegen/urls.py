@@ -56,10 +56,6 @@ class UrlBuilder:
         self.base_path = config.base_path
         self.origin = config.site_origin
 
-    def absolute_path(self, url: str) -> str:
-        """Base-path-absolute, for pages served at any depth (404)."""
-        return self.base_path + url
-
     def full(self, url: str) -> str:
         """Fully qualified, for feeds, sitemaps and canonical links; path-only without an origin."""
         return self.origin + self.base_path + url
