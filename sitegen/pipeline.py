@@ -159,9 +159,7 @@ def stamp_files(paths: Iterable[Path], root: Path, old: dict[str, FileStamp]) ->
             stat = path.stat()
         except OSError:
             continue
-        key = (
-            path.resolve().as_posix() if not path.is_relative_to(root) else path.relative_to(root).as_posix()
-        )
+        key = stamp_key(path, root)
         previous = old.get(key)
         if (
             previous
@@ -179,6 +177,15 @@ def stamp_files(paths: Iterable[Path], root: Path, old: dict[str, FileStamp]) ->
     return stamps
 
 
+def stamp_key(path: Path, root: Path) -> str:
+    """How an input is named in the state: relative to the site, or absolute (a packaged theme)."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.resolve().as_posix()
+
+
+def _template_files(inputs: SiteInputs) -> list[Path]:
+    return [p for d in inputs.template_dirs for p in sorted(d.rglob("*")) if p.is_file()]
+
+
 def _all_inputs(inputs: SiteInputs, root: Path) -> list[Path]:
     paths = [
         root / "sitegen.toml",
@@ -188,7 +195,8 @@ def _all_inputs(inputs: SiteInputs, root: Path) -> list[Path]:
         *inputs.entities,
         *inputs.correction_files,
     ]
-    for directory in (*inputs.template_dirs, *inputs.static_dirs):
+    paths.extend(_template_files(inputs))
+    for directory in inputs.static_dirs:
         paths.extend(p for p in sorted(directory.rglob("*")) if p.is_file())
     return paths
 
@@ -367,14 +375,9 @@ class Builder:
             tuple(map(str, inputs.template_dirs)),
             config.base_path,
             tuple(
-                sorted(
-                    (p, s.digest)
-                    for p, s in stamps.items()
-                    if any(
-                        (root / p).is_relative_to(d) or Path(p).is_relative_to(d)
-                        for d in inputs.template_dirs
-                    )
-                )
+                (key, stamps[key].digest)
+                for key in map(lambda p: stamp_key(p, root), _template_files(inputs))
+                if key in stamps
             ),
         )
         if self.renderer is None or self.renderer_key != template_key:
