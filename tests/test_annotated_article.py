@@ -656,3 +656,10 @@ def test_ledger_has_no_serious_accessibility_violation(page: Any, example_server
         f"[{v['impact']}] {v['id']}: {v['help']} — {[n.get('target') for n in v['nodes'][:5]]}"
         for v in violations
     )
+
+
+def test_the_ledger_shows_what_a_regex_rule_matched_not_its_pattern(example_site: BuiltSite) -> None:
+    ledger = (example_site.out / "corrections" / "index.html").read_text(encoding="utf-8")
+    # content/corrections.toml has a regex rule '(?-i:individuals)' → 'people'.
+    assert "(?-i:" not in ledger
+    assert '<td class="sic">individuals</td><td>people</td>' in ledger

@@ -233,3 +233,14 @@ def test_a_manifest_from_the_first_format_still_marks_our_files(site: SampleSite
     report = site.build()
     assert report.log.errors == 0, [d.format() for d in report.log.items]
     assert report.write.written == [] and report.write.removed == []
+
+
+def test_a_state_written_by_other_sitegen_code_is_not_trusted(
+    site: SampleSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unchanged site after a code change (same version number) is built again, not skipped."""
+    assert site.build().log.errors == 0
+    monkeypatch.setattr("sitegen.state.code_signature", lambda: "other-code")
+    report = site.build()
+    assert [d.code for d in report.log.items if d.code == "state-rebuilt"] == ["state-rebuilt"]
+    assert report.rendered  # a full build, not the no-op fast path
