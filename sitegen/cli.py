@@ -92,8 +92,20 @@ def site_options(func: F) -> F:
     return func
 
 
+# Not on serve: its builds are small edits, and forking a process that runs server and
+# watcher threads is unsafe.
+jobs_option = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Worker processes for analysis and rendering (default: every core). "
+    "The output is the same for any number.",
+)
+
+
 @main.command("build")
 @site_options
+@jobs_option
 @click.option(
     "--output",
     "-o",
@@ -109,6 +121,7 @@ def site_options(func: F) -> F:
 def build_command(
     source: Path,
     base_url: str | None,
+    jobs: int | None,
     verbosity: int | None,
     output: Path | None,
     strict: bool,
@@ -119,7 +132,9 @@ def build_command(
     progress = LazyProgress(stderr)
     try:
         report = build(
-            BuildOptions(root=source, output=output, base_url=base_url, force=force, progress=progress)
+            BuildOptions(
+                root=source, output=output, base_url=base_url, force=force, progress=progress, jobs=jobs
+            )
         )
     except SitegenError as exc:
         progress.stop()
@@ -142,6 +157,7 @@ def build_command(
 
 @main.command("check")
 @site_options
+@jobs_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
 @click.option(
     "--candidates",
@@ -152,7 +168,12 @@ def build_command(
     help="How many candidate entities to list (0 for none).",
 )
 def check_command(
-    source: Path, base_url: str | None, verbosity: int | None, strict: bool, candidate_count: int
+    source: Path,
+    base_url: str | None,
+    jobs: int | None,
+    verbosity: int | None,
+    strict: bool,
+    candidate_count: int,
 ) -> None:
     """Check the site without writing it: links, anchors, corrections, entities.
 
@@ -162,7 +183,7 @@ def check_command(
     """
     verbosity = 1 if verbosity is None else verbosity  # the report is the point: show notices too
     try:
-        report = build(BuildOptions(root=source, base_url=base_url, dry_run=True))
+        report = build(BuildOptions(root=source, base_url=base_url, dry_run=True, jobs=jobs))
     except SitegenError as exc:
         for diagnostic in exc.diagnostics:
             stderr.print(diagnostic.format(), style="bold red", markup=False, soft_wrap=True)

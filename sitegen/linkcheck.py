@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from sitegen.diagnostics import Diagnostic, error
 
@@ -19,8 +20,9 @@ _ID_ATTR = re.compile(r'\sid="([^"]*)"')
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 
 
-@dataclass(frozen=True, slots=True)
-class PageLinks:
+# Named tuples, not dataclasses: tens of thousands of these are pickled into the build
+# state and back from worker processes, and tuples pickle several times faster.
+class PageLinks(NamedTuple):
     """What the check needs of one page, kept between builds for pages not rendered again."""
 
     ids: frozenset[str]
@@ -28,12 +30,11 @@ class PageLinks:
     origin: LinkOrigin
 
 
-@dataclass(frozen=True, slots=True)
-class LinkOrigin:
+class LinkOrigin(NamedTuple):
     """Where a page came from, so a broken link can name a source file and line."""
 
     path: str | None  # the page's main source file
-    lines: dict[str, int] = field(default_factory=dict)  # href -> line in that file (links from Markdown)
+    lines: dict[str, int]  # href -> line in that file (links from Markdown)
 
 
 def _urls(attr: str, value: str) -> list[str]:
@@ -50,55 +51,15 @@ class LinkChecker:
         self.pages: dict[str, PageLinks] = {}
         self.problems: list[Diagnostic] = []
 
-    def _report(self, page: str, href: str, why: str, origin: LinkOrigin) -> None:
-        line = origin.lines.get(href)
-        where = f"/{page}" if origin.path is None else f"/{page} (from {origin.path})"
-        self.problems.append(error("broken-link", f"{where}: link '{href}' {why}", origin.path, line))
-
-    def add(self, page: str, links: PageLinks) -> None:
-        """A page that was not rendered again: check its links as recorded last time."""
+    def add(self, page: str, links: PageLinks, problems: Iterable[Diagnostic] = ()) -> None:
+        """A page's links, scanned by :func:`scan_page` now or recorded by an earlier build."""
         self.pages[page] = links
+        self.problems.extend(problems)
 
     def scan(self, page: str, text: str, origin: LinkOrigin) -> PageLinks:
-        """Record one rendered HTML page (its output path, site-relative); in-page links are checked now."""
-        ids = frozenset(_ID_ATTR.findall(text))
-        pending: list[tuple[str, str, str]] = []
-        page_dir = posixpath.dirname(page)
-        for attr, raw in _URL_ATTR.findall(text):
-            for href in _urls(attr, raw):
-                if not href or _EXTERNAL.match(href):
-                    continue
-                path, _, fragment = href.partition("#")
-                path = path.split("?", 1)[0]
-                if not path:
-                    if fragment and fragment not in ids:
-                        self._report(page, href, f"points to '#{fragment}', which is not on the page", origin)
-                    continue
-                if path.startswith("/"):
-                    if not path.startswith(self.base_path):
-                        self._report(
-                            page,
-                            href,
-                            f"is root-relative but misses the base path "
-                            f"'{self.base_path}'; use the url filter",
-                            origin,
-                        )
-                        continue
-                    target = path[len(self.base_path) :]
-                else:
-                    target = posixpath.normpath(posixpath.join(page_dir, path))
-                    if target.startswith("../") or target == "..":
-                        self._report(page, href, "leaves the site", origin)
-                        continue
-                    if target == ".":
-                        target = ""
-                    if path.endswith("/") and target:
-                        target += "/"
-                if target == "" or target.endswith("/"):
-                    target += "index.html"
-                pending.append((href, target, fragment))
-        links = PageLinks(ids, tuple(pending), origin)
-        self.pages[page] = links
+        """Scan and record one rendered HTML page (its output path, site-relative)."""
+        links, problems = scan_page(page, text, origin, self.base_path)
+        self.add(page, links, problems)
         return links
 
     def finish(self, outputs: set[str]) -> list[Diagnostic]:
@@ -107,14 +68,81 @@ class LinkChecker:
             for href, target, fragment in record.links:
                 if target not in outputs:
                     hint = " (add a trailing slash?)" if target + "/index.html" in outputs else ""
-                    self._report(
-                        page,
-                        href,
-                        f"resolves to /{target}, which the site does not have{hint}",
-                        record.origin,
+                    self.problems.append(
+                        _broken(
+                            page,
+                            href,
+                            f"resolves to /{target}, which the site does not have{hint}",
+                            record.origin,
+                        )
                     )
                 elif fragment and target in self.pages and fragment not in self.pages[target].ids:
-                    self._report(
-                        page, href, f"points to '#{fragment}', which /{target} does not have", record.origin
+                    self.problems.append(
+                        _broken(
+                            page,
+                            href,
+                            f"points to '#{fragment}', which /{target} does not have",
+                            record.origin,
+                        )
                     )
         return self.problems
+
+
+def _broken(page: str, href: str, why: str, origin: LinkOrigin) -> Diagnostic:
+    line = origin.lines.get(href)
+    where = f"/{page}" if origin.path is None else f"/{page} (from {origin.path})"
+    return error("broken-link", f"{where}: link '{href}' {why}", origin.path, line)
+
+
+def scan_page(page: str, text: str, origin: LinkOrigin, base_path: str) -> tuple[PageLinks, list[Diagnostic]]:
+    """One rendered HTML page's ids and links to other pages; its in-page links are checked now.
+
+    A pure function of its arguments, so worker processes can scan the pages they render.
+    """
+    problems: list[Diagnostic] = []
+    ids = frozenset(_ID_ATTR.findall(text))
+    pending: list[tuple[str, str, str]] = []
+    page_dir = posixpath.dirname(page)
+    resolved: dict[str, str | None] = {}  # relative path -> target (pages repeat their links a lot)
+    for attr, raw in _URL_ATTR.findall(text):
+        for href in _urls(attr, raw) if ("&" in raw or attr == "srcset") else (raw,):
+            if not href or _EXTERNAL.match(href):
+                continue
+            path, _, fragment = href.partition("#")
+            if "?" in path:
+                path = path.split("?", 1)[0]
+            if not path:
+                if fragment and fragment not in ids:
+                    problems.append(
+                        _broken(page, href, f"points to '#{fragment}', which is not on the page", origin)
+                    )
+                continue
+            if path in resolved:
+                target = resolved[path]
+            else:
+                target, why = _resolve(page_dir, path, base_path)
+                resolved[path] = target
+                if why:
+                    problems.append(_broken(page, href, why, origin))
+            if target is not None:
+                pending.append((href, target, fragment))
+    return PageLinks(ids, tuple(pending), origin), problems
+
+
+def _resolve(page_dir: str, path: str, base_path: str) -> tuple[str | None, str]:
+    """The output path a link's path points to, or None and why it is wrong."""
+    if path.startswith("/"):
+        if not path.startswith(base_path):
+            return None, (f"is root-relative but misses the base path '{base_path}'; use the url filter")
+        target = path[len(base_path) :]
+    else:
+        target = posixpath.normpath(posixpath.join(page_dir, path))
+        if target.startswith("../") or target == "..":
+            return None, "leaves the site"
+        if target == ".":
+            target = ""
+        if path.endswith("/") and target:
+            target += "/"
+    if target == "" or target.endswith("/"):
+        target += "index.html"
+    return target, ""

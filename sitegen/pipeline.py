@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sitegen import __version__
 from sitegen.analysis import Annotators, analyse_article
@@ -38,12 +38,13 @@ from sitegen.incremental import (
     entity_signatures,
     rule_signatures,
 )
-from sitegen.linkcheck import LinkChecker, LinkOrigin, PageLinks
+from sitegen.linkcheck import LinkChecker, PageLinks
 from sitegen.load import load_pages
 from sitegen.mentions import MentionFinder
 from sitegen.model import Article, ArticleBody
 from sitegen.plan import FilePlan, PagePlan, data_file, page_context, plan_core, site_context
 from sitegen.plan_archive import plan_entities, plan_ledger, plan_tags, plan_timeline
+from sitegen.produce import produce_outputs
 from sitegen.render import Renderer
 from sitegen.search import BUNDLE_DIR, INSTALL_HINT, html_fingerprint, index_site, pagefind_available
 from sitegen.seeds import read_seed
@@ -51,6 +52,7 @@ from sitegen.site import Site, build_site
 from sitegen.sources import RESERVED_DIRS, SiteInputs, discover, theme_dir
 from sitegen.state import BuildState, FileStamp
 from sitegen.urls import UrlBuilder
+from sitegen.workers import default_jobs, run_tasks
 from sitegen.writer import OutputDir, WriteReport
 
 Progress = Callable[[str, int, int], None]
@@ -67,6 +69,7 @@ class BuildOptions:
     progress: Progress | None = None
     use_state: bool = True  # read and write .sitegen/ (off: a clean build from scratch)
     search: bool = True  # run Pagefind when installed (serve leaves it out of the edit loop)
+    jobs: int | None = None  # worker processes for analysis and rendering; None: every core
 
 
 @dataclass
@@ -87,6 +90,36 @@ class _Cached:
     article: Article
     texts: ArticleTexts | None  # read from the state only when rules or entities changed
     problems: list[Diagnostic]
+
+
+class _Analysed(NamedTuple):
+    article: Article | None  # None: the seed could not be read
+    body: ArticleBody | None
+    texts: ArticleTexts | None
+    problems: list[Diagnostic]
+
+
+def _analyse_one(path: Path, editorial: Path | None, inputs: SiteInputs, tools: Annotators) -> _Analysed:
+    """Read and analyse one article: a pure function of its files and the annotators."""
+    seed, problems = read_seed(path, inputs.root)
+    if seed is None:
+        return _Analysed(None, None, None, problems)
+    record = None
+    if editorial is not None:
+        text, more = read_text_file(editorial, inputs.rel(editorial))
+        problems = list(problems) + more
+        if text is not None:
+            record, more = parse_editorial(text, path.stem, inputs.rel(editorial))
+            problems += more
+    article, body, more = analyse_article(seed, record, tools)
+    corrected_text = "\n\n".join(b.text for b in body.blocks)
+    texts = ArticleTexts(
+        seed.source_text.lower(),
+        corrected_text,
+        corrected_text.lower(),
+        record.about if record is not None else (),
+    )
+    return _Analysed(article, body, texts, list(problems) + more)
 
 
 def resolve_output(root: Path, config: SiteConfig, output: Path | None) -> Path:
@@ -222,6 +255,7 @@ class Builder:
         self.replace_all_pages = False  # the stored page records are all stale (another output folder)
         self.renderer: Renderer | None = None
         self.renderer_key: object = None
+        self.jobs = options.jobs if options.jobs is not None else default_jobs()
 
     # -- state -------------------------------------------------------------------------------------
     def _load_state(self, log: DiagnosticLog) -> None:
@@ -392,7 +426,12 @@ class Builder:
             self.renderer_key = template_key
         renderer = self.renderer
         links = LinkChecker(config.base_path)
-        new_pages = self._render(pages, files, renderer, output_dir, links, report, options.progress)
+        produced = produce_outputs(
+            pages, files, renderer, output_dir, self.pages, links, root, self.jobs, options.progress
+        )
+        log.extend(produced.problems)
+        report.rendered = produced.rendered
+        new_pages = produced.records
         bundle_entry = (
             {f"{BUNDLE_DIR}/pagefind-ui.js", f"{BUNDLE_DIR}/pagefind-ui.css"} if site.search else set()
         )
@@ -464,7 +503,6 @@ class Builder:
         report: BuildReport,
         log: DiagnosticLog,
     ) -> list[Article]:
-        root = self.root
         editorial_paths = {p.stem: p for p in inputs.editorials}
         seed_ids = {p.stem for p in inputs.seeds}
         for article_id, path in editorial_paths.items():
@@ -492,140 +530,60 @@ class Builder:
                 articles_by_id = {i: c.article for i, c in self.cache.items()}
                 dirty |= affected_by_registry(old_entities, new_entities, articles_by_id, texts)
 
-        articles: list[Article] = []
-        kept: dict[str, _Cached] = {}
-        for index, path in enumerate(inputs.seeds):
+        # Cached analyses whose inputs are unchanged are reused; the others are redone,
+        # on worker processes when there are many.
+        deps_of: dict[str, str] = {}
+        todo: list[Path] = []
+        for path in inputs.seeds:
             article_id = path.stem
-            seed_rel = inputs.rel(path)
             editorial = editorial_paths.get(article_id)
-            deps = repr(
+            deps_of[article_id] = repr(
                 (
-                    stamps.get(seed_rel, FileStamp(0, 0, "")).digest,
+                    stamps.get(inputs.rel(path), FileStamp(0, 0, "")).digest,
                     stamps[inputs.rel(editorial)].digest
                     if editorial and inputs.rel(editorial) in stamps
                     else None,
                 )
             )
             cached = self.cache.get(article_id)
-            if cached and not everything and article_id not in dirty and cached.deps == deps:
+            if not (
+                cached and not everything and article_id not in dirty and cached.deps == deps_of[article_id]
+            ):
+                todo.append(path)
+
+        def task(index: int) -> _Analysed:
+            path = todo[index]
+            return _analyse_one(path, editorial_paths.get(path.stem), inputs, tools)
+
+        fresh: dict[str, _Analysed] = {}
+        for index, result in enumerate(run_tasks(task, len(todo), self.jobs)):
+            fresh[todo[index].stem] = result
+            if self.options.progress:
+                self.options.progress("analyse", index + 1, len(todo))
+
+        articles: list[Article] = []
+        kept: dict[str, _Cached] = {}
+        for path in inputs.seeds:
+            article_id = path.stem
+            if article_id not in fresh:
+                cached = self.cache[article_id]
                 kept[article_id] = cached
                 articles.append(cached.article)
                 log.extend(cached.problems)
                 continue
-            seed, problems = read_seed(path, root)
-            if seed is None:
-                log.extend(problems)  # a broken seed is read again next build: its errors come back
-                continue
-            record = None
-            if editorial is not None:
-                text, problems = read_text_file(editorial, inputs.rel(editorial))
-                if text is not None:
-                    record, more = parse_editorial(text, article_id, inputs.rel(editorial))
-                    problems += more
-            article, body, more = analyse_article(seed, record, tools)
-            problems = list(problems) + more
-            log.extend(problems)
-            corrected_text = "\n\n".join(b.text for b in body.blocks)
-            texts_record = ArticleTexts(
-                seed.source_text.lower(),
-                corrected_text,
-                corrected_text.lower(),
-                record.about if record is not None else (),
-            )
-            kept[article_id] = _Cached(deps, article, texts_record, problems)
-            self.bodies[article.digest] = body
-            self.dirty_bodies[article.digest] = body
-            articles.append(article)
+            result = fresh[article_id]
+            log.extend(result.problems)
+            if result.article is None or result.body is None:
+                continue  # a broken seed is read again next build: its errors come back
+            kept[article_id] = _Cached(deps_of[article_id], result.article, result.texts, result.problems)
+            self.bodies[result.article.digest] = result.body
+            self.dirty_bodies[result.article.digest] = result.body
+            articles.append(result.article)
             report.analysed.append(article_id)
-            if self.options.progress:
-                self.options.progress("analyse", index + 1, len(inputs.seeds))
         self.removed_analyses = set(self.cache) - set(kept)
         self.changed_analyses = {i for i in kept if self.cache.get(i) is not kept[i]}
         self.cache = kept
         return articles
-
-    def _render(
-        self,
-        pages: list[PagePlan],
-        files: list[FilePlan],
-        renderer: Renderer,
-        output_dir: OutputDir,
-        links: LinkChecker,
-        report: BuildReport,
-        progress: Progress | None,
-    ) -> dict[str, tuple[str, Any]]:
-        import jinja2
-
-        new_pages: dict[str, tuple[str, PageLinks | None]] = {}
-        log = report.log
-        total = len(pages) + len(files)
-        for index, plan in enumerate(pages):
-            try:
-                fingerprint = renderer.fingerprint(plan)
-            except jinja2.TemplateError as exc:  # a template that does not even parse
-                log.add(self._template_error(exc, plan, renderer.template_dirs))
-                continue
-            previous = self.pages.get(plan.path)
-            origin = LinkOrigin(plan.sources[0] if plan.sources else None, plan.link_lines)
-            if (
-                previous
-                and previous[0] == fingerprint
-                and previous[1] is not None
-                and output_dir.keep(plan.path)
-            ):
-                links.add(plan.path, previous[1])
-                new_pages[plan.path] = previous
-                continue
-            try:
-                data = renderer.render(plan)
-            except jinja2.TemplateError as exc:
-                log.add(self._template_error(exc, plan, renderer.template_dirs))
-                continue
-            page_links = links.scan(plan.path, data.decode("utf-8"), origin)
-            problem = output_dir.write(plan.path, data)
-            if problem:
-                log.add(problem)
-                continue
-            report.rendered.append(plan.path)
-            new_pages[plan.path] = (fingerprint, page_links)
-            if progress:
-                progress("render", index + 1, total)
-        for plan_file in files:
-            previous = self.pages.get(plan_file.path)
-            if previous and previous[0] == plan_file.fingerprint and output_dir.keep(plan_file.path):
-                new_pages[plan_file.path] = previous
-                continue
-            problem = output_dir.write(plan_file.path, plan_file.produce())
-            if problem:
-                log.add(problem)
-                continue
-            report.rendered.append(plan_file.path)
-            new_pages[plan_file.path] = (plan_file.fingerprint, None)
-        return new_pages
-
-    def _template_error(
-        self, exc: Exception, plan: PagePlan, template_dirs: Iterable[Path] = ()
-    ) -> Diagnostic:
-        """A template problem as a diagnostic at the template's file and line."""
-        where = getattr(exc, "filename", None) or getattr(exc, "name", None) or plan.template
-        path = Path(where)
-        if not path.is_absolute():  # Jinja names some errors by template name: find the file
-            path = next(((d / where) for d in template_dirs if (d / where).is_file()), path)
-        path = path.resolve() if path.exists() else path
-        if path.is_absolute():
-            root = self.root.resolve()
-            where = (
-                path.resolve().relative_to(root).as_posix()
-                if path.resolve().is_relative_to(root)
-                else str(path)
-            )
-        message = getattr(exc, "message", None) or str(exc)
-        return error(
-            "template-error",
-            f"rendering /{plan.url} with {plan.template}: {message}",
-            where,
-            getattr(exc, "lineno", None),
-        )
 
     def _save(self, articles: Iterable[Article]) -> None:
         if self.state is None:

@@ -319,7 +319,7 @@ class DevServer:
         self.on_build = on_build
         self.verbosity = verbosity
         # search=False: Pagefind stays out of the edit loop (the last index is kept).
-        self.builder = Builder(BuildOptions(root=self.root, base_url=options.base_url, search=False))
+        self.builder = Builder(BuildOptions(root=self.root, base_url=options.base_url, search=False, jobs=1))
         self.hub = Hub()
         self.site = self._fallback_site()
         self.outcomes = 0

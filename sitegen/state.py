@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -64,6 +65,7 @@ class BuildState:
         self.path = root / STATE_DIR / STATE_FILE
         self.notice = ""
         self.db: sqlite3.Connection | None = None
+        self.pid = os.getpid()  # the process self.db was opened in
         try:
             self.db = self._open()
         except _Stale:
@@ -123,6 +125,11 @@ class BuildState:
 
     def _db(self) -> sqlite3.Connection:
         assert self.db is not None
+        if self.pid != os.getpid():
+            # A forked worker reading a page's body: a connection must not cross a fork
+            # (SQLite's locks are per process), so the worker opens its own, read-only.
+            self.db = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True)
+            self.pid = os.getpid()
         return self.db
 
     def meta(self, key: str) -> str | None:

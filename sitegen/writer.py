@@ -131,38 +131,57 @@ class OutputDir:
 
     def write(self, rel: str, data: bytes) -> Diagnostic | None:
         """Write one output if its bytes changed. Returns a problem instead of clobbering."""
+        problem = self.refuse(rel)
+        if problem is None and rel in self.current:
+            problem = error("output-duplicate", f"two parts of the site both write {rel}")
+        if problem:
+            return problem
+        self.record(rel, *self.store(rel, data))
+        return None
+
+    # write() in three steps, so worker processes can store files while the parent keeps
+    # the books: refuse() and store() change nothing in this object, record() does.
+    def refuse(self, rel: str) -> Diagnostic | None:
+        """Why ``rel`` must not be written, if it must not."""
         if not safe_relative(rel):
             return error(
                 "output-unsafe",
                 f"refusing to write {rel!r}: it is not a plain path inside the output directory",
             )
-        if rel in self.current:
-            return error("output-duplicate", f"two parts of the site both write {rel}")
         if rel in self.foreign:
             return error(
                 "output-not-ours",
                 f"{rel} exists in the output directory and was not written by "
                 "sitegen; it is left alone and this output is skipped",
             )
+        return None
+
+    def store(self, rel: str, data: bytes) -> tuple[str, bool]:
+        """Put the bytes on disk unless the same bytes are there: (manifest entry, written)."""
         new_digest = digest(data)
-        self.current[rel] = new_digest
         target = self.path / rel
         if self.previous.get(rel) == new_digest and target.is_file():
+            return new_digest, False
+        if not self.dry_run:
+            atomic_write(target, data)
+        return new_digest, True
+
+    def record(self, rel: str, entry: str, written: bool) -> None:
+        self.current[rel] = entry
+        if not written:
             self.report.unchanged.append(rel)
-            return None
-        if self.dry_run:
-            return None
-        atomic_write(target, data)
-        self.report.written.append(rel)
-        return None
+        elif not self.dry_run:
+            self.report.written.append(rel)
+
+    def can_keep(self, rel: str) -> bool:
+        """An output of an earlier build that is still on disk."""
+        return rel in self.previous and rel not in self.current and (self.path / rel).is_file()
 
     def keep(self, rel: str) -> bool:
         """Keep an output written by an earlier build, unchanged. False if it is gone from disk."""
-        previous = self.previous.get(rel)
-        if previous is None or rel in self.current or not (self.path / rel).is_file():
+        if not self.can_keep(rel):
             return False
-        self.current[rel] = previous
-        self.report.unchanged.append(rel)
+        self.record(rel, self.previous[rel], False)
         return True
 
     def intact(self) -> bool:

@@ -1,0 +1,167 @@
+"""Render and write every planned output, on as many processes as asked.
+
+Each output is one task, a pure function of its plan: fingerprint it, keep it if
+its fingerprint and file are unchanged since the last build, else render it,
+scan its links and store its bytes. Tasks run in worker processes
+(:mod:`sitegen.workers`); the parent applies the outcomes in plan order, so the
+manifest, the link check, the report and the build state come out the same
+for any number of workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+import jinja2
+
+from sitegen.diagnostics import Diagnostic, error
+from sitegen.linkcheck import LinkChecker, LinkOrigin, PageLinks, scan_page
+from sitegen.plan import FilePlan, PagePlan
+from sitegen.render import Renderer
+from sitegen.workers import run_tasks
+from sitegen.writer import OutputDir
+
+PageRecord = tuple[str, PageLinks | None]  # (fingerprint, links) of one output, kept between builds
+Progress = Callable[[str, int, int], None]
+
+
+class Outcome(NamedTuple):
+    status: str  # "kept", "stored" (rendered or produced) or "failed"
+    fingerprint: str = ""
+    links: PageLinks | None = None
+    entry: str = ""  # manifest entry of the stored bytes
+    written: bool = False  # the bytes differ from what was on disk
+    problems: tuple[Diagnostic, ...] = ()
+
+
+_KEPT = Outcome("kept")
+
+
+@dataclass
+class Produced:
+    records: dict[str, PageRecord] = field(default_factory=dict)  # every output's record for next time
+    rendered: list[str] = field(default_factory=list)  # outputs rendered or produced (not kept)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
+def produce_outputs(
+    pages: list[PagePlan],
+    files: list[FilePlan],
+    renderer: Renderer,
+    output_dir: OutputDir,
+    previous: dict[str, PageRecord],
+    links: LinkChecker,
+    root: Path,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> Produced:
+    duplicates = _duplicates([p.path for p in pages] + [f.path for f in files])
+    for name in {p.template for p in pages}:
+        try:  # compile once here, not once per worker
+            renderer.env.get_template(name)
+            renderer.template_digest(name)
+        except jinja2.TemplateError:
+            pass  # reported by the page's task, at the template's file and line
+
+    def task(index: int) -> Outcome:
+        if index in duplicates:
+            path = pages[index].path if index < len(pages) else files[index - len(pages)].path
+            return Outcome(
+                "failed", problems=(error("output-duplicate", f"two parts of the site both write {path}"),)
+            )
+        if index < len(pages):
+            return _page(pages[index], renderer, output_dir, previous, links.base_path, root)
+        return _file(files[index - len(pages)], output_dir, previous)
+
+    produced = Produced()
+    total = len(pages) + len(files)
+    for index, outcome in enumerate(run_tasks(task, total, jobs)):
+        path = pages[index].path if index < len(pages) else files[index - len(pages)].path
+        if outcome.status == "failed":
+            produced.problems.extend(outcome.problems)
+        elif outcome.status == "kept":
+            record = previous[path]
+            output_dir.record(path, output_dir.previous[path], False)
+            if record[1] is not None:
+                links.add(path, record[1])
+            produced.records[path] = record
+        elif outcome.status == "stored":
+            output_dir.record(path, outcome.entry, outcome.written)
+            if outcome.links is not None:
+                links.add(path, outcome.links, outcome.problems)  # in-page link problems
+            produced.rendered.append(path)
+            produced.records[path] = (outcome.fingerprint, outcome.links)
+        if progress:
+            progress("render", index + 1, total)
+    return produced
+
+
+def _duplicates(paths: Iterable[str]) -> set[int]:
+    """Indices of outputs whose path an earlier output already has: the first one wins."""
+    seen: set[str] = set()
+    duplicates = set()
+    for index, path in enumerate(paths):
+        if path in seen:
+            duplicates.add(index)
+        seen.add(path)
+    return duplicates
+
+
+def _page(
+    plan: PagePlan,
+    renderer: Renderer,
+    output_dir: OutputDir,
+    previous: dict[str, PageRecord],
+    base_path: str,
+    root: Path,
+) -> Outcome:
+    refused = output_dir.refuse(plan.path)
+    if refused:
+        return Outcome("failed", problems=(refused,))
+    try:
+        fingerprint = renderer.fingerprint(plan)
+        record = previous.get(plan.path)
+        if record and record[0] == fingerprint and record[1] is not None and output_dir.can_keep(plan.path):
+            return _KEPT
+        data = renderer.render(plan)
+    except jinja2.TemplateError as exc:
+        return Outcome("failed", problems=(template_error(exc, plan, renderer.template_dirs, root),))
+    origin = LinkOrigin(plan.sources[0] if plan.sources else None, plan.link_lines)
+    page_links, problems = scan_page(plan.path, data.decode("utf-8"), origin, base_path)
+    entry, written = output_dir.store(plan.path, data)
+    return Outcome("stored", fingerprint, page_links, entry, written, tuple(problems))
+
+
+def _file(plan: FilePlan, output_dir: OutputDir, previous: dict[str, PageRecord]) -> Outcome:
+    refused = output_dir.refuse(plan.path)
+    if refused:
+        return Outcome("failed", problems=(refused,))
+    record = previous.get(plan.path)
+    if record and record[0] == plan.fingerprint and output_dir.can_keep(plan.path):
+        return _KEPT
+    entry, written = output_dir.store(plan.path, plan.produce())
+    return Outcome("stored", plan.fingerprint, None, entry, written)
+
+
+def template_error(exc: Exception, plan: PagePlan, template_dirs: Iterable[Path], root: Path) -> Diagnostic:
+    """A template problem as a diagnostic at the template's file and line."""
+    where = getattr(exc, "filename", None) or getattr(exc, "name", None) or plan.template
+    path = Path(where)
+    if not path.is_absolute():  # Jinja names some errors by template name: find the file
+        path = next(((d / where) for d in template_dirs if (d / where).is_file()), path)
+    path = path.resolve() if path.exists() else path
+    if path.is_absolute():
+        root = root.resolve()
+        where = (
+            path.resolve().relative_to(root).as_posix() if path.resolve().is_relative_to(root) else str(path)
+        )
+    message = getattr(exc, "message", None) or str(exc)
+    return error(
+        "template-error",
+        f"rendering /{plan.url} with {plan.template}: {message}",
+        where,
+        getattr(exc, "lineno", None),
+    )

@@ -1,0 +1,105 @@
+"""Builds on several worker processes (``--jobs``) give exactly what one process gives."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sitegen import workers
+from sitegen.pipeline import BuildOptions, Builder, BuildReport, build
+from tests.conftest import REPO_ROOT
+from tests.sitefactory import diff_outputs, output_files
+
+
+def test_tasks_run_in_several_processes_and_come_back_in_order() -> None:
+    assert workers.can_fork(), "these tests need Linux (fork)"
+    results = list(workers.run_tasks(lambda i: (i, os.getpid()), 2000, jobs=2))
+    assert [i for i, _ in results] == list(range(2000))
+    pids = {pid for _, pid in results}
+    assert len(pids) == 2 and os.getpid() not in pids
+
+
+def test_few_tasks_stay_in_this_process() -> None:
+    results = list(workers.run_tasks(lambda i: os.getpid(), workers.MIN_PARALLEL_TASKS - 1, jobs=2))
+    assert set(results) == {os.getpid()}
+
+
+def test_a_failing_task_fails_the_caller() -> None:
+    def task(index: int) -> int:
+        if index == 700:
+            raise ValueError("task 700")
+        return index
+
+    with pytest.raises(ValueError, match="task 700"):
+        list(workers.run_tasks(task, 1000, jobs=2))
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small synthetic archive (benchmarks/synth.py) with a few faults, so diagnostics compare too."""
+    root = tmp_path_factory.mktemp("parallel") / "site"
+    subprocess.run(
+        [sys.executable, str(REPO_ROOT / "benchmarks" / "synth.py"), str(root)]
+        + ["--articles", "60", "--entities", "80", "--rules", "30", "-q"],
+        check=True,
+    )
+    seeds = sorted((root / "seeds").iterdir())
+    seeds[3].write_bytes(b"no date line here\n\nA paragraph.\n")  # an error in one seed
+    pages = root / "content" / "pages"
+    pages.mkdir(parents=True, exist_ok=True)
+    (pages / "notes.md").write_text("---\ntitle: Notes\n---\n\nSee [nothing](/no-such-page/).\n")
+    return root
+
+
+def _build(root: Path, out: Path, jobs: int, monkeypatch: pytest.MonkeyPatch) -> BuildReport:
+    monkeypatch.setattr(workers, "MIN_PARALLEL_TASKS", 1)  # a pool even for this small archive
+    return build(BuildOptions(root=root, output=out, jobs=jobs, use_state=False))
+
+
+def _summary(report: BuildReport) -> tuple[object, ...]:
+    return (
+        [d.format() for d in report.log.items],
+        report.rendered,
+        report.analysed,
+        report.write.written,
+        report.pages,
+    )
+
+
+def test_output_is_identical_for_one_and_two_jobs(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = _build(synthetic, tmp_path / "one", 1, monkeypatch)
+    two = _build(synthetic, tmp_path / "two", 2, monkeypatch)
+    assert len(one.analysed) == 59 and len(one.rendered) > 300  # the pool had real work
+    assert any(d.code == "broken-link" for d in one.log.items)
+    assert any(d.code.startswith("seed-") for d in one.log.items)
+    assert diff_outputs(output_files(tmp_path / "two"), output_files(tmp_path / "one")) == []
+    assert _summary(two) == _summary(one)
+
+
+def test_state_written_by_workers_serves_the_next_build(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parallel build's records (fingerprints, links, analyses) make the next build a no-op,
+    and an edit after it re-renders as few pages as after a one-process build."""
+    monkeypatch.setattr(workers, "MIN_PARALLEL_TASKS", 1)
+    site = tmp_path / "site"
+    subprocess.run(["cp", "-r", str(synthetic), str(site)], check=True)
+    first = Builder(BuildOptions(root=site, jobs=2)).build()
+    assert len(first.rendered) > 300
+    seed = sorted((site / "seeds").iterdir())[10]
+    seed.write_bytes(seed.read_bytes() + b"\nA new closing paragraph.\n")
+    parallel = Builder(BuildOptions(root=site, jobs=2)).build()
+    seed.write_bytes(seed.read_bytes() + b"\nAnother closing paragraph.\n")
+    serial = Builder(BuildOptions(root=site, jobs=1)).build()
+    assert parallel.analysed == serial.analysed == [seed.stem]
+    assert 0 < len(parallel.rendered) < 40
+    assert sorted(parallel.rendered) == sorted(serial.rendered)
+    clean = tmp_path / "clean"
+    build(BuildOptions(root=site, output=clean, use_state=False, jobs=1))
+    assert diff_outputs(output_files(site / "_site"), output_files(clean), limit=5) == []
