@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sitegen import workers
-from sitegen.pipeline import BuildOptions, Builder, BuildReport, build
+from sitegen.pipeline import Builder, BuildOptions, BuildReport, build
 from tests.conftest import REPO_ROOT
 from tests.sitefactory import diff_outputs, output_files
 
@@ -38,13 +38,15 @@ def test_a_failing_task_fails_the_caller() -> None:
         list(workers.run_tasks(task, 1000, jobs=2))
 
 
+SIZE = ("--articles", "60", "--entities", "80", "--rules", "30")
+
+
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small synthetic archive (benchmarks/synth.py) with a few faults, so diagnostics compare too."""
     root = tmp_path_factory.mktemp("parallel") / "site"
     subprocess.run(
-        [sys.executable, str(REPO_ROOT / "benchmarks" / "synth.py"), str(root)]
-        + ["--articles", "60", "--entities", "80", "--rules", "30", "-q"],
+        [sys.executable, str(REPO_ROOT / "benchmarks" / "synth.py"), str(root), "-q", *SIZE],
         check=True,
     )
     seeds = sorted((root / "seeds").iterdir())
