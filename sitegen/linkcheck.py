@@ -25,7 +25,7 @@ _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 class PageLinks(NamedTuple):
     """What the check needs of one page, kept between builds for pages not rendered again."""
 
-    ids: frozenset[str]
+    ids: str  # the page's ids, sorted, one per line: one object, not thousands of small ones
     links: tuple[tuple[str, str, str], ...]  # (href, target output path, fragment) to other pages
     origin: LinkOrigin
 
@@ -64,27 +64,26 @@ class LinkChecker:
 
     def finish(self, outputs: set[str]) -> list[Diagnostic]:
         """Check the recorded links against every output file."""
+        found: list[tuple[int, Diagnostic]] = []  # (position in the scan, problem)
+        fragments: dict[str, list[tuple[int, str, str, str, LinkOrigin]]] = {}  # by target page
+        position = 0
         for page, record in self.pages.items():
             for href, target, fragment in record.links:
+                position += 1
                 if target not in outputs:
                     hint = " (add a trailing slash?)" if target + "/index.html" in outputs else ""
-                    self.problems.append(
-                        _broken(
-                            page,
-                            href,
-                            f"resolves to /{target}, which the site does not have{hint}",
-                            record.origin,
-                        )
-                    )
-                elif fragment and target in self.pages and fragment not in self.pages[target].ids:
-                    self.problems.append(
-                        _broken(
-                            page,
-                            href,
-                            f"points to '#{fragment}', which /{target} does not have",
-                            record.origin,
-                        )
-                    )
+                    why = f"resolves to /{target}, which the site does not have{hint}"
+                    found.append((position, _broken(page, href, why, record.origin)))
+                elif fragment and target in self.pages:
+                    fragments.setdefault(target, []).append((position, page, href, fragment, record.origin))
+        # One target at a time: its ids become a set only while its links are checked.
+        for target, links in fragments.items():
+            ids = set(self.pages[target].ids.split("\n"))
+            for position, page, href, fragment, origin in links:
+                if fragment not in ids:
+                    why = f"points to '#{fragment}', which /{target} does not have"
+                    found.append((position, _broken(page, href, why, origin)))
+        self.problems.extend(problem for _, problem in sorted(found, key=lambda item: item[0]))
         return self.problems
 
 
@@ -126,7 +125,7 @@ def scan_page(page: str, text: str, origin: LinkOrigin, base_path: str) -> tuple
                     problems.append(_broken(page, href, why, origin))
             if target is not None:
                 pending.append((href, target, fragment))
-    return PageLinks(ids, tuple(pending), origin), problems
+    return PageLinks("\n".join(sorted(ids)), tuple(pending), origin), problems
 
 
 def _resolve(page_dir: str, path: str, base_path: str) -> tuple[str | None, str]:

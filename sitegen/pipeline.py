@@ -88,14 +88,16 @@ class BuildReport:
 class _Cached:
     deps: str  # hash of the article's own inputs: seed, editorial file
     article: Article
-    texts: ArticleTexts | None  # read from the state only when rules or entities changed
+    # Read from the state only when rules or entities changed; pickled until then when the
+    # article was analysed in this build (they are only needed by the next build).
+    texts: ArticleTexts | bytes | None
     problems: list[Diagnostic]
 
 
 class _Analysed(NamedTuple):
     article: Article | None  # None: the seed could not be read
-    body: ArticleBody | None
-    texts: ArticleTexts | None
+    body: bytes  # pickled: it goes to the build state as it is, and to this process only if needed
+    texts: bytes  # pickled ArticleTexts
     problems: list[Diagnostic]
 
 
@@ -103,7 +105,7 @@ def _analyse_one(path: Path, editorial: Path | None, inputs: SiteInputs, tools: 
     """Read and analyse one article: a pure function of its files and the annotators."""
     seed, problems = read_seed(path, inputs.root)
     if seed is None:
-        return _Analysed(None, None, None, problems)
+        return _Analysed(None, b"", b"", problems)
     record = None
     if editorial is not None:
         text, more = read_text_file(editorial, inputs.rel(editorial))
@@ -119,7 +121,9 @@ def _analyse_one(path: Path, editorial: Path | None, inputs: SiteInputs, tools: 
         corrected_text.lower(),
         record.about if record is not None else (),
     )
-    return _Analysed(article, body, texts, list(problems) + more)
+    return _Analysed(
+        article, pickle.dumps(body, protocol=5), pickle.dumps(texts, protocol=5), list(problems) + more
+    )
 
 
 def resolve_output(root: Path, config: SiteConfig, output: Path | None) -> Path:
@@ -305,20 +309,21 @@ class Builder:
 
     def _texts(self) -> dict[str, ArticleTexts]:
         """Every cached article's texts, read from the state the first time they are needed."""
+        for cached in self.cache.values():
+            if isinstance(cached.texts, bytes):
+                cached.texts = pickle.loads(cached.texts)
         missing = [i for i, c in self.cache.items() if c.texts is None]
         if missing and self.state is not None:
             stored = dict(self.state.texts())
             for article_id in missing:
                 if article_id in stored:
                     self.cache[article_id].texts = stored[article_id]
-        return {i: c.texts for i, c in self.cache.items() if c.texts is not None}
+        return {i: c.texts for i, c in self.cache.items() if isinstance(c.texts, ArticleTexts)}
 
     def _body(self, digest: str) -> ArticleBody:
         body = self.bodies.get(digest)
         if body is None and self.state is not None:
-            body = self.state.body(digest)
-            if body is not None:
-                self.bodies[digest] = body
+            body = self.state.body(digest)  # not kept: a large build never holds every body
         if body is None:
             raise LookupError(f"no article body {digest} in the build state")
         return body
@@ -555,11 +560,27 @@ class Builder:
             path = todo[index]
             return _analyse_one(path, editorial_paths.get(path.stem), inputs, tools)
 
+        # Bodies (the rendered text, the largest part of an analysis) go straight to the build
+        # state, from which the renderer reads them: memory does not grow with the archive.
+        stream = self.state is not None and not self.options.dry_run
+        to_store: list[tuple[str, bytes]] = []
         fresh: dict[str, _Analysed] = {}
         for index, result in enumerate(run_tasks(task, len(todo), self.jobs)):
+            if result.article is not None:
+                if stream:
+                    to_store.append((result.article.digest, result.body))
+                    result = result._replace(body=b"")
+                else:
+                    body = pickle.loads(result.body)
+                    self.bodies[result.article.digest] = self.dirty_bodies[result.article.digest] = body
+            if len(to_store) >= 256 and self.state is not None:
+                self.state.put_bodies(to_store)
+                to_store.clear()
             fresh[todo[index].stem] = result
             if self.options.progress:
                 self.options.progress("analyse", index + 1, len(todo))
+        if to_store and self.state is not None:
+            self.state.put_bodies(to_store)
 
         articles: list[Article] = []
         kept: dict[str, _Cached] = {}
@@ -573,11 +594,9 @@ class Builder:
                 continue
             result = fresh[article_id]
             log.extend(result.problems)
-            if result.article is None or result.body is None:
+            if result.article is None:
                 continue  # a broken seed is read again next build: its errors come back
             kept[article_id] = _Cached(deps_of[article_id], result.article, result.texts, result.problems)
-            self.bodies[result.article.digest] = result.body
-            self.dirty_bodies[result.article.digest] = result.body
             articles.append(result.article)
             report.analysed.append(article_id)
         self.removed_analyses = set(self.cache) - set(kept)

@@ -33,7 +33,10 @@ KIND_LABELS = {
 class PagePlan:
     url: str  # site-relative
     template: str
-    context: Context
+    # The explicit context, or a function that builds it: large contexts (articles, entity
+    # pages) are built only when the page is fingerprinted, in the worker that renders it,
+    # and dropped after, so a build never holds every page's context at once.
+    context: Context | Callable[[], Context]
     sources: tuple[str, ...]  # the input files this page is mostly about (for diagnostics)
     link_lines: dict[str, int] = field(default_factory=dict)  # href -> line in sources[0] (from Markdown)
     # Context values too big to build for every page on every build: (context key, reference).
@@ -44,6 +47,9 @@ class PagePlan:
     @property
     def path(self) -> str:
         return output_path(self.url)
+
+    def make_context(self) -> Context:
+        return self.context() if callable(self.context) else self.context
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,16 +307,17 @@ def plan_core(site: Site, urls: UrlBuilder, root: Path) -> tuple[list[PagePlan],
             )
         )
 
+    def article_page(index: int) -> Callable[[], Context]:
+        return lambda: {**article_context(site, index, urls), "site": site_ctx}
+
     for index, article in enumerate(site.articles):
-        context = article_context(site, index, urls)
-        context["site"] = site_ctx
         # Links in the page's Markdown come from the editorial file: name it first.
         sources = ((article.editorial_path,) if article.editorial_path else ()) + (article.seed_path,)
         pages.append(
             PagePlan(
                 article.url,
                 "article.html",
-                context,
+                article_page(index),
                 sources,
                 link_lines=link_lines(list(article.note_links)) if article.editorial_path else {},
                 lazy=(("blocks", article.digest),),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from sitegen.entities import KINDS
@@ -55,6 +56,40 @@ def _article_with_snippets(article: Article, entity_id: str) -> Context:
     return dict(article_link(article), snippets=snippets)
 
 
+def _entity_page(
+    site: Site,
+    urls: UrlBuilder,
+    entity_id: str,
+    entity_ctx: Context,
+    page_ctx: Context,
+    indices: list[int],
+    pagination: Context,
+    site_ctx: Context,
+) -> Callable[[], Context]:
+    """One page of an entity's listing, built when the page is rendered (snippets are big)."""
+
+    def build() -> Context:
+        first = pagination["number"] == 1
+        return {
+            "site": site_ctx,
+            "page": page_ctx,
+            "entity": entity_ctx,
+            "articles": [_article_with_snippets(site.articles[i], entity_id) for i in indices],
+            "article_count": len(site.refs.entity_articles.get(entity_id, ())),
+            "mention_count": site.refs.entity_counts.get(entity_id, 0),
+            "cooccurring": [
+                {"name": site.entities[other].name, "url": f"entities/{other}/", "count": count}
+                for other, count in site.refs.cooccurrence.get(entity_id, ())[:20]
+            ]
+            if first
+            else [],
+            "pagination": pagination,
+            "jsonld": _entity_jsonld(site, entity_id, urls) if first else "",
+        }
+
+    return build
+
+
 def plan_entities(site: Site, urls: UrlBuilder) -> list[PagePlan]:
     site_ctx = site_context(site, urls)
     per_page = site.config.entities.per_page
@@ -62,14 +97,9 @@ def plan_entities(site: Site, urls: UrlBuilder) -> list[PagePlan]:
     for entity_id in sorted(site.entities):
         entity = site.entities[entity_id]
         indices = site.refs.entity_articles.get(entity_id, ())
-        items = [_article_with_snippets(site.articles[i], entity_id) for i in indices]
-        related = [
-            {"name": site.entities[other].name, "url": f"entities/{other}/", "count": count}
-            for other, count in site.refs.cooccurrence.get(entity_id, ())[:20]
-        ]
         note_links: list[tuple[str, int]] = []
         entity_ctx = _entity_context(site, entity_id, note_links)
-        for url, chunk, pagination in paginate(items, per_page, paged_url(f"entities/{entity_id}/")):
+        for url, chunk, pagination in paginate(list(indices), per_page, paged_url(f"entities/{entity_id}/")):
             title = (
                 entity.name if pagination["number"] == 1 else f"{entity.name}, page {pagination['number']}"
             )
@@ -77,17 +107,16 @@ def plan_entities(site: Site, urls: UrlBuilder) -> list[PagePlan]:
                 PagePlan(
                     url,
                     "entity.html",
-                    {
-                        "site": site_ctx,
-                        "page": page_context(url, title, "entity", urls, entity.description),
-                        "entity": entity_ctx,
-                        "articles": chunk,
-                        "article_count": len(indices),
-                        "mention_count": site.refs.entity_counts.get(entity_id, 0),
-                        "cooccurring": related if pagination["number"] == 1 else [],
-                        "pagination": pagination,
-                        "jsonld": _entity_jsonld(site, entity_id, urls) if pagination["number"] == 1 else "",
-                    },
+                    _entity_page(
+                        site,
+                        urls,
+                        entity_id,
+                        entity_ctx,
+                        page_context(url, title, "entity", urls, entity.description),
+                        chunk,
+                        pagination,
+                        site_ctx,
+                    ),
                     (entity.path,),
                     link_lines=link_lines(note_links) if pagination["number"] == 1 else {},
                 )

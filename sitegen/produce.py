@@ -122,11 +122,12 @@ def _page(
     if refused:
         return Outcome("failed", problems=(refused,))
     try:
-        fingerprint = renderer.fingerprint(plan)
+        context = plan.make_context()
+        fingerprint = renderer.fingerprint(plan, context)
         record = previous.get(plan.path)
         if record and record[0] == fingerprint and record[1] is not None and output_dir.can_keep(plan.path):
             return _KEPT
-        data = renderer.render(plan)
+        data = renderer.render(plan, context)
     except jinja2.TemplateError as exc:
         return Outcome("failed", problems=(template_error(exc, plan, renderer.template_dirs, root),))
     origin = LinkOrigin(plan.sources[0] if plan.sources else None, plan.link_lines)

@@ -76,9 +76,10 @@ class Renderer:
         self.env.filters["date"] = date_filter
         self.env.globals["base_path"] = base_path
 
-    def render(self, plan: PagePlan) -> bytes:
+    def render(self, plan: PagePlan, context: dict[str, Any] | None = None) -> bytes:
+        """The page's bytes; ``context`` is the plan's, when the caller has built it already."""
         template = self.env.get_template(plan.template)
-        context = plan.context
+        context = plan.make_context() if context is None else context
         if plan.lazy:
             context = dict(context)
             for key, ref in plan.lazy:
@@ -118,10 +119,12 @@ class Renderer:
                 pending.append(referenced)
         return files
 
-    def fingerprint(self, plan: PagePlan) -> str:
+    def fingerprint(self, plan: PagePlan, context: dict[str, Any] | None = None) -> str:
         """Everything the page's bytes depend on: its template files, its context, lazy references."""
         h = hashlib.blake2b(digest_size=16)
         h.update(self.template_digest(plan.template).encode("ascii"))
-        h.update(marshal.dumps(plan.context, 2))  # version 2: no object references, so bytes are stable
+        h.update(
+            marshal.dumps(plan.make_context() if context is None else context, 2)
+        )  # version 2: no object references, so bytes are stable
         h.update(repr(plan.lazy).encode("utf-8"))
         return h.hexdigest()

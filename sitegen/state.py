@@ -182,7 +182,12 @@ class BuildState:
             db.executemany(
                 "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?)",
                 (
-                    (i, deps, pickle.dumps(a, protocol=5), pickle.dumps(t, protocol=5))
+                    (
+                        i,
+                        deps,
+                        pickle.dumps(a, protocol=5),
+                        t if isinstance(t, bytes) else pickle.dumps(t, protocol=5),
+                    )
                     for i, (deps, a, t) in analyses.items()
                 ),
             )
@@ -199,6 +204,12 @@ class BuildState:
                 "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
                 ((p, f, pickle.dumps(links, protocol=5)) for p, f, links in pages),
             )
+
+    def put_bodies(self, bodies: Iterable[tuple[str, bytes]]) -> None:
+        """Store pickled article bodies now (content-addressed, so storing early is harmless:
+        one no article uses is deleted by the next save)."""
+        with self._db() as db:
+            db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", bodies)
 
     def close(self) -> None:
         if self.db is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,12 @@ from tests.sitefactory import diff_outputs, output_files
 
 def test_tasks_run_in_several_processes_and_come_back_in_order() -> None:
     assert workers.can_fork(), "these tests need Linux (fork)"
-    results = list(workers.run_tasks(lambda i: (i, os.getpid()), 2000, jobs=2))
-    assert [i for i, _ in results] == list(range(2000))
+    def task(index: int) -> tuple[int, int]:
+        time.sleep(0.002)  # long enough that both workers get chunks
+        return index, os.getpid()
+
+    results = list(workers.run_tasks(task, 600, jobs=2))
+    assert [i for i, _ in results] == list(range(600))
     pids = {pid for _, pid in results}
     assert len(pids) == 2 and os.getpid() not in pids
 
