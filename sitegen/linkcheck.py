@@ -8,6 +8,7 @@ fragments are checked at the end, once every page's ids are known.
 from __future__ import annotations
 
 import html
+import pickle
 import posixpath
 import re
 from collections.abc import Iterable
@@ -44,22 +45,27 @@ def _urls(attr: str, value: str) -> list[str]:
     return [part.strip().split()[0] for part in value.split(",") if part.strip()]
 
 
+def pack(links: PageLinks) -> bytes:
+    """A page's links as the build state stores them; kept packed in memory too (a large
+    site has tens of thousands of pages, and the check reads each record once)."""
+    return pickle.dumps(links, protocol=5)
+
+
 class LinkChecker:
     def __init__(self, base_path: str) -> None:
         self.base_path = base_path
-        # (page, href, target path, fragment, origin) of links to other pages, checked at the end
-        self.pages: dict[str, PageLinks] = {}
+        self.pages: dict[str, bytes] = {}  # output path -> packed PageLinks
         self.problems: list[Diagnostic] = []
 
-    def add(self, page: str, links: PageLinks, problems: Iterable[Diagnostic] = ()) -> None:
+    def add(self, page: str, packed: bytes, problems: Iterable[Diagnostic] = ()) -> None:
         """A page's links, scanned by :func:`scan_page` now or recorded by an earlier build."""
-        self.pages[page] = links
+        self.pages[page] = packed
         self.problems.extend(problems)
 
     def scan(self, page: str, text: str, origin: LinkOrigin) -> PageLinks:
         """Scan and record one rendered HTML page (its output path, site-relative)."""
         links, problems = scan_page(page, text, origin, self.base_path)
-        self.add(page, links, problems)
+        self.add(page, pack(links), problems)
         return links
 
     def finish(self, outputs: set[str]) -> list[Diagnostic]:
@@ -67,7 +73,8 @@ class LinkChecker:
         found: list[tuple[int, Diagnostic]] = []  # (position in the scan, problem)
         fragments: dict[str, list[tuple[int, str, str, str, LinkOrigin]]] = {}  # by target page
         position = 0
-        for page, record in self.pages.items():
+        for page, packed in self.pages.items():
+            record: PageLinks = pickle.loads(packed)
             for href, target, fragment in record.links:
                 position += 1
                 if target not in outputs:
@@ -78,7 +85,7 @@ class LinkChecker:
                     fragments.setdefault(target, []).append((position, page, href, fragment, record.origin))
         # One target at a time: its ids become a set only while its links are checked.
         for target, links in fragments.items():
-            ids = set(self.pages[target].ids.split("\n"))
+            ids = set(pickle.loads(self.pages[target]).ids.split("\n"))
             for position, page, href, fragment, origin in links:
                 if fragment not in ids:
                     why = f"points to '#{fragment}', which /{target} does not have"

@@ -38,13 +38,13 @@ from sitegen.incremental import (
     entity_signatures,
     rule_signatures,
 )
-from sitegen.linkcheck import LinkChecker, PageLinks
+from sitegen.linkcheck import LinkChecker
 from sitegen.load import load_pages
 from sitegen.mentions import MentionFinder
 from sitegen.model import Article, ArticleBody
 from sitegen.plan import FilePlan, PagePlan, data_file, page_context, plan_core, site_context
 from sitegen.plan_archive import plan_entities, plan_ledger, plan_tags, plan_timeline
-from sitegen.produce import produce_outputs
+from sitegen.produce import PageRecord, produce_outputs
 from sitegen.render import Renderer
 from sitegen.search import BUNDLE_DIR, INSTALL_HINT, html_fingerprint, index_site, pagefind_available
 from sitegen.seeds import read_seed
@@ -248,7 +248,7 @@ class Builder:
         self.stamps: dict[str, FileStamp] = {}
         self.cache: dict[str, _Cached] = {}
         self.bodies: dict[str, ArticleBody] = {}
-        self.pages: dict[str, tuple[str, PageLinks | None]] = {}  # output path → (fingerprint, links)
+        self.pages: dict[str, PageRecord] = {}  # output path → (fingerprint, packed links)
         self.meta: dict[str, Any] = {}
         self.state: BuildState | None = None
         self.entity_cache: ParseCache = {}  # registry files parsed in this process, by path
@@ -296,7 +296,7 @@ class Builder:
         try:
             for article_id, deps, (article, problems) in self.state.articles():
                 self.cache[article_id] = _Cached(deps, article, None, problems)
-            self.pages = {p: (f, pickle.loads(links)) for p, (f, links) in self.state.pages().items()}
+            self.pages = {p: (f, links or None) for p, (f, links) in self.state.pages().items()}
         except Exception as exc:  # any unreadable record: the state is a cache, start afresh
             log.add(
                 info(
@@ -620,7 +620,7 @@ class Builder:
             removed_analyses=self.removed_analyses,
             bodies={d: b for d, b in self.dirty_bodies.items() if d in live},
             live_bodies=live,
-            pages=((p, self.pages[p][0], self.pages[p][1]) for p in self.pages_changed),
+            pages=((p, self.pages[p][0], self.pages[p][1] or b"") for p in self.pages_changed),
             removed_pages=self.pages_removed,
             replace_pages=self.replace_all_pages,
         )

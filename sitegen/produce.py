@@ -18,20 +18,21 @@ from typing import NamedTuple
 import jinja2
 
 from sitegen.diagnostics import Diagnostic, error
-from sitegen.linkcheck import LinkChecker, LinkOrigin, PageLinks, scan_page
+from sitegen.linkcheck import LinkChecker, LinkOrigin, pack, scan_page
 from sitegen.plan import FilePlan, PagePlan
 from sitegen.render import Renderer
 from sitegen.workers import run_tasks
 from sitegen.writer import OutputDir
 
-PageRecord = tuple[str, PageLinks | None]  # (fingerprint, links) of one output, kept between builds
+# (fingerprint, packed PageLinks or None for a file) of one output, kept between builds
+PageRecord = tuple[str, bytes | None]
 Progress = Callable[[str, int, int], None]
 
 
 class Outcome(NamedTuple):
     status: str  # "kept", "stored" (rendered or produced) or "failed"
     fingerprint: str = ""
-    links: PageLinks | None = None
+    links: bytes | None = None  # packed (linkcheck.pack): as the parent keeps and stores them
     entry: str = ""  # manifest entry of the stored bytes
     written: bool = False  # the bytes differ from what was on disk
     problems: tuple[Diagnostic, ...] = ()
@@ -133,7 +134,7 @@ def _page(
     origin = LinkOrigin(plan.sources[0] if plan.sources else None, plan.link_lines)
     page_links, problems = scan_page(plan.path, data.decode("utf-8"), origin, base_path)
     entry, written = output_dir.store(plan.path, data)
-    return Outcome("stored", fingerprint, page_links, entry, written, tuple(problems))
+    return Outcome("stored", fingerprint, pack(page_links), entry, written, tuple(problems))
 
 
 def _file(plan: FilePlan, output_dir: OutputDir, previous: dict[str, PageRecord]) -> Outcome:

@@ -164,7 +164,7 @@ class BuildState:
         removed_analyses: Iterable[str],
         bodies: dict[str, Any],
         live_bodies: set[str],
-        pages: Iterable[tuple[str, str, Any]],
+        pages: Iterable[tuple[str, str, bytes]],
         removed_pages: Iterable[str],
         replace_pages: bool = False,
     ) -> None:
@@ -202,7 +202,7 @@ class BuildState:
             db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in removed_pages])
             db.executemany(
                 "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
-                ((p, f, pickle.dumps(links, protocol=5)) for p, f, links in pages),
+                pages,  # links come packed (linkcheck.pack); b"" for a file
             )
 
     def put_bodies(self, bodies: Iterable[tuple[str, bytes]]) -> None:
