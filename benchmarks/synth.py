@@ -698,11 +698,14 @@ def choose_pools(paragraphs: list[str]) -> tuple[list[int], list[int], list[int]
 def plan_articles(args: argparse.Namespace, paragraphs: list[str]) -> tuple[list[Plan], list[int]]:
     headings, captions, body, leads = choose_pools(paragraphs)
     width = max(6, len(str(args.articles)))
-    first_day = dt.date(2015, 1, 1).toordinal()
     last_day = dt.date(2024, 12, 31).toordinal()
+    # 2015-2024; an archive too large for ten years of unique (day, lead) pairs at half
+    # occupancy starts earlier, a year at a time (smaller archives are unchanged).
+    first_year = 2015
+    while args.articles > len(leads) * (last_day - dt.date(first_year, 1, 1).toordinal() + 1) // 2:
+        first_year -= 1
+    first_day = dt.date(first_year, 1, 1).toordinal()
     used_leads: set[tuple[int, int]] = set()  # (day, opening paragraph) of every article
-    if args.articles > len(leads) * (last_day - first_day + 1) // 2:
-        raise SystemExit(f"at most {len(leads) * (last_day - first_day + 1) // 2} articles, one seed")
     plans: list[Plan] = []
     for index in range(1, args.articles + 1):
         rng = Random(f"{args.seed}:article:{index}")
