@@ -43,6 +43,10 @@ class PagePlan:
     # A reference names its value by content (an article's digest, a seed's path and hash), so
     # the page stays a pure function of its context; the renderer fills them in (render.py).
     lazy: tuple[tuple[str, str], ...] = ()
+    # For a context built on demand: a digest of everything the builder reads (the page's
+    # inputs), so an unchanged page is recognised without building its context. The
+    # incremental property test (tests/test_incremental.py) holds it complete.
+    key: str = ""
 
     @property
     def path(self) -> str:
@@ -232,6 +236,81 @@ def _entity_ref(site: Site, entity_id: str, urls: UrlBuilder) -> Context:
     return ref
 
 
+class PageKeys:
+    """Digests of the parts of the site model that pages built on demand read (their keys)."""
+
+    def __init__(self, site: Site, urls: UrlBuilder) -> None:
+        self.site = site
+        # Everything shared: the configuration (URLs, publisher, ...) and the site context.
+        self.shared = digest_of(repr(site.config), site_context(site, urls))
+        self._cards: dict[str, str] = {}
+        self._snippets: dict[int, dict[str, str]] = {}
+
+    def entity(self, entity_id: str) -> str:
+        """An entity's whole record (note, links, aliases, ...): what its own page shows."""
+        return digest_of(repr(self.site.entities[entity_id]))
+
+    def card(self, entity_id: str) -> str:
+        """What other pages show of an entity: sidebars and JSON-LD (name, kind, description,
+        Wikidata id)."""
+        card = self._cards.get(entity_id)
+        if card is None:
+            e = self.site.entities[entity_id]
+            card = self._cards[entity_id] = digest_of(e.id, e.name, e.kind, e.description, e.wikidata)
+        return card
+
+    def snippets(self, index: int) -> dict[str, str]:
+        """Per entity, a digest of what an entity page shows of article ``index``: its link
+        and the mentions of that entity (an edit elsewhere in the article changes neither)."""
+        found = self._snippets.get(index)
+        if found is None:
+            article = self.site.articles[index]
+            by_entity: dict[str, list[tuple[str, str, str, str]]] = {}
+            for m in article.mentions:
+                by_entity.setdefault(m.entity, []).append((m.before, m.surface, m.after, m.anchor))
+            link = (article.title, article.url, article.date)
+            found = self._snippets[index] = {e: digest_of(link, items) for e, items in by_entity.items()}
+        return found
+
+    def article_key(self, index: int) -> str:
+        """What :func:`article_context` reads: the article's analysis (its digest), the links
+        to its related and neighbouring articles, and the entities it mentions or is about."""
+        site = self.site
+        article = site.articles[index]
+        older, newer = site.neighbours(index)
+        linked = [site.articles[i] for i in site.refs.related[index]] + [older, newer]
+        entities = sorted({m.entity for m in article.mentions} | set(article.about))
+        return digest_of(
+            "article",
+            self.shared,
+            article.digest,
+            [(a.title, a.url, a.date) if a else None for a in linked],
+            [self.card(e) for e in entities],
+        )
+
+    def entity_page_key(
+        self, entity_id: str, url: str, title: str, indices: list[int], pagination: Context
+    ) -> str:
+        """What one page of an entity's listing reads (plan_archive._entity_page): the entity,
+        the analyses of the articles listed (their snippets), totals, co-occurring entities."""
+        site = self.site
+        refs = site.refs
+        first = pagination["number"] == 1
+        cooccurring = refs.cooccurrence.get(entity_id, ())[:20] if first else ()
+        return digest_of(
+            "entity",
+            self.shared,
+            self.entity(entity_id),
+            url,
+            title,
+            pagination,
+            [self.snippets(i).get(entity_id) for i in indices],
+            len(refs.entity_articles.get(entity_id, ())),
+            refs.entity_counts.get(entity_id, 0),
+            [(other, self.site.entities[other].name, count) for other, count in cooccurring],
+        )
+
+
 def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
     article = site.articles[index]
     older, newer = site.neighbours(index)
@@ -310,6 +389,8 @@ def plan_core(site: Site, urls: UrlBuilder, root: Path) -> tuple[list[PagePlan],
     def article_page(index: int) -> Callable[[], Context]:
         return lambda: {**article_context(site, index, urls), "site": site_ctx}
 
+    keys = PageKeys(site, urls)
+
     for index, article in enumerate(site.articles):
         # Links in the page's Markdown come from the editorial file: name it first.
         sources = ((article.editorial_path,) if article.editorial_path else ()) + (article.seed_path,)
@@ -321,6 +402,7 @@ def plan_core(site: Site, urls: UrlBuilder, root: Path) -> tuple[list[PagePlan],
                 sources,
                 link_lines=link_lines(list(article.note_links)) if article.editorial_path else {},
                 lazy=(("blocks", article.digest),),
+                key=keys.article_key(index),
             )
         )
         files.append(_seed_file(article, root))

@@ -12,6 +12,7 @@ from sitegen.model import Article, Footnote
 from sitegen.plan import (
     KIND_LABELS,
     Context,
+    PageKeys,
     PagePlan,
     article_link,
     page_context,
@@ -93,6 +94,7 @@ def _entity_page(
 def plan_entities(site: Site, urls: UrlBuilder) -> list[PagePlan]:
     site_ctx = site_context(site, urls)
     per_page = site.config.entities.per_page
+    keys = PageKeys(site, urls)
     plans: list[PagePlan] = []
     for entity_id in sorted(site.entities):
         entity = site.entities[entity_id]
@@ -119,6 +121,7 @@ def plan_entities(site: Site, urls: UrlBuilder) -> list[PagePlan]:
                     ),
                     (entity.path,),
                     link_lines=link_lines(note_links) if pagination["number"] == 1 else {},
+                    key=keys.entity_page_key(entity_id, url, title, chunk, pagination),
                 )
             )
     groups = []

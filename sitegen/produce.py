@@ -123,7 +123,8 @@ def _page(
     if refused:
         return Outcome("failed", problems=(refused,))
     try:
-        context = plan.make_context()
+        # A page with a key is recognised as unchanged by its inputs, before its context is built.
+        context = None if plan.key else plan.make_context()
         fingerprint = renderer.fingerprint(plan, context)
         record = previous.get(plan.path)
         if record and record[0] == fingerprint and record[1] is not None and output_dir.can_keep(plan.path):

@@ -120,11 +120,13 @@ class Renderer:
         return files
 
     def fingerprint(self, plan: PagePlan, context: dict[str, Any] | None = None) -> str:
-        """Everything the page's bytes depend on: its template files, its context, lazy references."""
+        """Everything the page's bytes depend on: its template files, its context (or the key
+        of the inputs it is built from: plan.PageKeys), lazy references."""
         h = hashlib.blake2b(digest_size=16)
         h.update(self.template_digest(plan.template).encode("ascii"))
-        h.update(
-            marshal.dumps(plan.make_context() if context is None else context, 2)
-        )  # version 2: no object references, so bytes are stable
+        if plan.key:
+            h.update(b"key:" + plan.key.encode("ascii"))
+        else:  # marshal version 2: no object references, so the bytes are stable
+            h.update(marshal.dumps(plan.make_context() if context is None else context, 2))
         h.update(repr(plan.lazy).encode("utf-8"))
         return h.hexdigest()

@@ -18,6 +18,7 @@ from tests.sitefactory import diff_outputs, output_files
 
 def test_tasks_run_in_several_processes_and_come_back_in_order() -> None:
     assert workers.can_fork(), "these tests need Linux (fork)"
+
     def task(index: int) -> tuple[int, int]:
         time.sleep(0.002)  # long enough that both workers get chunks
         return index, os.getpid()
