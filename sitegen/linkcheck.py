@@ -16,8 +16,7 @@ from typing import NamedTuple
 
 from sitegen.diagnostics import Diagnostic, error
 
-_URL_ATTR = re.compile(r'\s(href|src|srcset)="([^"]*)"')
-_ID_ATTR = re.compile(r'\sid="([^"]*)"')
+_ATTR = re.compile(r'\s(id|href|src|srcset)="([^"]*)"')  # one pass over the page for both
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 
 
@@ -106,11 +105,14 @@ def scan_page(page: str, text: str, origin: LinkOrigin, base_path: str) -> tuple
     A pure function of its arguments, so worker processes can scan the pages they render.
     """
     problems: list[Diagnostic] = []
-    ids = frozenset(_ID_ATTR.findall(text))
+    attributes = _ATTR.findall(text)
+    ids = frozenset(value for attr, value in attributes if attr == "id")
     pending: list[tuple[str, str, str]] = []
     page_dir = posixpath.dirname(page)
     resolved: dict[str, str | None] = {}  # relative path -> target (pages repeat their links a lot)
-    for attr, raw in _URL_ATTR.findall(text):
+    for attr, raw in attributes:
+        if attr == "id":
+            continue
         for href in _urls(attr, raw) if ("&" in raw or attr == "srcset") else (raw,):
             if not href or _EXTERNAL.match(href):
                 continue
