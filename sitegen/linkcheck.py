@@ -11,7 +11,6 @@ import html
 import pickle
 import posixpath
 import re
-from collections.abc import Iterable
 from typing import NamedTuple
 
 from sitegen.diagnostics import Diagnostic, error
@@ -28,6 +27,7 @@ class PageLinks(NamedTuple):
     ids: str  # the page's ids, sorted, one per line: one object, not thousands of small ones
     links: tuple[tuple[str, str, str], ...]  # (href, target output path, fragment) to other pages
     origin: LinkOrigin
+    problems: tuple[Diagnostic, ...]  # in-page problems (links to a missing '#id' on the page)
 
 
 class LinkOrigin(NamedTuple):
@@ -51,46 +51,80 @@ def pack(links: PageLinks) -> bytes:
 
 
 class LinkChecker:
-    def __init__(self, base_path: str) -> None:
+    """Collects every page's links as pages are produced; checks them at the end.
+
+    A page's problems are its in-page ones (found when it was scanned) and its links to
+    other pages. When the last build's problems are given, only pages rendered now are
+    checked again, unless the set of pages or the ids of a page changed: then all are.
+    """
+
+    def __init__(self, base_path: str, previous: dict[str, list[Diagnostic]] | None = None) -> None:
         self.base_path = base_path
         self.pages: dict[str, bytes] = {}  # output path -> packed PageLinks
-        self.problems: list[Diagnostic] = []
+        self.rendered: set[str] = set()
+        self.previous = previous  # page -> its link problems in the last build (None: unknown)
+        self.everything = previous is None  # check every page, not only the rendered ones
+        self.by_page: dict[str, list[Diagnostic]] = {}  # this build's problems, for the next one
+        self.checked = 0  # pages whose links finish() checked
 
-    def add(self, page: str, packed: bytes, problems: Iterable[Diagnostic] = ()) -> None:
-        """A page's links, scanned by :func:`scan_page` now or recorded by an earlier build."""
+    def add(self, page: str, packed: bytes, earlier: bytes | None = None) -> None:
+        """A page rendered now (``earlier``: its record from the last build, if any)."""
         self.pages[page] = packed
-        self.problems.extend(problems)
+        self.rendered.add(page)
+        if not self.everything and (earlier is None or _ids(earlier) != _ids(packed)):
+            self.everything = True  # a new page, or new ids: links elsewhere may now resolve or break
+
+    def keep(self, page: str, packed: bytes) -> None:
+        """A page not rendered again: its links as recorded by the last build."""
+        self.pages[page] = packed
 
     def scan(self, page: str, text: str, origin: LinkOrigin) -> PageLinks:
         """Scan and record one rendered HTML page (its output path, site-relative)."""
-        links, problems = scan_page(page, text, origin, self.base_path)
-        self.add(page, pack(links), problems)
+        links = scan_page(page, text, origin, self.base_path)
+        self.add(page, pack(links))
         return links
 
-    def finish(self, outputs: set[str]) -> list[Diagnostic]:
-        """Check the recorded links against every output file."""
-        found: list[tuple[int, Diagnostic]] = []  # (position in the scan, problem)
-        fragments: dict[str, list[tuple[int, str, str, str, LinkOrigin]]] = {}  # by target page
-        position = 0
+    def finish(self, outputs: set[str], removed: bool = False) -> list[Diagnostic]:
+        """Check the recorded links against every output (``removed``: some page is gone)."""
+        everything = self.everything or removed
+        previous = self.previous or {}
+        fragments: dict[str, list[tuple[str, int, str, str, LinkOrigin]]] = {}  # by target page
+        found: dict[str, list[tuple[int, Diagnostic]]] = {}
         for page, packed in self.pages.items():
+            if not everything and page not in self.rendered:
+                continue
             record: PageLinks = pickle.loads(packed)
-            for href, target, fragment in record.links:
-                position += 1
+            checked = found[page] = [(-1, p) for p in record.problems]
+            for position, (href, target, fragment) in enumerate(record.links):
                 if target not in outputs:
                     hint = " (add a trailing slash?)" if target + "/index.html" in outputs else ""
                     why = f"resolves to /{target}, which the site does not have{hint}"
-                    found.append((position, _broken(page, href, why, record.origin)))
+                    checked.append((position, _broken(page, href, why, record.origin)))
                 elif fragment and target in self.pages:
-                    fragments.setdefault(target, []).append((position, page, href, fragment, record.origin))
+                    fragments.setdefault(target, []).append((page, position, href, fragment, record.origin))
         # One target at a time: its ids become a set only while its links are checked.
         for target, links in fragments.items():
-            ids = set(pickle.loads(self.pages[target]).ids.split("\n"))
-            for position, page, href, fragment, origin in links:
+            ids = set(_ids(self.pages[target]).split("\n"))
+            for page, position, href, fragment, origin in links:
                 if fragment not in ids:
                     why = f"points to '#{fragment}', which /{target} does not have"
-                    found.append((position, _broken(page, href, why, origin)))
-        self.problems.extend(problem for _, problem in sorted(found, key=lambda item: item[0]))
-        return self.problems
+                    found[page].append((position, _broken(page, href, why, origin)))
+        self.checked = len(found)
+        result: list[Diagnostic] = []
+        for page in self.pages:
+            if page in found:
+                problems = [p for _, p in sorted(found[page], key=lambda item: item[0])]
+            else:
+                problems = previous.get(page, [])
+            if problems:
+                self.by_page[page] = problems
+                result.extend(problems)
+        return result
+
+
+def _ids(packed: bytes) -> str:
+    record: PageLinks = pickle.loads(packed)
+    return record.ids
 
 
 def _broken(page: str, href: str, why: str, origin: LinkOrigin) -> Diagnostic:
@@ -99,7 +133,7 @@ def _broken(page: str, href: str, why: str, origin: LinkOrigin) -> Diagnostic:
     return error("broken-link", f"{where}: link '{href}' {why}", origin.path, line)
 
 
-def scan_page(page: str, text: str, origin: LinkOrigin, base_path: str) -> tuple[PageLinks, list[Diagnostic]]:
+def scan_page(page: str, text: str, origin: LinkOrigin, base_path: str) -> PageLinks:
     """One rendered HTML page's ids and links to other pages; its in-page links are checked now.
 
     A pure function of its arguments, so worker processes can scan the pages they render.
@@ -134,7 +168,7 @@ def scan_page(page: str, text: str, origin: LinkOrigin, base_path: str) -> tuple
                     problems.append(_broken(page, href, why, origin))
             if target is not None:
                 pending.append((href, target, fragment))
-    return PageLinks("\n".join(sorted(ids)), tuple(pending), origin), problems
+    return PageLinks("\n".join(sorted(ids)), tuple(pending), origin, tuple(problems))
 
 
 def _resolve(page_dir: str, path: str, base_path: str) -> tuple[str | None, str]:

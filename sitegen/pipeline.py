@@ -79,6 +79,7 @@ class BuildReport:
     pages: int = 0
     rendered: list[str] = field(default_factory=list)  # output paths rendered or produced this build
     analysed: list[str] = field(default_factory=list)  # article ids analysed this build
+    links_checked: int = 0  # pages whose links were checked (not reused from the last build)
     seconds: float = 0.0
     output: Path | None = None
     check: CheckReport | None = None  # content checks, filled on dry runs (sitegen check)
@@ -430,7 +431,8 @@ class Builder:
             )
             self.renderer_key = template_key
         renderer = self.renderer
-        links = LinkChecker(config.base_path)
+        # The last build's link problems per page, if they describe the pages now on record.
+        links = LinkChecker(config.base_path, None if self.replace_all_pages else self.meta.get("links"))
         produced = produce_outputs(
             pages, files, renderer, output_dir, self.pages, links, root, self.jobs, options.progress
         )
@@ -440,7 +442,9 @@ class Builder:
         bundle_entry = (
             {f"{BUNDLE_DIR}/pagefind-ui.js", f"{BUNDLE_DIR}/pagefind-ui.css"} if site.search else set()
         )
-        log.extend(links.finish(set(output_dir.current) | bundle_entry))
+        removed = any(p not in new_pages for p in self.pages)
+        log.extend(links.finish(set(output_dir.current) | bundle_entry, removed))
+        report.links_checked = links.checked
         if not options.dry_run:
             if config.search.enabled and not site.search:
                 log.add(
@@ -472,6 +476,7 @@ class Builder:
             "entities": entity_signatures(entities),
             "config": self._analysis_config(config),
             "output": str(out),
+            "links": links.by_page,
         }
         if not options.dry_run:
             self._save(site.articles)

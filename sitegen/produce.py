@@ -35,7 +35,7 @@ class Outcome(NamedTuple):
     links: bytes | None = None  # packed (linkcheck.pack): as the parent keeps and stores them
     entry: str = ""  # manifest entry of the stored bytes
     written: bool = False  # the bytes differ from what was on disk
-    problems: tuple[Diagnostic, ...] = ()
+    problems: tuple[Diagnostic, ...] = ()  # why it failed
 
 
 _KEPT = Outcome("kept")
@@ -87,12 +87,14 @@ def produce_outputs(
             record = previous[path]
             output_dir.record(path, output_dir.previous[path], False)
             if record[1] is not None:
-                links.add(path, record[1])
+                links.keep(path, record[1])
             produced.records[path] = record
         elif outcome.status == "stored":
             output_dir.record(path, outcome.entry, outcome.written)
             if outcome.links is not None:
-                links.add(path, outcome.links, outcome.problems)  # in-page link problems
+                links.add(path, outcome.links, previous[path][1] if path in previous else None)
+            elif path not in previous:
+                links.everything = True  # a new file: links to it may resolve now
             produced.rendered.append(path)
             produced.records[path] = (outcome.fingerprint, outcome.links)
         if progress:
@@ -133,9 +135,9 @@ def _page(
     except jinja2.TemplateError as exc:
         return Outcome("failed", problems=(template_error(exc, plan, renderer.template_dirs, root),))
     origin = LinkOrigin(plan.sources[0] if plan.sources else None, plan.link_lines)
-    page_links, problems = scan_page(plan.path, data.decode("utf-8"), origin, base_path)
+    page_links = scan_page(plan.path, data.decode("utf-8"), origin, base_path)
     entry, written = output_dir.store(plan.path, data)
-    return Outcome("stored", fingerprint, pack(page_links), entry, written, tuple(problems))
+    return Outcome("stored", fingerprint, pack(page_links), entry, written)
 
 
 def _file(plan: FilePlan, output_dir: OutputDir, previous: dict[str, PageRecord]) -> Outcome:

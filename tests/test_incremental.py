@@ -325,6 +325,34 @@ def test_editing_a_word_rerenders_only_that_article(site: Site) -> None:
     site.assert_equals_clean(report)
 
 
+def test_an_edit_checks_the_links_of_the_rendered_pages_only(site: Site) -> None:
+    site.edit("seeds/a1.txt", "Gulls circled", "Terns circled")  # the page's ids stay the same
+    report = site.build()
+    assert report.links_checked == len([p for p in report.rendered if p.endswith(".html")]) == 2
+    site.assert_equals_clean(report)
+
+
+def test_link_problems_of_pages_not_rendered_again_are_reported_again(site: Site) -> None:
+    site.write(
+        "content/pages/about.md",
+        '---\ntitle: "About"\n---\nSee [the notes](#notes) and [the map](/assets/map.svg).\n',
+    )
+    first = site.build()
+    broken = sorted(d.message for d in first.log.items if d.code == "broken-link")
+    assert len(broken) == 2 and "'#notes'" in broken[0] and "map.svg" in broken[1]
+    site.edit("seeds/a1.txt", "Gulls circled", "Terns circled")  # about/ is not rendered again
+    report = site.build()
+    assert "about/index.html" not in report.rendered
+    assert sorted(d.message for d in report.log.items if d.code == "broken-link") == broken
+    site.assert_equals_clean(report)
+    # The map arrives: the link resolves now, though about/ itself is not rendered again.
+    site.write("static/map.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>\n')
+    report = site.build()
+    assert "about/index.html" not in report.rendered
+    assert [d.message for d in report.log.items if d.code == "broken-link"] == broken[:1]
+    site.assert_equals_clean(report)
+
+
 def test_editing_a_title_rerenders_the_pages_that_show_it(site: Site) -> None:
     before, _ = site.clean()
     old, new = "Saltmere harbour reopens", "Saltmere harbour opens again"
