@@ -7,6 +7,7 @@ analyses, so it is recomputed in memory on every build; it is cheap.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import math
 from collections import Counter
@@ -37,8 +38,30 @@ def article_entity_counts(article: Article) -> Counter[str]:
     return Counter(m.entity for m in article.mentions)
 
 
-def compute_crossrefs(articles: Sequence[Article]) -> CrossRefs:
-    """``articles`` must be ordered newest first; indices refer to that order."""
+def crossref_key(articles: Sequence[Article]) -> str:
+    """A digest of everything :func:`compute_crossrefs` reads: each article's place in the
+    order, date, tags and mentioned entities. A build where none of these changed (most
+    edits of a text) reuses the last build's cross-references."""
+    h = hashlib.blake2b(digest_size=16)
+    for article in articles:
+        h.update(
+            repr((article.id, article.date, article.tags, [m.entity for m in article.mentions])).encode()
+        )
+    return h.hexdigest()
+
+
+def compute_crossrefs(articles: Sequence[Article], memo: dict[str, CrossRefs] | None = None) -> CrossRefs:
+    """``articles`` must be ordered newest first; indices refer to that order.
+
+    ``memo`` maps :func:`crossref_key` to a result; it is consulted and updated.
+    """
+    if memo is not None:
+        key = crossref_key(articles)
+        if key in memo:
+            return memo[key]
+        memo.clear()
+        refs = memo[key] = compute_crossrefs(articles)
+        return refs
     per_article = [article_entity_counts(a) for a in articles]
     postings: dict[str, list[int]] = {}
     totals: Counter[str] = Counter()

@@ -24,6 +24,7 @@ from sitegen.checks import CheckReport, content_checks
 from sitegen.config import SiteConfig, load_config
 from sitegen.correct import RuleSet
 from sitegen.corrections import load_rules
+from sitegen.crossref import CrossRefs
 from sitegen.diagnostics import Diagnostic, DiagnosticLog, SitegenError, error, info, warning
 from sitegen.editorial import parse_editorial, read_text_file
 from sitegen.entities import ParseCache, load_registry
@@ -261,6 +262,7 @@ class Builder:
         self.renderer: Renderer | None = None
         self.renderer_key: object = None
         self.jobs = options.jobs if options.jobs is not None else default_jobs()
+        self.crossrefs: dict[str, CrossRefs] = {}  # the last build's cross-references, by input key
 
     # -- state -------------------------------------------------------------------------------------
     def _load_state(self, log: DiagnosticLog) -> None:
@@ -276,6 +278,7 @@ class Builder:
             self.stamps = self.state.stamps()
             raw_meta = self.state.meta("build")
             self.meta = pickle.loads(bytes.fromhex(raw_meta)) if raw_meta else {}
+            self.crossrefs = self.meta.get("crossrefs", {})
         except Exception as exc:  # the state is a cache: unreadable means start afresh
             log.add(
                 info(
@@ -404,6 +407,7 @@ class Builder:
             tools.entities,
             tools.corrections,
             search=config.search.enabled and pagefind_available(),
+            crossref_memo=self.crossrefs,
         )
         log.extend(problems)
         urls = UrlBuilder(config)
@@ -477,6 +481,7 @@ class Builder:
             "config": self._analysis_config(config),
             "output": str(out),
             "links": links.by_page,
+            "crossrefs": self.crossrefs,
         }
         if not options.dry_run:
             self._save(site.articles)

@@ -49,6 +49,7 @@ def build_site(
     entities: Mapping[str, Entity],
     rules: Mapping[str, Correction],
     search: bool = False,
+    crossref_memo: dict[str, CrossRefs] | None = None,
 ) -> tuple[Site, list[Diagnostic]]:
     problems: list[Diagnostic] = []
     ordered = sorted(articles, key=lambda a: a.id)
@@ -87,5 +88,7 @@ def build_site(
         taken[url] = page.id
         kept_pages.append(page)
     final = tuple(a for a in ordered if a.id in kept)
-    site = Site(config, final, tuple(kept_pages), entities, rules, compute_crossrefs(final), search)
+    site = Site(
+        config, final, tuple(kept_pages), entities, rules, compute_crossrefs(final, crossref_memo), search
+    )
     return site, problems

@@ -232,3 +232,22 @@ def test_related_ranking_is_stable_across_runs() -> None:
     first = crossref.compute_crossrefs(articles).related
     assert crossref.compute_crossrefs(articles).related == first
     assert all(len(r) <= crossref.RELATED_COUNT == 5 for r in first)
+
+
+def test_cross_references_are_reused_while_their_inputs_stand() -> None:
+    """A memo keyed by what compute_crossrefs reads: a title or text edit reuses the result,
+    a changed mention, tag or date computes it again."""
+    import dataclasses
+
+    articles = synthetic_articles(200, 20)
+    memo: dict[str, crossref.CrossRefs] = {}
+    first = crossref.compute_crossrefs(articles, memo)
+    retitled = [dataclasses.replace(articles[0], title="Another title"), *articles[1:]]
+    assert crossref.compute_crossrefs(retitled, memo) is first
+    mention = articles[5].mentions[1]._replace(entity="group-0")
+    moved = [*articles[:5], dataclasses.replace(articles[5], mentions=(mention,)), *articles[6:]]
+    second = crossref.compute_crossrefs(moved, memo)
+    assert second is not first and second == crossref.compute_crossrefs(moved)
+    assert 5 in second.entity_articles["group-0"] and 5 not in first.entity_articles["group-0"]
+    tagged = [*articles[:7], dataclasses.replace(articles[7], tags=("new",)), *articles[8:]]
+    assert crossref.compute_crossrefs(tagged, memo).tags == {"new": (7,)}
