@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -236,19 +237,29 @@ def _entity_ref(site: Site, entity_id: str, urls: UrlBuilder) -> Context:
     return ref
 
 
+def _key(*parts: Any) -> str:
+    """A digest of plain data (str, int, None, tuples, lists, dicts): marshal, not repr, since
+    keys are computed for every page of every build."""
+    return hashlib.blake2b(marshal.dumps(parts, 2), digest_size=16).hexdigest()
+
+
 class PageKeys:
     """Digests of the parts of the site model that pages built on demand read (their keys)."""
 
     def __init__(self, site: Site, urls: UrlBuilder) -> None:
         self.site = site
         # Everything shared: the configuration (URLs, publisher, ...) and the site context.
-        self.shared = digest_of(repr(site.config), site_context(site, urls))
+        self.shared = _key(repr(site.config), site_context(site, urls))
         self._cards: dict[str, str] = {}
+        self._records: dict[str, str] = {}
         self._snippets: dict[int, dict[str, str]] = {}
 
     def entity(self, entity_id: str) -> str:
         """An entity's whole record (note, links, aliases, ...): what its own page shows."""
-        return digest_of(repr(self.site.entities[entity_id]))
+        record = self._records.get(entity_id)
+        if record is None:
+            record = self._records[entity_id] = _key(repr(self.site.entities[entity_id]))
+        return record
 
     def card(self, entity_id: str) -> str:
         """What other pages show of an entity: sidebars and JSON-LD (name, kind, description,
@@ -256,7 +267,7 @@ class PageKeys:
         card = self._cards.get(entity_id)
         if card is None:
             e = self.site.entities[entity_id]
-            card = self._cards[entity_id] = digest_of(e.id, e.name, e.kind, e.description, e.wikidata)
+            card = self._cards[entity_id] = _key(e.id, e.name, e.kind, e.description, e.wikidata)
         return card
 
     def snippets(self, index: int) -> dict[str, str]:
@@ -268,8 +279,8 @@ class PageKeys:
             by_entity: dict[str, list[tuple[str, str, str, str]]] = {}
             for m in article.mentions:
                 by_entity.setdefault(m.entity, []).append((m.before, m.surface, m.after, m.anchor))
-            link = (article.title, article.url, article.date)
-            found = self._snippets[index] = {e: digest_of(link, items) for e, items in by_entity.items()}
+            link = (article.title, article.url, article.date.toordinal())
+            found = self._snippets[index] = {e: _key(link, items) for e, items in by_entity.items()}
         return found
 
     def article_key(self, index: int) -> str:
@@ -280,11 +291,11 @@ class PageKeys:
         older, newer = site.neighbours(index)
         linked = [site.articles[i] for i in site.refs.related[index]] + [older, newer]
         entities = sorted({m.entity for m in article.mentions} | set(article.about))
-        return digest_of(
+        return _key(
             "article",
             self.shared,
             article.digest,
-            [(a.title, a.url, a.date) if a else None for a in linked],
+            [(a.title, a.url, a.date.toordinal()) if a else None for a in linked],
             [self.card(e) for e in entities],
         )
 
@@ -297,7 +308,7 @@ class PageKeys:
         refs = site.refs
         first = pagination["number"] == 1
         cooccurring = refs.cooccurrence.get(entity_id, ())[:20] if first else ()
-        return digest_of(
+        return _key(
             "entity",
             self.shared,
             self.entity(entity_id),
