@@ -171,6 +171,34 @@ def scan_page(page: str, text: str, origin: LinkOrigin, base_path: str) -> PageL
     return PageLinks("\n".join(sorted(ids)), tuple(pending), origin, tuple(problems))
 
 
+def _join(page_dir: str, path: str) -> str | None:
+    """``path`` relative to ``page_dir``, normalised, keeping a trailing slash; None if it
+    climbs out of the site. Links the ``url`` filter writes ('../../entities/x/') take the
+    fast path; anything else goes through posixpath."""
+    rest, up = path, 0
+    while rest.startswith("../"):
+        rest, up = rest[3:], up + 1
+    if (
+        rest in (".", "..")
+        or rest.startswith("/")
+        or "//" in rest
+        or "/./" in f"/{rest}/"
+        or "/../" in f"/{rest}/"
+    ):
+        target = posixpath.normpath(posixpath.join(page_dir, path))
+        if target.startswith("../") or target == "..":
+            return None
+        target = "" if target == "." else target
+    else:
+        parts = page_dir.split("/") if page_dir else []
+        if up > len(parts):
+            return None
+        base = "/".join(parts[: len(parts) - up])
+        target = f"{base}/{rest}" if base and rest else base or rest
+        target = target.rstrip("/")
+    return target + "/" if path.endswith("/") and target else target
+
+
 def _resolve(page_dir: str, path: str, base_path: str) -> tuple[str | None, str]:
     """The output path a link's path points to, or None and why it is wrong."""
     if path.startswith("/"):
@@ -178,13 +206,10 @@ def _resolve(page_dir: str, path: str, base_path: str) -> tuple[str | None, str]
             return None, (f"is root-relative but misses the base path '{base_path}'; use the url filter")
         target = path[len(base_path) :]
     else:
-        target = posixpath.normpath(posixpath.join(page_dir, path))
-        if target.startswith("../") or target == "..":
+        resolved = _join(page_dir, path)
+        if resolved is None:
             return None, "leaves the site"
-        if target == ".":
-            target = ""
-        if path.endswith("/") and target:
-            target += "/"
+        target = resolved
     if target == "" or target.endswith("/"):
         target += "index.html"
     return target, ""
