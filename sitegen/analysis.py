@@ -228,7 +228,12 @@ def analyse_article(
             toc.append(TocEntry(anchor, corrected))
         else:
             anchor = f"p{number}"
-        html = render_inline(texts[index], inline_edits[index], inline_mentions)
+        html = render_inline(
+            texts[index],
+            inline_edits[index],
+            inline_mentions,
+            (corrected_texts[index], paragraph_places[index]),
+        )
         blocks.append(Block(number, role, anchor, html, corrected, seed.paragraphs[index].line))
         offset += len(texts[index]) + 2
 

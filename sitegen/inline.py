@@ -114,12 +114,18 @@ class _Writer:
         )
 
 
-def render_inline(source: str, edits: Sequence[InlineEdit], mentions: Sequence[InlineMention]) -> str:
+def render_inline(
+    source: str,
+    edits: Sequence[InlineEdit],
+    mentions: Sequence[InlineMention],
+    corrected_and_places: tuple[str, list[Place]] | None = None,
+) -> str:
     """HTML for one paragraph.
 
     ``edits`` are sorted and disjoint; ``mentions`` too, with offsets in the corrected text.
+    ``corrected_and_places`` is ``corrected_places(source, edits)``, when the caller has it.
     """
-    corrected, places = corrected_places(source, edits)
+    corrected, places = corrected_and_places or corrected_places(source, edits)
     outer: list[tuple[int, int, InlineMention]] = []
     inside: dict[int, list[InlineMention]] = {}
     for mention in mentions:
