@@ -16,26 +16,21 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from sitegen import __version__
-from sitegen.analysis import Annotators, analyse_article
+from sitegen.analysis import Annotators
 from sitegen.checks import CheckReport, content_checks
 from sitegen.config import SiteConfig, load_config
 from sitegen.correct import RuleSet
 from sitegen.corrections import load_rules
 from sitegen.crossref import CrossRefs
-from sitegen.diagnostics import Diagnostic, DiagnosticLog, SitegenError, error, info, warning
-from sitegen.editorial import parse_editorial, read_text_file
+from sitegen.diagnostics import DiagnosticLog, SitegenError, error, info, warning
 from sitegen.entities import ParseCache, load_registry
 from sitegen.feeds import plan_publish
 from sitegen.highlight import pygments_css, source_listing
 from sitegen.incremental import (
     ArticleTexts,
-    EntityInfo,
-    RuleInfo,
-    affected_by_registry,
-    affected_by_rules,
     entity_signatures,
     rule_signatures,
 )
@@ -46,18 +41,18 @@ from sitegen.model import Article, ArticleBody
 from sitegen.plan import FilePlan, PagePlan, data_file, page_context, plan_core, site_context
 from sitegen.plan_archive import plan_entities, plan_ledger, plan_tags, plan_timeline
 from sitegen.produce import PageRecord, produce_outputs
+from sitegen.reanalyse import Analysed, CachedAnalysis, analyse_one, analysis_config, invalidated
 from sitegen.render import Renderer
 from sitegen.search import BUNDLE_DIR, INSTALL_HINT, html_fingerprint, index_site, pagefind_available
-from sitegen.seeds import read_seed
 from sitegen.site import Site, build_site
 from sitegen.sources import RESERVED_DIRS, SiteInputs, discover, theme_dir
+from sitegen.stamps import all_inputs, stamp_files, stamp_key, static_files, template_files
 from sitegen.state import BuildState, FileStamp
 from sitegen.urls import UrlBuilder
 from sitegen.workers import default_jobs, run_tasks
 from sitegen.writer import OutputDir, WriteReport
 
 Progress = Callable[[str, int, int], None]
-ANALYSIS_VERSION = "1"
 
 
 @dataclass
@@ -86,48 +81,6 @@ class BuildReport:
     check: CheckReport | None = None  # content checks, filled on dry runs (sitegen check)
 
 
-@dataclass
-class _Cached:
-    deps: str  # hash of the article's own inputs: seed, editorial file
-    article: Article
-    # Read from the state only when rules or entities changed; pickled until then when the
-    # article was analysed in this build (they are only needed by the next build).
-    texts: ArticleTexts | bytes | None
-    problems: list[Diagnostic]
-
-
-class _Analysed(NamedTuple):
-    article: Article | None  # None: the seed could not be read
-    body: bytes  # pickled: it goes to the build state as it is, and to this process only if needed
-    texts: bytes  # pickled ArticleTexts
-    problems: list[Diagnostic]
-
-
-def _analyse_one(path: Path, editorial: Path | None, inputs: SiteInputs, tools: Annotators) -> _Analysed:
-    """Read and analyse one article: a pure function of its files and the annotators."""
-    seed, problems = read_seed(path, inputs.root)
-    if seed is None:
-        return _Analysed(None, b"", b"", problems)
-    record = None
-    if editorial is not None:
-        text, more = read_text_file(editorial, inputs.rel(editorial))
-        problems = list(problems) + more
-        if text is not None:
-            record, more = parse_editorial(text, path.stem, inputs.rel(editorial))
-            problems += more
-    article, body, more = analyse_article(seed, record, tools)
-    corrected_text = "\n\n".join(b.text for b in body.blocks)
-    texts = ArticleTexts(
-        seed.source_text.lower(),
-        corrected_text,
-        corrected_text.lower(),
-        record.about if record is not None else (),
-    )
-    return _Analysed(
-        article, pickle.dumps(body, protocol=5), pickle.dumps(texts, protocol=5), list(problems) + more
-    )
-
-
 def resolve_output(root: Path, config: SiteConfig, output: Path | None) -> Path:
     out = (output if output is not None else root / config.output_dir).resolve()
     root = root.resolve()
@@ -143,22 +96,6 @@ def resolve_output(root: Path, config: SiteConfig, output: Path | None) -> Path:
             ]
         )
     return out
-
-
-def _static_files(dirs: tuple[Path, ...]) -> dict[str, Path]:
-    """Theme assets first, then the site's own: same relative path → the site wins."""
-    files: dict[str, Path] = {}
-    for directory in dirs:
-        for path in sorted(directory.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                files[path.relative_to(directory).as_posix()] = path
-    return files
-
-
-# A file modified within this long before it was hashed may change again without its mtime
-# moving (coarse timestamps: 1 s or 2 s on FAT, HFS+, some network mounts), so its stored
-# hash is not trusted on mtime and size alone: it is hashed again (git's "racy clean" rule).
-RACY_NS = 2_000_000_000
 
 
 def plan_outputs(
@@ -180,64 +117,13 @@ def plan_outputs(
     files.extend(published)
     files.extend(
         data_file("assets/" + rel, path.read_bytes())
-        for rel, path in _static_files(inputs.static_dirs).items()
+        for rel, path in static_files(inputs.static_dirs).items()
     )
     files.append(data_file("assets/pygments.css", pygments_css().encode("utf-8")))
     files.append(data_file(".nojekyll", b""))  # GitHub Pages: no Jekyll pass over the output
     if config.custom_domain:
         files.append(data_file("CNAME", config.custom_domain.encode("ascii") + b"\n"))
     return pages, files
-
-
-def stamp_files(paths: Iterable[Path], root: Path, old: dict[str, FileStamp]) -> dict[str, FileStamp]:
-    """Content hashes of ``paths``; an unchanged mtime and size reuse the stored hash (fast path)."""
-    stamps: dict[str, FileStamp] = {}
-    now = time.time_ns()
-    for path in paths:
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        key = stamp_key(path, root)
-        previous = old.get(key)
-        if (
-            previous
-            and previous.mtime_ns == stat.st_mtime_ns
-            and previous.size == stat.st_size
-            and previous.mtime_ns < previous.checked_ns - RACY_NS
-        ):
-            stamps[key] = previous
-            continue
-        try:
-            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-        except OSError:
-            continue
-        stamps[key] = FileStamp(stat.st_mtime_ns, stat.st_size, digest, now)
-    return stamps
-
-
-def stamp_key(path: Path, root: Path) -> str:
-    """How an input is named in the state: relative to the site, or absolute (a packaged theme)."""
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.resolve().as_posix()
-
-
-def _template_files(inputs: SiteInputs) -> list[Path]:
-    return [p for d in inputs.template_dirs for p in sorted(d.rglob("*")) if p.is_file()]
-
-
-def _all_inputs(inputs: SiteInputs, root: Path) -> list[Path]:
-    paths = [
-        root / "sitegen.toml",
-        *inputs.seeds,
-        *inputs.editorials,
-        *inputs.pages,
-        *inputs.entities,
-        *inputs.correction_files,
-    ]
-    paths.extend(_template_files(inputs))
-    for directory in inputs.static_dirs:
-        paths.extend(p for p in sorted(directory.rglob("*")) if p.is_file())
-    return paths
 
 
 class Builder:
@@ -248,7 +134,7 @@ class Builder:
         self.root = options.root
         self.loaded = False
         self.stamps: dict[str, FileStamp] = {}
-        self.cache: dict[str, _Cached] = {}
+        self.cache: dict[str, CachedAnalysis] = {}
         self.bodies: dict[str, ArticleBody] = {}
         self.pages: dict[str, PageRecord] = {}  # output path → (fingerprint, packed links)
         self.meta: dict[str, Any] = {}
@@ -299,7 +185,7 @@ class Builder:
         self.caches_loaded = True
         try:
             for article_id, deps, (article, problems) in self.state.articles():
-                self.cache[article_id] = _Cached(deps, article, None, problems)
+                self.cache[article_id] = CachedAnalysis(deps, article, None, problems)
             self.pages = {p: (f, links or None) for p, (f, links) in self.state.pages().items()}
         except Exception as exc:  # any unreadable record: the state is a cache, start afresh
             log.add(
@@ -358,7 +244,7 @@ class Builder:
         output_dir = OutputDir(out, force=options.force, dry_run=options.dry_run)
         self._load_state(log)
 
-        stamps = stamp_files(_all_inputs(inputs, root), root, self.stamps)
+        stamps = stamp_files(all_inputs(inputs, root), root, self.stamps)
         build_digest = hashlib.blake2b(
             repr(
                 (__version__, sorted((p, s.digest) for p, s in stamps.items()), config, str(out), str(theme))
@@ -420,7 +306,7 @@ class Builder:
             config.base_path,
             tuple(
                 (key, stamps[key].digest)
-                for key in map(lambda p: stamp_key(p, root), _template_files(inputs))
+                for key in map(lambda p: stamp_key(p, root), template_files(inputs))
                 if key in stamps
             ),
         )
@@ -478,7 +364,7 @@ class Builder:
             "problems": [d for d in log.items if d.code != "state-rebuilt"],  # not news next time
             "rules": rule_signatures(rules),
             "entities": entity_signatures(entities),
-            "config": self._analysis_config(config),
+            "config": analysis_config(config),
             "output": str(out),
             "links": links.by_page,
             "crossrefs": self.crossrefs,
@@ -504,10 +390,6 @@ class Builder:
         log.extend(problems)
         output_dir.adopt(BUNDLE_DIR + "/", bundle)
 
-    @staticmethod
-    def _analysis_config(config: SiteConfig) -> str:
-        return repr((ANALYSIS_VERSION, config.permalink, config.entities.link_mentions))
-
     def _analyse(
         self,
         inputs: SiteInputs,
@@ -531,19 +413,7 @@ class Builder:
                     )
                 )
 
-        # What changed in the shared inputs of every analysis?
-        everything = self.meta.get("config") != self._analysis_config(tools.config)
-        dirty: set[str] = set()
-        if not everything:
-            old_rules: dict[str, RuleInfo] = self.meta.get("rules", {})
-            new_rules = rule_signatures(rules)
-            old_entities: dict[str, EntityInfo] = self.meta.get("entities", {})
-            new_entities = entity_signatures(entities)
-            if old_rules.keys() != new_rules.keys() or old_entities != new_entities:
-                texts = self._texts()
-                dirty |= affected_by_rules(old_rules, new_rules, texts)
-                articles_by_id = {i: c.article for i, c in self.cache.items()}
-                dirty |= affected_by_registry(old_entities, new_entities, articles_by_id, texts)
+        everything, dirty = invalidated(self.meta, tools.config, rules, entities, self.cache, self._texts)
 
         # Cached analyses whose inputs are unchanged are reused; the others are redone,
         # on worker processes when there are many.
@@ -566,15 +436,15 @@ class Builder:
             ):
                 todo.append(path)
 
-        def task(index: int) -> _Analysed:
+        def task(index: int) -> Analysed:
             path = todo[index]
-            return _analyse_one(path, editorial_paths.get(path.stem), inputs, tools)
+            return analyse_one(path, editorial_paths.get(path.stem), inputs, tools)
 
         # Bodies (the rendered text, the largest part of an analysis) go straight to the build
         # state, from which the renderer reads them: memory does not grow with the archive.
         stream = self.state is not None and not self.options.dry_run
         to_store: list[tuple[str, bytes]] = []
-        fresh: dict[str, _Analysed] = {}
+        fresh: dict[str, Analysed] = {}
         for index, result in enumerate(run_tasks(task, len(todo), self.jobs)):
             if result.article is not None:
                 if stream:
@@ -593,7 +463,7 @@ class Builder:
             self.state.put_bodies(to_store)
 
         articles: list[Article] = []
-        kept: dict[str, _Cached] = {}
+        kept: dict[str, CachedAnalysis] = {}
         for path in inputs.seeds:
             article_id = path.stem
             if article_id not in fresh:
@@ -606,7 +476,9 @@ class Builder:
             log.extend(result.problems)
             if result.article is None:
                 continue  # a broken seed is read again next build: its errors come back
-            kept[article_id] = _Cached(deps_of[article_id], result.article, result.texts, result.problems)
+            kept[article_id] = CachedAnalysis(
+                deps_of[article_id], result.article, result.texts, result.problems
+            )
             articles.append(result.article)
             report.analysed.append(article_id)
         self.removed_analyses = set(self.cache) - set(kept)
