@@ -321,6 +321,17 @@ class PageKeys:
             [(other, self.site.entities[other].name, count) for other, count in cooccurring],
         )
 
+    def ledger_page_key(self, fixed: Context, indices: list[int]) -> str:
+        """What one ledger page reads: its fixed context (the rules table, totals) and, per
+        article listed, its link and corrected places with their notes."""
+        rows = []
+        for i in indices:
+            article = self.site.articles[i]
+            notes = [(n.number, n.type, n.category, n.note) for n in article.footnotes]
+            places = [(p.source, p.replacement, p.footnote, p.ref) for p in article.places]
+            rows.append((article.title, article.url, article.date.toordinal(), notes, places))
+        return _key("ledger", self.shared, fixed, rows)
+
 
 def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
     article = site.articles[index]

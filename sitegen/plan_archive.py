@@ -275,35 +275,52 @@ def plan_timeline(site: Site, urls: UrlBuilder) -> list[PagePlan]:
     return plans
 
 
+def _ledger_rows(article: Article) -> list[Context]:
+    by_note = {n.number: n for n in article.footnotes}
+    return [
+        {
+            "source": place.source,
+            "replacement": place.replacement,
+            "type": by_note[place.footnote].type,
+            "category": by_note[place.footnote].category,
+            "note": by_note[place.footnote].note,
+            "url": f"{article.url}#{place.ref}",
+        }
+        for place in article.places
+    ]
+
+
+def _ledger_page(site: Site, indices: list[int], fixed: Context) -> Callable[[], Context]:
+    """One page of the ledger, built when the page is rendered (the rows are many)."""
+
+    def build() -> Context:
+        entries = []
+        for i in indices:
+            rows = _ledger_rows(site.articles[i])
+            entries.append(dict(article_link(site.articles[i]), rows=rows, count=len(rows)))
+        return {**fixed, "entries": entries}
+
+    return build
+
+
 def plan_ledger(site: Site, urls: UrlBuilder) -> list[PagePlan]:
     """Every correction in the archive, by article, and how often each rule applied."""
     site_ctx = site_context(site, urls)
+    keys = PageKeys(site, urls)
     per_rule: Counter[str] = Counter()
     per_rule_articles: Counter[str] = Counter()
     first_note: dict[str, Footnote] = {}
-    entries: list[Context] = []
-    for article in site.articles:
+    entries: list[int] = []  # indices of the articles with corrections
+    for index, article in enumerate(site.articles):
         if not article.places:
             continue
-        by_note = {n.number: n for n in article.footnotes}
-        rows = []
+        correction_of = {n.number: n.correction for n in article.footnotes}
         for place in article.places:
-            note = by_note[place.footnote]
-            per_rule[note.correction] += 1
-            rows.append(
-                {
-                    "source": place.source,
-                    "replacement": place.replacement,
-                    "type": note.type,
-                    "category": note.category,
-                    "note": note.note,
-                    "url": f"{article.url}#{place.ref}",
-                }
-            )
+            per_rule[correction_of[place.footnote]] += 1
         for note in article.footnotes:
             per_rule_articles[note.correction] += 1
             first_note.setdefault(note.correction, note)
-        entries.append(dict(article_link(article), rows=rows, count=len(rows)))
+        entries.append(index)
     rules = []
     for key, count in sorted(per_rule.items(), key=lambda item: (-item[1], item[0])):
         note = first_note[key]
@@ -328,26 +345,27 @@ def plan_ledger(site: Site, urls: UrlBuilder) -> list[PagePlan]:
     plans = []
     for url, chunk, pagination in paginate(entries, site.config.per_page, paged_url("corrections/")):
         first = pagination["number"] == 1
+        fixed = {
+            "site": site_ctx,
+            "page": page_context(
+                url,
+                "Corrections ledger" if first else f"Corrections ledger, page {pagination['number']}",
+                "ledger",
+                urls,
+                "Every editorial correction in the archive, with the source reading it replaces.",
+            ),
+            "pagination": pagination,
+            "rules": rules if first else [],
+            "total": total,
+            "article_count": len(entries),
+        }
         plans.append(
             PagePlan(
                 url,
                 "ledger.html",
-                {
-                    "site": site_ctx,
-                    "page": page_context(
-                        url,
-                        "Corrections ledger" if first else f"Corrections ledger, page {pagination['number']}",
-                        "ledger",
-                        urls,
-                        "Every editorial correction in the archive, with the source reading it replaces.",
-                    ),
-                    "entries": chunk,
-                    "pagination": pagination,
-                    "rules": rules if first else [],
-                    "total": total,
-                    "article_count": len(entries),
-                },
+                _ledger_page(site, chunk, fixed),
                 (),
+                key=keys.ledger_page_key(fixed, chunk),
             )
         )
     return plans
