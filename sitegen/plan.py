@@ -321,6 +321,20 @@ class PageKeys:
             [(other, self.site.entities[other].name, count) for other, count in cooccurring],
         )
 
+    def source_key(self, article: Article) -> str:
+        """What an article's source view reads: its link, seed file name and the seed's hash."""
+        date = article.date.toordinal()
+        return _key(
+            "source",
+            self.shared,
+            article.id,
+            article.title,
+            article.url,
+            date,
+            article.seed_path,
+            article.seed_digest,
+        )
+
     def ledger_page_key(self, fixed: Context, indices: list[int]) -> str:
         """What one ledger page reads: its fixed context (the rules table, totals) and, per
         article listed, its link and corrected places with their notes."""
@@ -411,6 +425,18 @@ def plan_core(site: Site, urls: UrlBuilder, root: Path) -> tuple[list[PagePlan],
     def article_page(index: int) -> Callable[[], Context]:
         return lambda: {**article_context(site, index, urls), "site": site_ctx}
 
+    def source_page(article: Article) -> Callable[[], Context]:
+        return lambda: {
+            "site": site_ctx,
+            "page": page_context(
+                article.url + "source/", f"Source as received: {article.title}", "source", urls
+            ),
+            "article": article_link(article),
+            "source_file": article.url + article.id + ".txt",
+            "seed_name": Path(article.seed_path).name,
+            "seed_digest": article.seed_digest,
+        }
+
     keys = PageKeys(site, urls)
 
     for index, article in enumerate(site.articles):
@@ -433,18 +459,10 @@ def plan_core(site: Site, urls: UrlBuilder, root: Path) -> tuple[list[PagePlan],
             PagePlan(
                 article.url + "source/",
                 "source.html",
-                {
-                    "site": site_ctx,
-                    "page": page_context(
-                        article.url + "source/", f"Source as received: {article.title}", "source", urls
-                    ),
-                    "article": article_link(article),
-                    "source_file": article.url + article.id + ".txt",
-                    "seed_name": Path(article.seed_path).name,
-                    "seed_digest": article.seed_digest,
-                },
+                source_page(article),
                 (article.seed_path,),
                 lazy=(("listing_html", article.seed_path),),
+                key=keys.source_key(article),
             )
         )
 
