@@ -40,20 +40,60 @@ REPO = HERE.parent
 DEFAULT_WORK = HERE / "out"
 DEFAULT_SITEGEN = f"{shlex.quote(sys.executable)} -m sitegen"
 
-# Runs one command and writes its own figures as JSON: wall time around subprocess.run,
-# CPU time and peak RSS from getrusage(RUSAGE_CHILDREN), which in this fresh process
-# covers exactly the build (and anything the build waits for).
+# Runs one command and writes its own figures as JSON: wall time around the child, CPU
+# time and peak RSS from getrusage(RUSAGE_CHILDREN), which in this fresh process covers
+# exactly the build (and anything the build waits for). ru_maxrss is the largest single
+# process: a build that forks workers also needs the memory of the whole process tree,
+# sampled every 50 ms on Linux as the sum of PSS (proportional set size: a page shared
+# by n processes counts 1/n in each, so copy-on-write pages forked workers share with
+# their parent are counted once).
 WRAPPER = r"""
-import json, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, threading, time
 out, cmd = sys.argv[1], sys.argv[2:]
+
+def tree(root):
+    pids, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        pids.append(pid)
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as handle:
+                    todo.extend(int(c) for c in handle.read().split())
+        except OSError:
+            pass
+    return pids
+
+def pss_kib(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+peak = [0]
+def sample(child, done):
+    while not done.wait(0.05):
+        peak[0] = max(peak[0], sum(pss_kib(pid) for pid in tree(child.pid)))
+
 before = resource.getrusage(resource.RUSAGE_CHILDREN)
 start = time.perf_counter()
-rc = subprocess.run(cmd).returncode
+child = subprocess.Popen(cmd)
+done = threading.Event()
+sampler = threading.Thread(target=sample, args=(child, done), daemon=True)
+if os.path.exists("/proc/self/smaps_rollup"):
+    sampler.start()
+rc = child.wait()
 wall = time.perf_counter() - start
+done.set()
 after = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(out, "w") as handle:
     json.dump({"rc": rc, "wall": wall, "user": after.ru_utime - before.ru_utime,
-               "sys": after.ru_stime - before.ru_stime, "maxrss": after.ru_maxrss}, handle)
+               "sys": after.ru_stime - before.ru_stime, "maxrss": after.ru_maxrss,
+               "tree_pss": peak[0]}, handle)
 """
 RSS_UNIT = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
 
@@ -68,6 +108,7 @@ class Run:
     user: float
     sys: float
     rss: int  # bytes, peak resident set size of the build process
+    tree: int  # bytes, peak sum of PSS over the build's process tree (0: not measured)
     outer_wall: float  # s, around the wrapper, as seen from here (includes ~30 ms of wrapper start-up)
     files: int | None = None
     bytes: int | None = None
@@ -115,6 +156,7 @@ def measure(tool: str, index: int, cmd: list[str], tmp: Path, out: Path, count_o
         data["user"],
         data["sys"],
         data["maxrss"] * RSS_UNIT,
+        data.get("tree_pss", 0) * 1024,
         outer,
     )
     if run.rc != 0:
@@ -180,7 +222,7 @@ def compare(args: argparse.Namespace, result: Result) -> Result:
             elif not args.quiet:
                 print(
                     f"  {tool:8} {label}: {run.wall:7.2f} s wall, {run.cpu:7.2f} s CPU, "
-                    f"{run.rss / 2**20:7.1f} MiB peak RSS",
+                    f"{run.rss / 2**20:7.1f} MiB peak RSS, {run.tree / 2**20:7.1f} MiB peak tree PSS",
                     file=sys.stderr,
                     flush=True,
                 )
@@ -218,6 +260,7 @@ class Summary:
     wall: Stat
     cpu: Stat
     rss: Stat
+    tree: Stat
     files: float = NAN  # from the first counted run
     bytes: float = NAN
 
@@ -230,6 +273,7 @@ def summary(result: Result, tool: str, warmup: int) -> Summary:
         Stat.of([r.wall for r in runs]),
         Stat.of([r.cpu for r in runs]),
         Stat.of([float(r.rss) for r in runs]),
+        Stat.of([float(r.tree) for r in runs]),
         float(first.files) if first and first.files is not None else NAN,
         float(first.bytes) if first and first.bytes is not None else NAN,
     )
@@ -268,6 +312,7 @@ def print_table(result: Result, warmup: int) -> None:
     row("CPU time (s)", lambda x: x.cpu.show(2), lambda x: x.cpu.median)
     row("CPU / wall", lambda x: number(x.cpu.median / x.wall.median, 2), lambda x: NAN)
     row("peak RSS (MiB)", lambda x: x.rss.show(0, 2**20), lambda x: x.rss.median)
+    row("peak tree PSS (MiB)", lambda x: x.tree.show(0, 2**20), lambda x: x.tree.median)
     row("output files", lambda x: number(x.files), lambda x: x.files)
     row("output size (MiB)", lambda x: number(x.bytes, 1, 2**20), lambda x: x.bytes)
 

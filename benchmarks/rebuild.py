@@ -88,8 +88,13 @@ def scenario(label: str, site: Path, runs: int, tmp: Path, prepare: Callable[[in
     wall = statistics.median(r.wall for r in results)
     cpu = statistics.median(r.cpu for r in results)
     rss = statistics.median(r.rss for r in results) / 2**20
+    tree = statistics.median(r.tree for r in results) / 2**20
     note = f"  ({len(failed)} run(s) failed: {failed[0].error[:200]})" if failed else ""
-    print(f"  {label:<28} wall {wall:7.2f} s   cpu {cpu:7.2f} s   peak RSS {rss:7.0f} MiB{note}", flush=True)
+    print(
+        f"  {label:<28} wall {wall:7.2f} s   cpu {cpu:7.2f} s   peak RSS {rss:7.0f} MiB"
+        f"   tree PSS {tree:7.0f} MiB{note}",
+        flush=True,
+    )
 
 
 def serve_latency(site: Path, edits: int) -> None:
