@@ -10,6 +10,7 @@ differs from the one its current output was made from.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import pickle
 import time
@@ -49,7 +50,7 @@ from sitegen.sources import RESERVED_DIRS, SiteInputs, discover, theme_dir
 from sitegen.stamps import all_inputs, stamp_files, stamp_key, static_files, template_files
 from sitegen.state import BuildState, FileStamp
 from sitegen.urls import UrlBuilder
-from sitegen.workers import default_jobs, run_tasks
+from sitegen.workers import default_jobs, frozen_heap, run_tasks
 from sitegen.writer import OutputDir, WriteReport
 
 Progress = Callable[[str, int, int], None]
@@ -141,7 +142,7 @@ class Builder:
         self.state: BuildState | None = None
         self.entity_cache: ParseCache = {}  # registry files parsed in this process, by path
         self.caches_loaded = True  # nothing to load until a state is opened
-        self.dirty_bodies: dict[str, ArticleBody] = {}
+        self.dirty_bodies: dict[str, tuple[ArticleBody, bytes]] = {}  # body, pickled texts
         self.pages_changed: set[str] = set()
         self.pages_removed: set[str] = set()
         self.replace_all_pages = False  # the stored page records are all stale (another output folder)
@@ -202,12 +203,11 @@ class Builder:
         for cached in self.cache.values():
             if isinstance(cached.texts, bytes):
                 cached.texts = pickle.loads(cached.texts)
-        missing = [i for i, c in self.cache.items() if c.texts is None]
+        missing = [c for c in self.cache.values() if c.texts is None]
         if missing and self.state is not None:
             stored = dict(self.state.texts())
-            for article_id in missing:
-                if article_id in stored:
-                    self.cache[article_id].texts = stored[article_id]
+            for cached in missing:
+                cached.texts = stored.get(cached.article.digest)
         return {i: c.texts for i, c in self.cache.items() if isinstance(c.texts, ArticleTexts)}
 
     def _body(self, digest: str) -> ArticleBody:
@@ -220,6 +220,10 @@ class Builder:
 
     # -- the build ---------------------------------------------------------------------------------
     def build(self) -> BuildReport:
+        with frozen_heap():  # the stages below freeze what they keep (see workers.frozen_heap)
+            return self._build()
+
+    def _build(self) -> BuildReport:
         started = time.perf_counter()
         options = self.options
         report = BuildReport()
@@ -283,6 +287,7 @@ class Builder:
         )
 
         articles = self._analyse(inputs, stamps, tools, entities, rules, report, log)
+        gc.freeze()
 
         pages_loaded, problems = load_pages(inputs)
         log.extend(problems)
@@ -298,6 +303,7 @@ class Builder:
         log.extend(problems)
         urls = UrlBuilder(config)
         pages, files = plan_outputs(site, urls, inputs, log)
+        gc.freeze()
 
         # Reuse the renderer (its compiled templates and closure hashes) while no template file
         # changed: the key names every template file by content.
@@ -440,23 +446,27 @@ class Builder:
             path = todo[index]
             return analyse_one(path, editorial_paths.get(path.stem), inputs, tools)
 
-        # Bodies (the rendered text, the largest part of an analysis) go straight to the build
-        # state, from which the renderer reads them: memory does not grow with the archive.
+        # Bodies (the rendered text, the largest part of an analysis) and texts go straight to
+        # the build state, from which the renderer and the next build read them: memory does
+        # not grow with them.
         stream = self.state is not None and not self.options.dry_run
-        to_store: list[tuple[str, bytes]] = []
+        to_store: list[tuple[str, bytes, bytes]] = []
         fresh: dict[str, Analysed] = {}
         for index, result in enumerate(run_tasks(task, len(todo), self.jobs)):
             if result.article is not None:
                 if stream:
-                    to_store.append((result.article.digest, result.body))
-                    result = result._replace(body=b"")
+                    to_store.append((result.article.digest, result.body, result.texts))
+                    result = result._replace(body=b"", texts=b"")
                 else:
                     body = pickle.loads(result.body)
-                    self.bodies[result.article.digest] = self.dirty_bodies[result.article.digest] = body
+                    self.bodies[result.article.digest] = body
+                    self.dirty_bodies[result.article.digest] = (body, result.texts)
             if len(to_store) >= 256 and self.state is not None:
                 self.state.put_bodies(to_store)
                 to_store.clear()
             fresh[todo[index].stem] = result
+            if index % 1024 == 1023:
+                gc.freeze()  # the analyses kept so far: out of the collector's scans
             if self.options.progress:
                 self.options.progress("analyse", index + 1, len(todo))
         if to_store and self.state is not None:
@@ -477,7 +487,7 @@ class Builder:
             if result.article is None:
                 continue  # a broken seed is read again next build: its errors come back
             kept[article_id] = CachedAnalysis(
-                deps_of[article_id], result.article, result.texts, result.problems
+                deps_of[article_id], result.article, result.texts or None, result.problems
             )
             articles.append(result.article)
             report.analysed.append(article_id)
@@ -491,9 +501,7 @@ class Builder:
             return
         live = {c.article.digest for c in self.cache.values()}  # also articles not published this time
         changed = {
-            i: (c.deps, (c.article, c.problems), c.texts)
-            for i, c in self.cache.items()
-            if i in self.changed_analyses
+            i: (c.deps, (c.article, c.problems)) for i, c in self.cache.items() if i in self.changed_analyses
         }
         self.state.save(
             meta={"build": pickle.dumps(self.meta, protocol=5).hex()},

@@ -23,14 +23,14 @@ from sitegen.model import model_signature
 
 STATE_DIR = ".sitegen"
 STATE_FILE = "state.sqlite"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: an analysis's texts live beside its body, by digest
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE inputs (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
                      digest TEXT NOT NULL, checked_ns INTEGER NOT NULL);
-CREATE TABLE analyses (id TEXT PRIMARY KEY, deps TEXT NOT NULL, article BLOB NOT NULL, texts BLOB NOT NULL);
-CREATE TABLE bodies (digest TEXT PRIMARY KEY, body BLOB NOT NULL);
+CREATE TABLE analyses (id TEXT PRIMARY KEY, deps TEXT NOT NULL, article BLOB NOT NULL);
+CREATE TABLE bodies (digest TEXT PRIMARY KEY, body BLOB NOT NULL, texts BLOB NOT NULL);
 CREATE TABLE pages (path TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, links BLOB NOT NULL);
 """
 
@@ -149,8 +149,9 @@ class BuildState:
         return pickle.loads(row[0]) if row else None
 
     def texts(self) -> Iterator[tuple[str, Any]]:
-        for article_id, blob in self._db().execute("SELECT id, texts FROM analyses"):
-            yield article_id, pickle.loads(blob)
+        """(analysis digest, texts) of every stored analysis."""
+        for digest, blob in self._db().execute("SELECT digest, texts FROM bodies"):
+            yield digest, pickle.loads(blob)
 
     def pages(self) -> dict[str, tuple[str, bytes]]:
         return {p: (f, links) for p, f, links in self._db().execute("SELECT * FROM pages")}
@@ -160,9 +161,9 @@ class BuildState:
         *,
         meta: dict[str, str],
         stamps: dict[str, FileStamp],
-        analyses: dict[str, tuple[str, Any, Any]],
+        analyses: dict[str, tuple[str, Any]],
         removed_analyses: Iterable[str],
-        bodies: dict[str, Any],
+        bodies: dict[str, tuple[Any, Any]],  # digest -> (body, texts), not yet stored
         live_bodies: set[str],
         pages: Iterable[tuple[str, str, bytes]],
         removed_pages: Iterable[str],
@@ -180,20 +181,19 @@ class BuildState:
             )
             db.executemany("DELETE FROM analyses WHERE id = ?", [(i,) for i in removed_analyses])
             db.executemany(
-                "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?)",
-                (
-                    (
-                        i,
-                        deps,
-                        pickle.dumps(a, protocol=5),
-                        t if isinstance(t, bytes) else pickle.dumps(t, protocol=5),
-                    )
-                    for i, (deps, a, t) in analyses.items()
-                ),
+                "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?)",
+                ((i, deps, pickle.dumps(a, protocol=5)) for i, (deps, a) in analyses.items()),
             )
             db.executemany(
-                "INSERT OR REPLACE INTO bodies VALUES (?, ?)",
-                ((d, pickle.dumps(b, protocol=5)) for d, b in bodies.items()),
+                "INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)",
+                (
+                    (
+                        d,
+                        pickle.dumps(b, protocol=5),
+                        t if isinstance(t, bytes) else pickle.dumps(t, protocol=5),
+                    )
+                    for d, (b, t) in bodies.items()
+                ),
             )
             stale = {d for (d,) in db.execute("SELECT digest FROM bodies")} - live_bodies
             db.executemany("DELETE FROM bodies WHERE digest = ?", [(d,) for d in stale])
@@ -205,11 +205,11 @@ class BuildState:
                 pages,  # links come packed (linkcheck.pack); b"" for a file
             )
 
-    def put_bodies(self, bodies: Iterable[tuple[str, bytes]]) -> None:
-        """Store pickled article bodies now (content-addressed, so storing early is harmless:
-        one no article uses is deleted by the next save)."""
+    def put_bodies(self, bodies: Iterable[tuple[str, bytes, bytes]]) -> None:
+        """Store (digest, pickled body, pickled texts) of analyses now: content-addressed, so
+        storing early is harmless (one no article uses is deleted by the next save)."""
         with self._db() as db:
-            db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", bodies)
+            db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", bodies)
 
     def close(self) -> None:
         if self.db is not None:

@@ -10,6 +10,8 @@ does with them (diagnostics, reports, the build state) is the same for
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
 import os
 import sys
@@ -53,9 +55,31 @@ def run_tasks(task: Callable[[int], Any], count: int, jobs: int) -> Iterator[Any
     size = max(16, min(256, count // (jobs * 16)))
     chunks = [(start, min(start + size, count)) for start in range(0, count, size)]
     _task = task
+    # Every object the parent has goes into the collector's permanent generation: a
+    # collection in a worker then never writes to their headers, which would copy the
+    # parent's memory page by page into each worker (copy-on-write).
+    with frozen_heap():
+        try:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                for results in pool.imap(_run_chunk, chunks):
+                    yield from results
+        finally:
+            _task = None
+
+
+@contextlib.contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Keep the objects that exist now out of the cyclic collector's scans until the end.
+
+    A build holds hundreds of thousands of long-lived objects (the analyses, the site
+    model); each full collection would walk them all, and full collections come more
+    often as the heap grows, so a large archive cost more than linearly. They are freed
+    as usual (by reference counting) and scanned again once thawed.
+    """
+    outermost = not gc.get_freeze_count()  # else an outer freeze is in force, and thaws
+    gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for results in pool.imap(_run_chunk, chunks):
-                yield from results
+        yield
     finally:
-        _task = None
+        if outermost:
+            gc.unfreeze()

@@ -111,3 +111,40 @@ def test_state_written_by_workers_serves_the_next_build(
     clean = tmp_path / "clean"
     build(BuildOptions(root=site, output=clean, use_state=False, jobs=1))
     assert diff_outputs(output_files(site / "_site"), output_files(clean), limit=5) == []
+
+
+def test_a_build_freezes_what_it_keeps_and_thaws_it_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Long-lived objects are kept out of the collector's scans during a build (a full
+    collection walks the whole heap; it made large archives cost more than linearly), and
+    given back to it afterwards, so a serve process does not keep old site models."""
+    import gc
+
+    seen: list[int] = []
+    original = Builder._build
+
+    def spy(self: Builder) -> BuildReport:
+        report = original(self)
+        seen.append(gc.get_freeze_count())
+        return report
+
+    site = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, str(REPO_ROOT / "benchmarks" / "synth.py"), str(site), "-q", *SIZE], check=True
+    )
+    assert gc.get_freeze_count() == 0
+    monkeypatch.setattr(Builder, "_build", spy)
+    Builder(BuildOptions(root=site, jobs=1)).build()
+    assert seen and seen[0] > 1000  # the analyses and the site model were frozen
+    assert gc.get_freeze_count() == 0  # and thawed
+
+
+def test_nested_freezes_thaw_once() -> None:
+    import gc
+
+    with workers.frozen_heap():
+        with workers.frozen_heap():
+            pass
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
