@@ -17,10 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.utils import read_fixture_file
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from sitegen.markdown import highlight_code
+from sitegen.markdown import markdown_renderer
 from sitegen.mdplugins import critic_plugin, sitelinks_plugin
 
 FIXTURES = Path(__file__).parent / "markdown"
@@ -37,14 +36,8 @@ def plain_md() -> MarkdownIt:
 
 
 def site_md() -> MarkdownIt:
-    """The renderer of sitegen.markdown, with both plugins, as it is meant to be integrated."""
-    md = MarkdownIt("commonmark", {"html": False, "highlight": highlight_code, "typographer": False})
-    md.enable("table")
-    md.use(anchors_plugin, min_level=2, max_level=3, permalink=False)
-    md.use(footnote_plugin)
-    md.use(critic_plugin)
-    md.use(sitelinks_plugin)
-    return md
+    """The renderer sitegen.markdown uses, with both plugins: the one that ships."""
+    return markdown_renderer()
 
 
 def fixture_env(title: str) -> dict[str, Any]:
