@@ -74,15 +74,13 @@ class LinkChecker:
         if not self.everything and (earlier is None or _ids(earlier) != _ids(packed)):
             self.everything = True  # a new page, or new ids: links elsewhere may now resolve or break
 
+    def appeared(self) -> None:
+        """An output that is not a page (a file) is new: links to it may resolve now."""
+        self.everything = True
+
     def keep(self, page: str, packed: bytes) -> None:
         """A page not rendered again: its links as recorded by the last build."""
         self.pages[page] = packed
-
-    def scan(self, page: str, text: str, origin: LinkOrigin) -> PageLinks:
-        """Scan and record one rendered HTML page (its output path, site-relative)."""
-        links = scan_page(page, text, origin, self.base_path)
-        self.add(page, pack(links))
-        return links
 
     def finish(self, outputs: set[str], removed: bool = False) -> list[Diagnostic]:
         """Check the recorded links against every output (``removed``: some page is gone)."""

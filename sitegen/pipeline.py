@@ -142,7 +142,6 @@ class Builder:
         self.state: BuildState | None = None
         self.entity_cache: ParseCache = {}  # registry files parsed in this process, by path
         self.caches_loaded = True  # nothing to load until a state is opened
-        self.dirty_bodies: dict[str, tuple[ArticleBody, bytes]] = {}  # body, pickled texts
         self.pages_changed: set[str] = set()
         self.pages_removed: set[str] = set()
         self.replace_all_pages = False  # the stored page records are all stale (another output folder)
@@ -457,10 +456,8 @@ class Builder:
                 if stream:
                     to_store.append((result.article.digest, result.body, result.texts))
                     result = result._replace(body=b"", texts=b"")
-                else:
-                    body = pickle.loads(result.body)
-                    self.bodies[result.article.digest] = body
-                    self.dirty_bodies[result.article.digest] = (body, result.texts)
+                else:  # no state to keep them in (a dry run, or a build without state)
+                    self.bodies[result.article.digest] = pickle.loads(result.body)
             if len(to_store) >= 256 and self.state is not None:
                 self.state.put_bodies(to_store)
                 to_store.clear()
@@ -508,13 +505,11 @@ class Builder:
             stamps=self.stamps,
             analyses=changed,
             removed_analyses=self.removed_analyses,
-            bodies={d: b for d, b in self.dirty_bodies.items() if d in live},
             live_bodies=live,
             pages=((p, self.pages[p][0], self.pages[p][1] or b"") for p in self.pages_changed),
             removed_pages=self.pages_removed,
             replace_pages=self.replace_all_pages,
         )
-        self.dirty_bodies.clear()
         self.replace_all_pages = False
         self.state.notice = ""  # saved: the next build in this process starts from a complete state
         self.bodies = {d: b for d, b in self.bodies.items() if d in live}

@@ -59,7 +59,8 @@ def produce_outputs(
     jobs: int = 1,
     progress: Progress | None = None,
 ) -> Produced:
-    duplicates = _duplicates([p.path for p in pages] + [f.path for f in files])
+    paths = [p.path for p in pages] + [f.path for f in files]
+    duplicates = _duplicates(paths)
     for name in {p.template for p in pages}:
         try:  # compile once here, not once per worker
             renderer.env.get_template(name)
@@ -69,18 +70,16 @@ def produce_outputs(
 
     def task(index: int) -> Outcome:
         if index in duplicates:
-            path = pages[index].path if index < len(pages) else files[index - len(pages)].path
-            return Outcome(
-                "failed", problems=(error("output-duplicate", f"two parts of the site both write {path}"),)
-            )
+            duplicate = error("output-duplicate", f"two parts of the site both write {paths[index]}")
+            return Outcome("failed", problems=(duplicate,))
         if index < len(pages):
             return _page(pages[index], renderer, output_dir, previous, links.base_path, root)
         return _file(files[index - len(pages)], output_dir, previous)
 
     produced = Produced()
-    total = len(pages) + len(files)
+    total = len(paths)
     for index, outcome in enumerate(run_tasks(task, total, jobs)):
-        path = pages[index].path if index < len(pages) else files[index - len(pages)].path
+        path = paths[index]
         if outcome.status == "failed":
             produced.problems.extend(outcome.problems)
         elif outcome.status == "kept":
@@ -94,7 +93,7 @@ def produce_outputs(
             if outcome.links is not None:
                 links.add(path, outcome.links, previous[path][1] if path in previous else None)
             elif path not in previous:
-                links.everything = True  # a new file: links to it may resolve now
+                links.appeared()  # a new file: links to it may resolve now
             produced.rendered.append(path)
             produced.records[path] = (outcome.fingerprint, outcome.links)
         if progress:

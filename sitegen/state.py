@@ -163,8 +163,7 @@ class BuildState:
         stamps: dict[str, FileStamp],
         analyses: dict[str, tuple[str, Any]],
         removed_analyses: Iterable[str],
-        bodies: dict[str, tuple[Any, Any]],  # digest -> (body, texts), not yet stored
-        live_bodies: set[str],
+        live_bodies: set[str],  # digests of the analyses in use: other bodies are deleted
         pages: Iterable[tuple[str, str, bytes]],
         removed_pages: Iterable[str],
         replace_pages: bool = False,
@@ -183,17 +182,6 @@ class BuildState:
             db.executemany(
                 "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?)",
                 ((i, deps, pickle.dumps(a, protocol=5)) for i, (deps, a) in analyses.items()),
-            )
-            db.executemany(
-                "INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)",
-                (
-                    (
-                        d,
-                        pickle.dumps(b, protocol=5),
-                        t if isinstance(t, bytes) else pickle.dumps(t, protocol=5),
-                    )
-                    for d, (b, t) in bodies.items()
-                ),
             )
             stale = {d for (d,) in db.execute("SELECT digest FROM bodies")} - live_bodies
             db.executemany("DELETE FROM bodies WHERE digest = ?", [(d,) for d in stale])
