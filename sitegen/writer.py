@@ -169,7 +169,7 @@ class OutputDir:
         """Put the bytes on disk unless the same bytes are there: (manifest entry, written)."""
         new_digest = digest(data)
         target = self.path / rel
-        if self.previous.get(rel) == new_digest and target.is_file():
+        if self.previous.get(rel) == new_digest and rel in self.present:
             return new_digest, False
         if not self.dry_run:
             atomic_write(target, data)

@@ -292,6 +292,18 @@ def test_a_second_build_renders_nothing(site: Site) -> None:
     assert report.write.written == [] and report.write.removed == []
 
 
+def test_an_output_deleted_by_hand_is_written_again(site: Site) -> None:
+    """The output folder's listing (not the manifest) says which outputs are there: an output
+    deleted since the last build is rendered again, with no source change, and only it."""
+    before, _ = site.clean()
+    page = article_dir(before, "a2") + "index.html"
+    (site.out / page).unlink()
+    (site.out / "entities" / "ana-pereira" / "index.html").unlink()
+    report = site.build()
+    assert sorted(report.rendered) == sorted([page, "entities/ana-pereira/index.html"])
+    site.assert_equals_clean(report)
+
+
 def test_a_kept_builder_renders_nothing_the_second_time(tmp_path: Path) -> None:
     root = tmp_path / "site"
     write_files(root, FIXED_FILES)

@@ -12,7 +12,7 @@ import pytest
 
 from sitegen import workers
 from sitegen.pipeline import Builder, BuildOptions, BuildReport, build
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, run_cli
 from tests.sitefactory import diff_outputs, output_files
 
 
@@ -148,3 +148,13 @@ def test_nested_freezes_thaw_once() -> None:
             pass
         assert gc.get_freeze_count() > 0
     assert gc.get_freeze_count() == 0
+
+
+def test_jobs_on_the_command_line(synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "MIN_PARALLEL_TASKS", 1)
+    out = tmp_path / "out"
+    result = run_cli("build", "--source", str(synthetic), "--output", str(out), "--jobs", "2", "-q")
+    assert result.exit_code == 1  # the archive's deliberate faults are errors
+    assert (out / "index.html").is_file()
+    refused = run_cli("build", "--source", str(synthetic), "--output", str(out), "--jobs", "0")
+    assert refused.exit_code == 2 and "--jobs" in refused.output
