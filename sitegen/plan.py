@@ -399,6 +399,52 @@ def _seed_file(article: Article, root: Path) -> FilePlan:
     return FilePlan(article.url + article.id + ".txt", article.seed_digest, seed_file.read_bytes)
 
 
+def plan_article(
+    site: Site, urls: UrlBuilder, root: Path, keys: PageKeys, index: int, site_ctx: Context
+) -> tuple[list[PagePlan], list[FilePlan]]:
+    """The outputs of one article: its page, its source view, the seed as received and its
+    Web Annotations."""
+    article = site.articles[index]
+
+    def article_page() -> Context:
+        return {**article_context(site, index, urls), "site": site_ctx}
+
+    def source_page() -> Context:
+        return {
+            "site": site_ctx,
+            "page": page_context(
+                article.url + "source/", f"Source as received: {article.title}", "source", urls
+            ),
+            "article": article_link(article),
+            "source_file": article.url + article.id + ".txt",
+            "seed_name": Path(article.seed_path).name,
+            "seed_digest": article.seed_digest,
+        }
+
+    # Links in the page's Markdown come from the editorial file: name it first.
+    sources = ((article.editorial_path,) if article.editorial_path else ()) + (article.seed_path,)
+    pages = [
+        PagePlan(
+            article.url,
+            "article.html",
+            article_page,
+            sources,
+            link_lines=link_lines(list(article.note_links)) if article.editorial_path else {},
+            lazy=(("blocks", article.digest),),
+            key=keys.article_key(index),
+        ),
+        PagePlan(
+            article.url + "source/",
+            "source.html",
+            source_page,
+            (article.seed_path,),
+            lazy=(("listing_html", article.seed_path),),
+            key=keys.source_key(article),
+        ),
+    ]
+    return pages, [_seed_file(article, root), _annotations_file(site, article, urls, root)]
+
+
 def plan_core(site: Site, urls: UrlBuilder, root: Path) -> tuple[list[PagePlan], list[FilePlan]]:
     """Home, articles (with their source views and files), authored pages, 404."""
     site_ctx = site_context(site, urls)
@@ -422,49 +468,11 @@ def plan_core(site: Site, urls: UrlBuilder, root: Path) -> tuple[list[PagePlan],
             )
         )
 
-    def article_page(index: int) -> Callable[[], Context]:
-        return lambda: {**article_context(site, index, urls), "site": site_ctx}
-
-    def source_page(article: Article) -> Callable[[], Context]:
-        return lambda: {
-            "site": site_ctx,
-            "page": page_context(
-                article.url + "source/", f"Source as received: {article.title}", "source", urls
-            ),
-            "article": article_link(article),
-            "source_file": article.url + article.id + ".txt",
-            "seed_name": Path(article.seed_path).name,
-            "seed_digest": article.seed_digest,
-        }
-
     keys = PageKeys(site, urls)
-
-    for index, article in enumerate(site.articles):
-        # Links in the page's Markdown come from the editorial file: name it first.
-        sources = ((article.editorial_path,) if article.editorial_path else ()) + (article.seed_path,)
-        pages.append(
-            PagePlan(
-                article.url,
-                "article.html",
-                article_page(index),
-                sources,
-                link_lines=link_lines(list(article.note_links)) if article.editorial_path else {},
-                lazy=(("blocks", article.digest),),
-                key=keys.article_key(index),
-            )
-        )
-        files.append(_seed_file(article, root))
-        files.append(_annotations_file(site, article, urls, root))
-        pages.append(
-            PagePlan(
-                article.url + "source/",
-                "source.html",
-                source_page(article),
-                (article.seed_path,),
-                lazy=(("listing_html", article.seed_path),),
-                key=keys.source_key(article),
-            )
-        )
+    for index in range(len(site.articles)):
+        article_pages, article_files = plan_article(site, urls, root, keys, index, site_ctx)
+        pages += article_pages
+        files += article_files
 
     for page in site.pages:
         page_links: list[tuple[str, int]] = []

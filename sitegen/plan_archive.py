@@ -91,39 +91,53 @@ def _entity_page(
     return build
 
 
+def plan_entity(
+    site: Site,
+    urls: UrlBuilder,
+    keys: PageKeys,
+    entity_id: str,
+    site_ctx: Context,
+    numbers: set[int] | None = None,
+) -> list[PagePlan]:
+    """The pages of one entity's listing (only the page ``numbers`` given, if any)."""
+    per_page = site.config.entities.per_page
+    entity = site.entities[entity_id]
+    indices = site.refs.entity_articles.get(entity_id, ())
+    note_links: list[tuple[str, int]] = []
+    entity_ctx = _entity_context(site, entity_id, note_links)
+    plans = []
+    for url, chunk, pagination in paginate(list(indices), per_page, paged_url(f"entities/{entity_id}/")):
+        if numbers is not None and pagination["number"] not in numbers:
+            continue
+        title = entity.name if pagination["number"] == 1 else f"{entity.name}, page {pagination['number']}"
+        plans.append(
+            PagePlan(
+                url,
+                "entity.html",
+                _entity_page(
+                    site,
+                    urls,
+                    entity_id,
+                    entity_ctx,
+                    page_context(url, title, "entity", urls, entity.description),
+                    chunk,
+                    pagination,
+                    site_ctx,
+                ),
+                (entity.path,),
+                link_lines=link_lines(note_links) if pagination["number"] == 1 else {},
+                key=keys.entity_page_key(entity_id, url, title, chunk, pagination),
+            )
+        )
+    return plans
+
+
 def plan_entities(site: Site, urls: UrlBuilder) -> list[PagePlan]:
     site_ctx = site_context(site, urls)
-    per_page = site.config.entities.per_page
     keys = PageKeys(site, urls)
     plans: list[PagePlan] = []
     for entity_id in sorted(site.entities):
-        entity = site.entities[entity_id]
-        indices = site.refs.entity_articles.get(entity_id, ())
-        note_links: list[tuple[str, int]] = []
-        entity_ctx = _entity_context(site, entity_id, note_links)
-        for url, chunk, pagination in paginate(list(indices), per_page, paged_url(f"entities/{entity_id}/")):
-            title = (
-                entity.name if pagination["number"] == 1 else f"{entity.name}, page {pagination['number']}"
-            )
-            plans.append(
-                PagePlan(
-                    url,
-                    "entity.html",
-                    _entity_page(
-                        site,
-                        urls,
-                        entity_id,
-                        entity_ctx,
-                        page_context(url, title, "entity", urls, entity.description),
-                        chunk,
-                        pagination,
-                        site_ctx,
-                    ),
-                    (entity.path,),
-                    link_lines=link_lines(note_links) if pagination["number"] == 1 else {},
-                    key=keys.entity_page_key(entity_id, url, title, chunk, pagination),
-                )
-            )
+        plans += plan_entity(site, urls, keys, entity_id, site_ctx)
     groups = []
     for kind in KINDS:
         members = sorted((e for e in site.entities.values() if e.kind == kind), key=lambda e: e.name.lower())
