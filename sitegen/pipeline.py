@@ -10,11 +10,12 @@ differs from the one its current output was made from.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import pickle
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from sitegen.linkcheck import LinkChecker
 from sitegen.load import load_pages
 from sitegen.mentions import MentionFinder
 from sitegen.model import Article, ArticleBody
+from sitegen.patch import LastBuild, edited_articles, plan_patch, shown_elsewhere
 from sitegen.plan import FilePlan, PagePlan, data_file, page_context, plan_core, site_context
 from sitegen.plan_archive import plan_entities, plan_ledger, plan_tags, plan_timeline
 from sitegen.produce import PageRecord, produce_outputs
@@ -51,7 +53,7 @@ from sitegen.stamps import all_inputs, stamp_files, stamp_key, static_files, tem
 from sitegen.state import BuildState, FileStamp
 from sitegen.urls import UrlBuilder
 from sitegen.workers import default_jobs, frozen_heap, run_tasks
-from sitegen.writer import OutputDir, WriteReport
+from sitegen.writer import OutputDir, WriteReport, entry_id, manifest_id
 
 Progress = Callable[[str, int, int], None]
 
@@ -67,6 +69,9 @@ class BuildOptions:
     use_state: bool = True  # read and write .sitegen/ (off: a clean build from scratch)
     search: bool = True  # run Pagefind when installed (serve leaves it out of the edit loop)
     jobs: int | None = None  # worker processes for analysis and rendering; None: every core
+    # Keep the site model of the last build to patch it after edits the caller names
+    # (sitegen serve): the first build then builds it even when nothing changed.
+    patchable: bool = False
 
 
 @dataclass
@@ -76,6 +81,7 @@ class BuildReport:
     pages: int = 0
     rendered: list[str] = field(default_factory=list)  # output paths rendered or produced this build
     analysed: list[str] = field(default_factory=list)  # article ids analysed this build
+    planned: int = 0  # outputs planned (every output of the site, unless a patch)
     links_checked: int = 0  # pages whose links were checked (not reused from the last build)
     seconds: float = 0.0
     output: Path | None = None
@@ -149,6 +155,10 @@ class Builder:
         self.renderer_key: object = None
         self.jobs = options.jobs if options.jobs is not None else default_jobs()
         self.crossrefs: dict[str, CrossRefs] = {}  # the last build's cross-references, by input key
+        self.last: LastBuild | None = None  # the last build's site model, to patch (patch.py)
+        self.pending: tuple[OutputDir, list[tuple[str, bytes, bytes]]] | None = None  # see flush()
+        self._output_id: int | None = None
+        self.output_path: Path | None = None
 
     # -- state -------------------------------------------------------------------------------------
     def _load_state(self, log: DiagnosticLog) -> None:
@@ -218,19 +228,31 @@ class Builder:
         return body
 
     # -- the build ---------------------------------------------------------------------------------
-    def build(self) -> BuildReport:
-        with frozen_heap():  # the stages below freeze what they keep (see workers.frozen_heap)
+    def build(self, changes: Collection[str] | None = None) -> BuildReport:
+        """Build the site. ``changes``: the site-relative paths of every input changed since
+        the last build of this Builder (sitegen serve's watcher knows them), if known; edits
+        of article texts alone then patch the last build (patch.py) instead of planning
+        every page again."""
+        self.flush()
+        # The stages below freeze what they keep (see workers.frozen_heap); a patch must not
+        # pay for a collection over the whole site model either.
+        with frozen_heap():
+            if changes is not None and self.last is not None:
+                patched = self._patch(changes)
+                if patched is not None:
+                    return patched
             return self._build()
 
     def _build(self) -> BuildReport:
         started = time.perf_counter()
         options = self.options
+        self.last, self._output_id = None, None  # until this build completes
         report = BuildReport()
         log = report.log
         root = self.root
         config = load_config(root, options.base_url)
         out = resolve_output(root, config, options.output)
-        report.output = out
+        report.output = self.output_path = out
         theme = theme_dir(root, config.theme)
         if theme is None:
             raise SitegenError(
@@ -248,14 +270,10 @@ class Builder:
         self._load_state(log)
 
         stamps = stamp_files(all_inputs(inputs, root), root, self.stamps)
-        build_digest = hashlib.blake2b(
-            repr(
-                (__version__, sorted((p, s.digest) for p, s in stamps.items()), config, str(out), str(theme))
-            ).encode("utf-8"),
-            digest_size=16,
-        ).hexdigest()
+        build_digest = _build_digest(stamps, config, out, theme)
         if (
             not options.dry_run
+            and not options.patchable
             and self.meta.get("digest") == build_digest
             and output_dir.intact()
             and self.meta.get("problems") is not None
@@ -338,7 +356,8 @@ class Builder:
             {f"{BUNDLE_DIR}/pagefind-ui.js", f"{BUNDLE_DIR}/pagefind-ui.css"} if site.search else set()
         )
         removed = any(p not in new_pages for p in self.pages)
-        log.extend(links.finish(set(output_dir.current) | bundle_entry, removed))
+        link_problems = links.finish(set(output_dir.current) | bundle_entry, removed)
+        log.extend(link_problems)
         report.links_checked = links.checked
         if not options.dry_run:
             if config.search.enabled and not site.search:
@@ -352,9 +371,11 @@ class Builder:
             )
             log.extend(report.check.problems)
         report.pages = len(output_dir.current)
+        report.planned = len(pages) + len(files)
         report.write = output_dir.finish()
-        if not options.dry_run:
-            log.extend(output_dir.pages_limits())
+        size = output_dir.size()
+        limit_problems = [] if options.dry_run else output_dir.pages_limits(size)
+        log.extend(limit_problems)
 
         self.stamps = stamps
         # Only page records that changed are written back to the state (there are tens of
@@ -375,9 +396,164 @@ class Builder:
             "crossrefs": self.crossrefs,
         }
         if not options.dry_run:
-            self._save(site.articles)
+            self._save()
+            if options.patchable and not produced.problems:  # a failed page is tried again: no patch
+                self.last = LastBuild(
+                    config,
+                    inputs,
+                    tools,
+                    site,
+                    urls,
+                    out,
+                    theme,
+                    self.meta["problems"],
+                    link_problems,
+                    limit_problems,
+                    output_dir.current,
+                    size,
+                    output_dir.foreign,
+                )
         report.seconds = time.perf_counter() - started
         return report
+
+    # -- patching the last build (patch.py) -------------------------------------------------------
+    def _patch(self, changes: Collection[str]) -> BuildReport | None:
+        """Rebuild after edits of article texts alone; None when a full build is needed."""
+        last = self.last
+        assert last is not None and self.renderer is not None
+        started = time.perf_counter()
+        edited = edited_articles(changes, last)
+        if edited is None:
+            return None
+        root = self.root
+        rel = last.inputs.rel
+        files = [p for pair in edited.values() for p in pair if p is not None]
+        fresh = stamp_files(files, root, self.stamps)
+        if len(fresh) != len(files):
+            return None  # gone while we looked
+        stamps = {**self.stamps, **fresh}
+        deps_of = {
+            article_id: _deps(stamps, rel(seed), rel(editorial) if editorial else None)
+            for article_id, (seed, editorial) in edited.items()
+        }
+        todo = sorted(i for i in edited if deps_of[i] != self.cache[i].deps)
+        results = {i: analyse_one(*edited[i], last.inputs, last.tools) for i in todo}
+        articles = list(last.site.articles)
+        for article_id, result in results.items():
+            index = last.index[article_id]
+            if result.article is None or shown_elsewhere(result.article) != shown_elsewhere(articles[index]):
+                return None  # other pages show what changed (or the seed broke): a full build
+            articles[index] = result.article
+        site = dataclasses.replace(last.site, articles=tuple(articles))
+        indices = [last.index[i] for i in todo]
+
+        # Nothing below can fail over to a full build: from here on this is the build.
+        self.last = None  # until this patch completes
+        report = BuildReport(output=last.out, analysed=todo)
+        bodies = []
+        for result in results.values():
+            assert result.article is not None
+            self.bodies[result.article.digest] = pickle.loads(result.body)
+            bodies.append((result.article.digest, result.body, result.texts))
+        pages, outputs = plan_patch(site, last.site, last.urls, root, indices)
+        output_dir = OutputDir.resume(last.out, last.manifest, last.foreign)
+        links = LinkChecker(last.config.base_path, self.meta.get("links"))
+        for path, (_, packed) in self.pages.items():
+            if packed is not None:
+                links.keep(path, packed)
+        produced = produce_outputs(pages, outputs, self.renderer, output_dir, self.pages, links, root)
+        output_dir.keep_rest()
+        search_log = DiagnosticLog()
+        if produced.rendered:
+            self._index_for_search(site.search, self.options.search, last.out, output_dir, search_log)
+        bundle_entry = (
+            {f"{BUNDLE_DIR}/pagefind-ui.js", f"{BUNDLE_DIR}/pagefind-ui.css"} if site.search else set()
+        )
+        link_problems = links.finish(set(output_dir.current) | bundle_entry)
+        size = last.size + sum(
+            _entry_size(output_dir.current[p]) - _entry_size(last.manifest.get(p, ":0"))
+            for p in output_dir.report.written
+        )
+        limit_problems = output_dir.pages_limits(size)
+
+        # The log of a full build: the last one's, with these articles' problems, the link
+        # check's and the limits' as they are now.
+        stale = {d for i in todo for d in self.cache[i].problems}
+        stale.update(last.link_problems, last.limit_problems)
+        log = report.log
+        log.extend(d for d in last.problems if d not in stale)
+        for result in results.values():
+            log.extend(result.problems)
+        log.extend(produced.problems)
+        log.extend(search_log.items)
+        log.extend(link_problems)
+        log.extend(limit_problems)
+
+        for article_id, result in results.items():
+            assert result.article is not None
+            self.cache[article_id] = CachedAnalysis(
+                deps_of[article_id], result.article, result.texts or None, result.problems
+            )
+        self.changed_analyses, self.removed_analyses = set(todo), set[str]()
+        self.pages_changed = {p for p, r in produced.records.items() if self.pages.get(p) != r}
+        self.pages_removed = set()
+        self.pages = {**self.pages, **produced.records}
+        if self._output_id is not None:
+            for path in output_dir.report.written:
+                old = last.manifest.get(path)
+                self._output_id ^= entry_id(path, output_dir.current[path])
+                self._output_id ^= entry_id(path, old) if old is not None else 0
+        self.stamps = stamps
+        problems = [d for d in log.items if d.code != "state-rebuilt"]
+        # The digest that lets the next process skip a build with no change: in flush().
+        self.meta = {**self.meta, "digest": None, "problems": problems, "links": links.by_page}
+        if not produced.problems:
+            self.last = dataclasses.replace(
+                last,
+                site=site,
+                problems=problems,
+                link_problems=link_problems,
+                limit_problems=limit_problems,
+                manifest=output_dir.current,
+                size=size,
+            )
+        self.pending = (output_dir, bodies)
+        report.rendered = produced.rendered
+        report.planned = len(pages) + len(outputs)
+        report.write = output_dir.report
+        report.pages = len(output_dir.current)
+        report.links_checked = links.checked
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def flush(self) -> None:
+        """Finish a patch: write the output manifest and the build state. sitegen serve calls
+        this after it told the pages to reload (a stale manifest entry only makes the next
+        build write that file again; a stale state, analyse an article again); every build
+        calls it first."""
+        if self.pending is None:
+            return
+        output_dir, bodies = self.pending
+        self.pending = None
+        output_dir.finish()
+        if self.last is not None:
+            self.meta["digest"] = _build_digest(
+                self.stamps, self.last.config, output_dir.path, self.last.theme
+            )
+        if self.state is not None:
+            self.state.put_bodies(bodies)
+            self._save()
+
+    def output_id(self) -> str:
+        """A digest of the outputs (the manifest's entries): the same outputs, the same id."""
+        if self._output_id is None:
+            if self.last is not None:
+                self._output_id = manifest_id(self.last.manifest)
+            elif self.output_path is not None:  # the last build failed: what its output holds
+                return f"{manifest_id(OutputDir.resume(self.output_path, {}, set()).read_manifest()):016x}"
+            else:
+                return ""
+        return f"{self._output_id:016x}"
 
     @staticmethod
     def _index_for_search(
@@ -427,13 +603,8 @@ class Builder:
         for path in inputs.seeds:
             article_id = path.stem
             editorial = editorial_paths.get(article_id)
-            deps_of[article_id] = repr(
-                (
-                    stamps.get(inputs.rel(path), FileStamp(0, 0, "")).digest,
-                    stamps[inputs.rel(editorial)].digest
-                    if editorial and inputs.rel(editorial) in stamps
-                    else None,
-                )
+            deps_of[article_id] = _deps(
+                stamps, inputs.rel(path), inputs.rel(editorial) if editorial else None
             )
             cached = self.cache.get(article_id)
             if not (
@@ -493,7 +664,7 @@ class Builder:
         self.cache = kept
         return articles
 
-    def _save(self, articles: Iterable[Article]) -> None:
+    def _save(self) -> None:
         if self.state is None:
             return
         live = {c.article.digest for c in self.cache.values()}  # also articles not published this time
@@ -513,6 +684,28 @@ class Builder:
         self.replace_all_pages = False
         self.state.notice = ""  # saved: the next build in this process starts from a complete state
         self.bodies = {d: b for d, b in self.bodies.items() if d in live}
+
+
+def _entry_size(entry: str) -> int:
+    return int(entry.rsplit(":", 1)[1])
+
+
+def _deps(stamps: dict[str, FileStamp], seed: str, editorial: str | None) -> str:
+    """An analysis's own inputs: the hashes of its seed and editorial file."""
+    return repr(
+        (
+            stamps.get(seed, FileStamp(0, 0, "")).digest,
+            stamps[editorial].digest if editorial and editorial in stamps else None,
+        )
+    )
+
+
+def _build_digest(stamps: dict[str, FileStamp], config: SiteConfig, out: Path, theme: Path) -> str:
+    """Everything a build depends on: a build with the same digest as the last has nothing to do."""
+    inputs = sorted((p, s.digest) for p, s in stamps.items())
+    return hashlib.blake2b(
+        repr((__version__, inputs, config, str(out), str(theme))).encode("utf-8"), digest_size=16
+    ).hexdigest()
 
 
 def build(options: BuildOptions) -> BuildReport:

@@ -10,7 +10,6 @@ rebuilds are incremental in memory. The files on disk stay exactly what
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import http.server
 import mimetypes
 import os
@@ -42,7 +41,6 @@ from sitegen.livereload import (
     script_tag,
 )
 from sitegen.pipeline import Builder, BuildOptions, BuildReport
-from sitegen.writer import MANIFEST
 
 Echo = Callable[[str, str], None]  # (line, style): style is "", "error", "warning" or "dim"
 KEEPALIVE = 15.0  # seconds between comments on an idle event stream (finds closed pages)
@@ -319,7 +317,9 @@ class DevServer:
         self.on_build = on_build
         self.verbosity = verbosity
         # search=False: Pagefind stays out of the edit loop (the last index is kept).
-        self.builder = Builder(BuildOptions(root=self.root, base_url=options.base_url, search=False, jobs=1))
+        self.builder = Builder(
+            BuildOptions(root=self.root, base_url=options.base_url, search=False, jobs=1, patchable=True)
+        )
         self.hub = Hub()
         self.site = self._fallback_site()
         self.outcomes = 0
@@ -398,7 +398,9 @@ class DevServer:
         started = time.perf_counter()
         report: BuildReport | None = None
         try:
-            report = self.builder.build()
+            # The watcher names every change since the last build: edits of article texts
+            # patch the last build instead of planning every page again (patch.py).
+            report = self.builder.build(changes if self.outcomes else None)
         except SitegenError as exc:
             errors = [d.format() for d in exc.diagnostics]
         except Exception as exc:  # a bug in sitegen: keep serving, show where
@@ -416,6 +418,7 @@ class DevServer:
         self._print(outcome)
         if self.on_build is not None:
             self.on_build(outcome)
+        self.builder.flush()  # the manifest and the build state, once the pages were told
 
     def _update_site(self, report: BuildReport) -> None:
         try:
@@ -429,12 +432,8 @@ class DevServer:
                 self.echo(f"The base path is now {base_path}: the site is at {self.url}", "")
 
     def _build_id(self) -> str:
-        # The manifest lists every output's digest: same outputs, same id, even across restarts.
-        try:
-            data = Path(self.site.out, MANIFEST).read_bytes()
-        except OSError:
-            data = b""
-        return hashlib.blake2b(data, digest_size=8).hexdigest()
+        # A digest of the manifest's entries: same outputs, same id, even across restarts.
+        return self.builder.output_id()
 
     def _print(self, outcome: BuildOutcome) -> None:
         stamp = time.strftime("%H:%M:%S")

@@ -26,6 +26,20 @@ def digest(data: bytes) -> str:
     return f"{hashlib.blake2b(data, digest_size=16).hexdigest()}:{len(data)}"
 
 
+def manifest_id(files: dict[str, str]) -> int:
+    """A digest of a manifest's entries that does not depend on their order, so it can be
+    updated entry by entry (:func:`entry_id`): the same outputs give the same id."""
+    value = 0
+    for rel, entry in files.items():
+        value ^= entry_id(rel, entry)
+    return value
+
+
+def entry_id(rel: str, entry: str) -> int:
+    data = f"{rel}\0{entry}".encode()
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
+
+
 def safe_relative(rel: str) -> bool:
     """True for a plain relative path that stays inside the output directory."""
     return all(part not in ("", ".", "..") for part in rel.split("/"))  # '' also catches '/abs' and 'a//b'
@@ -76,7 +90,7 @@ class OutputDir:
     def __init__(self, path: Path, force: bool = False, dry_run: bool = False) -> None:
         self.path = path
         self.dry_run = dry_run  # compute everything, write nothing (sitegen check)
-        self.previous = self._read_manifest()
+        self.previous = self.read_manifest()
         self.current: dict[str, str] = {}
         self.report = WriteReport()
         self.present: set[str] = set()  # regular files found in the output directory
@@ -94,7 +108,27 @@ class OutputDir:
                 ]
             )
 
-    def _read_manifest(self) -> dict[str, str]:
+    @classmethod
+    def resume(cls, path: Path, manifest: dict[str, str], foreign: set[str]) -> OutputDir:
+        """The output directory as this process's last build left it, not read again: its
+        manifest and the files beside ours are known (``sitegen serve``, between edits)."""
+        self = cls.__new__(cls)
+        self.path = path
+        self.dry_run = False
+        self.previous = manifest
+        self.current = {}
+        self.report = WriteReport()
+        self.present = set(manifest)
+        self.foreign = foreign
+        return self
+
+    def keep_rest(self) -> None:
+        """Every output of the last build not produced now stands, unchanged."""
+        produced = self.current
+        self.report.unchanged.extend(rel for rel in self.previous if rel not in produced)
+        self.current = {**self.previous, **produced}
+
+    def read_manifest(self) -> dict[str, str]:
         try:
             data = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -233,8 +267,13 @@ class OutputDir:
         atomic_write(self.path / MANIFEST, json.dumps(manifest, indent=0).encode("utf-8"))
         return self.report
 
-    def pages_limits(self) -> list[Diagnostic]:
-        """GitHub Pages refuses symlinks in an artifact and publishes at most 1 GB."""
+    def size(self) -> int:
+        """Bytes of every output (as the manifest entries record them)."""
+        return sum(int(entry.rsplit(":", 1)[1]) for entry in self.current.values())
+
+    def pages_limits(self, size: int | None = None) -> list[Diagnostic]:
+        """GitHub Pages refuses symlinks in an artifact and publishes at most 1 GB (``size``: of
+        our outputs, if known)."""
         problems = []
         links = sorted(r for r in self.foreign if (self.path / r).is_symlink())
         if links:
@@ -246,7 +285,7 @@ class OutputDir:
                     "artifact with links: remove them",
                 )
             )
-        total = sum(int(entry.rsplit(":", 1)[1]) for entry in self.current.values())
+        total = self.size() if size is None else size
         total += sum((self.path / r).stat().st_size for r in self.foreign if (self.path / r).is_file())
         if total > PAGES_LIMIT:
             problems.append(

@@ -2,9 +2,10 @@
 exactly what a clean build writes, and it re-renders only what the edit changed.
 
 * A property test (hypothesis) makes random small archives, applies random edit
-  sequences and, after every edit, compares two incremental builds with a clean
-  one: a new :class:`Builder` per build (reading ``.sitegen/`` like a new process)
-  and one Builder kept across edits (like ``sitegen serve``).
+  sequences and, after every edit, compares three incremental builds with a clean
+  one: a new :class:`Builder` per build (reading ``.sitegen/`` like a new process),
+  one Builder kept across edits, and one kept Builder told which files changed, as
+  ``sitegen serve`` is (so edits of article texts take the patch path, patch.py).
 * Render-count tests (Hugo's rebuild tests, Lektor's "a second build builds
   nothing") edit a fixed archive and assert exactly which outputs are rendered.
   Expectations come from the built HTML of clean builds, not from sitegen's
@@ -18,7 +19,7 @@ import os
 import re
 import sqlite3
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -111,15 +112,20 @@ class Copy:
     root: Path
     out: Path
     keep_builder: bool
+    told_changes: bool = False  # the kept Builder is told what changed, as sitegen serve does
     builder: Builder | None = None
 
-    def build(self) -> BuildReport:
-        options = BuildOptions(root=self.root, output=self.out)
+    def build(self, changes: set[str] | None = None) -> BuildReport:
+        options = BuildOptions(root=self.root, output=self.out, patchable=self.told_changes)
         if not self.keep_builder:
             return build(options)  # a new Builder: reads .sitegen/ like a new process
         if self.builder is None:
             self.builder = Builder(options)
-        return self.builder.build()  # the same Builder across edits, like `sitegen serve`
+        if not self.told_changes:
+            return self.builder.build()  # the same Builder across edits
+        report = self.builder.build(changes)  # like `sitegen serve`: the watcher's paths
+        self.builder.flush()
+        return report
 
     def close(self) -> None:
         if self.builder is not None and self.builder.state is not None:
@@ -135,11 +141,15 @@ class EditRun:
 
     def start(self) -> None:
         files = self.archive.files()
-        for name, keep in (("new-builder", False), ("kept-builder", True)):
-            copy = Copy(self.workdir / name / "site", self.workdir / name / "out", keep)
+        for name, keep, told in (
+            ("new-builder", False, False),
+            ("kept-builder", True, False),
+            ("served", True, True),
+        ):
+            copy = Copy(self.workdir / name / "site", self.workdir / name / "out", keep, told)
             write_files(copy.root, files)
             self.copies.append(copy)
-        self.check("initial build")
+        self.check("initial build", None)
 
     def apply(self, edit: Edit) -> None:
         old = self.archive.files()
@@ -149,10 +159,10 @@ class EditRun:
             sync(copy.root, old, new)
         self.steps.append(f"{edit}: {what}")
         note(f"edit {len(self.steps)}: {what}")
-        self.check(what)
+        self.check(what, {rel for rel in old.keys() | new.keys() if old.get(rel) != new.get(rel)})
 
-    def check(self, what: str) -> None:
-        outcomes = [(copy, crash(copy.build)) for copy in self.copies]
+    def check(self, what: str, changes: set[str] | None) -> None:
+        outcomes = [(copy, crash(lambda copy=copy: copy.build(changes))) for copy in self.copies]
         workdir = self.workdir / f"clean-{len(self.steps)}"
         clean_outcome = attempt(lambda: clean_build(self.copies[0].root, workdir))
         problems: list[str] = []
@@ -615,3 +625,87 @@ def test_building_into_another_output_folder_in_between_leaves_no_stale_page(
     report = site.build()  # back to the usual folder, which still holds the pages from before the edit
     assert other.rendered
     site.assert_equals_clean(report)
+
+
+# --------------------------------------------------------------------------- the patch path (serve)
+
+
+@dataclass
+class Served:
+    """The fixed archive built by one kept Builder that is told what changed, as in
+    ``sitegen serve``: edits of article texts patch the last build (patch.py)."""
+
+    site: Site
+    builder: Builder
+
+    def build(self, *changes: str) -> BuildReport:
+        report = self.builder.build(set(changes))
+        self.builder.flush()  # serve writes the manifest and the state after the reload event
+        return report
+
+
+@pytest.fixture
+def served(site: Site) -> Iterator[Served]:
+    builder = Builder(BuildOptions(root=site.root, output=site.out, patchable=True))
+    first = builder.build()
+    assert first.planned and first.rendered == []  # the site model is built, though nothing changed
+    try:
+        yield Served(site, builder)
+    finally:
+        assert builder.state is not None
+        builder.state.close()
+
+
+def test_a_told_builder_plans_only_the_edited_articles_outputs(served: Served) -> None:
+    before, _ = served.site.clean()
+    served.site.edit("seeds/a1.txt", "Gulls circled", "Terns circled")
+    report = served.build("seeds/a1.txt")
+    assert report.planned == 4  # a full build plans every output of the site
+    assert report.analysed == ["a1"]
+    assert set(report.rendered) == article_outputs(before, "a1")
+    served.site.assert_equals_clean(report)
+    again = served.build("seeds/a1.txt")  # a save without a change
+    assert again.rendered == [] and again.analysed == [] and again.write.written == []
+
+
+def test_a_patch_renders_the_entity_pages_whose_snippet_changed(served: Served) -> None:
+    before, _ = served.site.clean()
+    served.site.edit("seeds/a2.txt", "the stalls were full", "every stall was taken")
+    report = served.build("seeds/a2.txt")
+    entity_pages = {p for p in report.rendered if p.startswith("entities/")}
+    # Ana Pereira's page quotes the sentence; Saltmere's quotes another one of a2.
+    assert entity_pages == {"entities/ana-pereira/index.html"}
+    assert set(report.rendered) == article_outputs(before, "a2") | entity_pages
+    after = served.site.assert_equals_clean(report)
+    assert "every stall was taken" in after["entities/ana-pereira/index.html"].decode()
+
+
+def test_a_patch_reports_what_a_clean_build_reports(served: Served) -> None:
+    """A new problem in the edited article, and the old one gone once it is fixed."""
+    editorial = FIXED_FILES["content/articles/a2.md"]
+    served.site.write("content/articles/a2.md", editorial + "See [x](/nowhere/).\n")
+    report = served.build("content/articles/a2.md")
+    assert report.planned == 4
+    assert [d.code for d in report.log.items if d.level >= Level.WARNING] == ["broken-link"]
+    served.site.assert_equals_clean(report)
+    served.site.write("content/articles/a2.md", editorial)
+    fixed = served.build("content/articles/a2.md")
+    assert fixed.planned == 4 and not [d for d in fixed.log.items if d.level >= Level.WARNING]
+    served.site.assert_equals_clean(fixed)
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new"),
+    [
+        ("seeds/a3.txt", "The Harbour Board met", "The Harbour Board sat"),  # the default title
+        ("seeds/a1.txt", "Gulls circled", "Pereira watched gulls circle"),  # a new mention
+        ("seeds/a1.txt", "The struggle over", "The fight over"),  # a correction gone
+        ("content/articles/a2.md", "tags: [harbour, fish]", "tags: [harbour]"),  # listings
+        ("content/entities/saltmere.md", "A fishing town.", "A port."),  # not an article
+    ],
+)
+def test_an_edit_shown_on_other_pages_is_a_full_build(served: Served, rel: str, old: str, new: str) -> None:
+    served.site.edit(rel, old, new)
+    report = served.build(rel)
+    assert report.planned == served.site.clean()[1].planned  # every output of the site
+    served.site.assert_equals_clean(report)

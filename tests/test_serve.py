@@ -429,7 +429,7 @@ def test_a_crash_in_the_build_is_reported_and_survived(site: SampleSite, monkeyp
     with serving(site.root) as (server, recorder):
         real = server.builder.build
 
-        def broken() -> Any:
+        def broken(changes: object = None) -> Any:
             raise RuntimeError("boom")
 
         monkeypatch.setattr(server.builder, "build", broken)

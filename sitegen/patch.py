@@ -1,0 +1,130 @@
+"""Rebuild after edits of article texts alone: the fast path of a kept builder.
+
+A full incremental build plans every page of the site to find the few whose inputs
+changed: O(archive) work for a one-word edit. ``sitegen serve`` knows which files
+changed (its watcher reports them). When they are only seeds and editorial files of
+published articles, and the edit leaves unchanged everything that pages other than
+the article's own show of it (:func:`shown_elsewhere`), the only outputs whose
+inputs can have changed are the article's own four and the entity pages whose
+snippet of it changed. Those are planned and produced; every other output and the
+site model stand. Anything else is a full build. The property test
+(tests/test_incremental.py) holds this path, too, equal to a clean build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sitegen.analysis import Annotators
+from sitegen.config import SiteConfig
+from sitegen.diagnostics import Diagnostic
+from sitegen.model import Article
+from sitegen.plan import FilePlan, PageKeys, PagePlan, plan_article, site_context
+from sitegen.plan_archive import plan_entity
+from sitegen.site import Site
+from sitegen.sources import CONTENT_DIR, SEEDS_DIR, SiteInputs
+from sitegen.urls import UrlBuilder
+
+EDITORIAL_DIR = CONTENT_DIR + "/articles"
+
+
+@dataclass
+class LastBuild:
+    """What a kept builder remembers of its last build, to patch it."""
+
+    config: SiteConfig
+    inputs: SiteInputs
+    tools: Annotators
+    site: Site
+    urls: UrlBuilder
+    out: Path
+    theme: Path
+    problems: list[Diagnostic]  # the whole log but the notice that the state was rebuilt
+    link_problems: list[Diagnostic]
+    limit_problems: list[Diagnostic]  # GitHub Pages' limits (sizes change with every write)
+    manifest: dict[str, str]  # every output and its manifest entry
+    size: int  # bytes of every output, for GitHub Pages' limit
+    foreign: set[str]  # files in the output folder that sitegen did not write
+    index: dict[str, int] = field(default_factory=dict)  # article id → index in site.articles
+    seeds: dict[str, Path] = field(default_factory=dict)  # by article id
+    editorials: dict[str, Path] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.index:  # a patch keeps the order of the articles and the set of files
+            self.index = {a.id: i for i, a in enumerate(self.site.articles)}
+            self.seeds = {p.stem: p for p in self.inputs.seeds}
+            self.editorials = {p.stem: p for p in self.inputs.editorials}
+
+
+def edited_articles(changes: Collection[str], last: LastBuild) -> dict[str, tuple[Path, Path | None]] | None:
+    """The published articles whose seed or editorial file ``changes`` name: (seed, editorial
+    file) by id. None when a change is anything else: a file added or deleted, an entity, a
+    rule, a page, a template, an asset, the configuration."""
+    found: dict[str, tuple[Path, Path | None]] = {}
+    for rel in changes:
+        folder, _, name = rel.rpartition("/")
+        if folder == SEEDS_DIR and name.endswith(".txt"):
+            article_id = name[: -len(".txt")]
+        elif folder == EDITORIAL_DIR and name.endswith(".md"):
+            article_id = name[: -len(".md")]
+            if article_id not in last.editorials:
+                return None  # a new editorial file
+        else:
+            return None
+        seed = last.seeds.get(article_id)
+        editorial = last.editorials.get(article_id)
+        if article_id not in last.index or seed is None:
+            return None  # a new seed, or one that did not build last time
+        if not seed.is_file() or (editorial is not None and not editorial.is_file()):
+            return None  # deleted
+        found[article_id] = (seed, editorial)
+    return found
+
+
+def shown_elsewhere(article: Article) -> tuple[Any, ...]:
+    """What pages other than the article's own read of it: listings, feed and sitemap (title,
+    URL, date, summary, tags), related and neighbour links, the cross-references and entity
+    cards (what it mentions, in order, and is about), the ledger (its corrections). Entity
+    pages also read the context of its mentions: :func:`plan_patch` compares those."""
+    return (
+        article.id,
+        article.url,
+        article.title,
+        article.date,
+        article.summary,
+        article.tags,
+        article.about,
+        article.seed_path,
+        article.editorial_path,
+        tuple(m.entity for m in article.mentions),
+        article.footnotes,
+        tuple((p.footnote, p.ref, p.source, p.replacement) for p in article.places),
+    )
+
+
+def plan_patch(
+    site: Site, old_site: Site, urls: UrlBuilder, root: Path, indices: list[int]
+) -> tuple[list[PagePlan], list[FilePlan]]:
+    """The outputs an edit of the articles at ``indices`` can change: their own, and the
+    entity pages that list one of them with other snippets than before."""
+    keys, old_keys = PageKeys(site, urls), PageKeys(old_site, urls)
+    site_ctx = site_context(site, urls)
+    pages: list[PagePlan] = []
+    files: list[FilePlan] = []
+    per_page = site.config.entities.per_page
+    listed: dict[str, set[int]] = {}  # entity id → numbers of its pages to plan
+    for index in sorted(indices):
+        article_pages, article_files = plan_article(site, urls, root, keys, index, site_ctx)
+        pages += article_pages
+        files += article_files
+        before = old_keys.snippets(index)
+        for entity_id, snippets in keys.snippets(index).items():
+            if before.get(entity_id) != snippets:
+                position = site.refs.entity_articles[entity_id].index(index)
+                listed.setdefault(entity_id, set()).add(position // per_page + 1)
+    for entity_id in sorted(listed):
+        pages += plan_entity(site, urls, keys, entity_id, site_ctx, listed[entity_id])
+    return pages, files
