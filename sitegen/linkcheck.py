@@ -55,15 +55,26 @@ class LinkChecker:
 
     A page's problems are its in-page ones (found when it was scanned) and its links to
     other pages. When the last build's problems are given, only pages rendered now are
-    checked again, unless the set of pages or the ids of a page changed: then all are.
+    checked again, unless the set of pages or the ids of a page changed. New ids re-check
+    the pages linking to that page's fragments if ``inbound`` (the last build's index of
+    them) is given, and every page if not; a new or removed page re-checks every page.
     """
 
-    def __init__(self, base_path: str, previous: dict[str, list[Diagnostic]] | None = None) -> None:
+    def __init__(
+        self,
+        base_path: str,
+        previous: dict[str, list[Diagnostic]] | None = None,
+        inbound: dict[str, set[str]] | None = None,
+    ) -> None:
         self.base_path = base_path
         self.pages: dict[str, bytes] = {}  # output path -> packed PageLinks
         self.rendered: set[str] = set()
         self.previous = previous  # page -> its link problems in the last build (None: unknown)
         self.everything = previous is None  # check every page, not only the rendered ones
+        # target page -> pages linking to one of its fragments; after finish(), this build's
+        self.inbound = inbound
+        self.new_ids: set[str] = set()  # rendered pages whose ids changed
+        self.earlier: dict[str, bytes] = {}  # rendered page -> its record in the last build
         self.by_page: dict[str, list[Diagnostic]] = {}  # this build's problems, for the next one
         self.checked = 0  # pages whose links finish() checked
 
@@ -71,8 +82,14 @@ class LinkChecker:
         """A page rendered now (``earlier``: its record from the last build, if any)."""
         self.pages[page] = packed
         self.rendered.add(page)
-        if not self.everything and (earlier is None or _ids(earlier) != _ids(packed)):
+        if earlier is not None:
+            self.earlier[page] = earlier
+        if self.everything:
+            return
+        if earlier is None or (self.inbound is None and _ids(earlier) != _ids(packed)):
             self.everything = True  # a new page, or new ids: links elsewhere may now resolve or break
+        elif _ids(earlier) != _ids(packed):
+            self.new_ids.add(page)  # links to its fragments may now resolve or break
 
     def appeared(self) -> None:
         """An output that is not a page (a file) is new: links to it may resolve now."""
@@ -86,10 +103,14 @@ class LinkChecker:
         """Check the recorded links against every output (``removed``: some page is gone)."""
         everything = self.everything or removed
         previous = self.previous or {}
+        recheck = set(self.rendered)
+        if not everything and self.inbound is not None:
+            for target in self.new_ids:
+                recheck.update(page for page in self.inbound.get(target, ()) if page in self.pages)
         fragments: dict[str, list[tuple[str, int, str, str, LinkOrigin]]] = {}  # by target page
         found: dict[str, list[tuple[int, Diagnostic]]] = {}
         for page, packed in self.pages.items():
-            if not everything and page not in self.rendered:
+            if not everything and page not in recheck:
                 continue
             record: PageLinks = pickle.loads(packed)
             checked = found[page] = [(-1, p) for p in record.problems]
@@ -108,6 +129,7 @@ class LinkChecker:
                     why = f"points to '#{fragment}', which /{target} does not have"
                     found[page].append((position, _broken(page, href, why, origin)))
         self.checked = len(found)
+        self._index(fragments, everything)
         result: list[Diagnostic] = []
         for page in self.pages:
             if page in found:
@@ -118,6 +140,28 @@ class LinkChecker:
                 self.by_page[page] = problems
                 result.extend(problems)
         return result
+
+    def _index(
+        self, fragments: dict[str, list[tuple[str, int, str, str, LinkOrigin]]], everything: bool
+    ) -> None:
+        """Record which pages link to which pages' fragments, for the next build's add()."""
+        if everything or self.inbound is None:
+            if not everything:  # only some pages were read: the index would be partial
+                return
+            self.inbound = {target: {link[0] for link in links} for target, links in fragments.items()}
+            return
+        inbound = self.inbound
+        for page in self.rendered:  # forget what rendered pages linked to; learn it anew below
+            earlier = self.earlier.get(page)
+            if earlier is not None:
+                old: PageLinks = pickle.loads(earlier)
+                for _, target, fragment in old.links:
+                    if fragment and target in inbound:
+                        inbound[target].discard(page)
+        for target, links in fragments.items():
+            for page, *_ in links:
+                if page in self.rendered:
+                    inbound.setdefault(target, set()).add(page)
 
 
 def _ids(packed: bytes) -> str:

@@ -159,6 +159,7 @@ class Builder:
         self.pending: tuple[OutputDir, list[tuple[str, bytes, bytes]]] | None = None  # see flush()
         self._output_id: int | None = None
         self.output_path: Path | None = None
+        self.link_inbound: dict[str, set[str]] | None = None  # see LinkChecker.inbound
 
     # -- state -------------------------------------------------------------------------------------
     def _load_state(self, log: DiagnosticLog) -> None:
@@ -345,7 +346,10 @@ class Builder:
             self.renderer_key = template_key
         renderer = self.renderer
         # The last build's link problems per page, if they describe the pages now on record.
-        links = LinkChecker(config.base_path, None if self.replace_all_pages else self.meta.get("links"))
+        # serve checks every link once, to know which pages link to which (LinkChecker.inbound).
+        inbound = None if self.replace_all_pages else self.link_inbound
+        fresh_check = self.replace_all_pages or (options.patchable and inbound is None)
+        links = LinkChecker(config.base_path, None if fresh_check else self.meta.get("links"), inbound)
         produced = produce_outputs(
             pages, files, renderer, output_dir, self.pages, links, root, self.jobs, options.progress
         )
@@ -356,6 +360,7 @@ class Builder:
             {f"{BUNDLE_DIR}/pagefind-ui.js", f"{BUNDLE_DIR}/pagefind-ui.css"} if site.search else set()
         )
         removed = any(p not in new_pages for p in self.pages)
+        self.link_inbound = None  # until the page records it describes are kept, below
         link_problems = links.finish(set(output_dir.current) | bundle_entry, removed)
         log.extend(link_problems)
         report.links_checked = links.checked
@@ -385,6 +390,7 @@ class Builder:
         if self.state is not None and (self.state.fresh or self.replace_all_pages):
             self.pages_changed = set(new_pages)
         self.pages = new_pages
+        self.link_inbound = links.inbound
         self.meta = {
             "digest": build_digest,
             "problems": [d for d in log.items if d.code != "state-rebuilt"],  # not news next time
@@ -457,7 +463,7 @@ class Builder:
             bodies.append((result.article.digest, result.body, result.texts))
         pages, outputs = plan_patch(site, last.site, last.urls, root, indices)
         output_dir = OutputDir.resume(last.out, last.manifest, last.foreign)
-        links = LinkChecker(last.config.base_path, self.meta.get("links"))
+        links = LinkChecker(last.config.base_path, self.meta.get("links"), self.link_inbound)
         for path, (_, packed) in self.pages.items():
             if packed is not None:
                 links.keep(path, packed)
@@ -469,6 +475,7 @@ class Builder:
         bundle_entry = (
             {f"{BUNDLE_DIR}/pagefind-ui.js", f"{BUNDLE_DIR}/pagefind-ui.css"} if site.search else set()
         )
+        self.link_inbound = None  # until the page records it describes are kept, below
         link_problems = links.finish(set(output_dir.current) | bundle_entry)
         size = last.size + sum(
             _entry_size(output_dir.current[p]) - _entry_size(last.manifest.get(p, ":0"))
@@ -498,6 +505,7 @@ class Builder:
         self.pages_changed = {p for p, r in produced.records.items() if self.pages.get(p) != r}
         self.pages_removed = set()
         self.pages = {**self.pages, **produced.records}
+        self.link_inbound = links.inbound
         if self._output_id is not None:
             for path in output_dir.report.written:
                 old = last.manifest.get(path)

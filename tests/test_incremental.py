@@ -709,3 +709,22 @@ def test_an_edit_shown_on_other_pages_is_a_full_build(served: Served, rel: str, 
     report = served.build(rel)
     assert report.planned == served.site.clean()[1].planned  # every output of the site
     served.site.assert_equals_clean(report)
+
+
+def test_a_patch_checks_again_the_links_to_the_fragments_it_removed(served: Served) -> None:
+    """Only the pages linking to a fragment of a page whose ids changed are checked again,
+    though none of them is rendered again: a link to a paragraph that went breaks."""
+    about = "content/pages/about.md"
+    served.site.write(about, FIXED_FILES[about] + "\nSee [the prices](/2021/03/15/fish-market/#p3).\n")
+    report = served.build(about)  # a page: a full build
+    assert not [d for d in report.log.items if d.level >= Level.WARNING]
+    served.site.edit("seeds/a2.txt", "\n\nPrices for cod fell by a third.", "")
+    removed = served.build("seeds/a2.txt")
+    assert removed.planned == 4
+    assert "about/index.html" not in removed.rendered
+    # a2's page and source view (both rendered, with other ids), and the pages linking to
+    # fragments of a2: the about page (#p3) and the entity pages of Ana Pereira and Saltmere.
+    assert removed.links_checked == 5
+    broken = [d for d in removed.log.items if d.code == "broken-link"]
+    assert [(d.path, d.line) for d in broken] == [(about, 6)], broken
+    served.site.assert_equals_clean(removed)
