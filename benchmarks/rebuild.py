@@ -5,7 +5,7 @@ process reading the state in .sitegen/), and the `sitegen serve` latency from a 
 write to the reload event.
 
     python benchmarks/synth.py /tmp/a10k --articles 10000          # once
-    python benchmarks/rebuild.py /tmp/a1k /tmp/a10k [--runs 5] [--serve-edits 5]
+    python benchmarks/rebuild.py /tmp/a1k /tmp/a10k [--runs 5] [--serve-edits 5] [--only serve,edit]
 
 Each scenario is run --runs times (an edit and its revert alternate, so every run has
 work to do); the median of wall time, CPU time and peak RSS is printed. The archive is
@@ -145,7 +145,10 @@ def serve_latency(site: Path, edits: int) -> None:
     )
 
 
-def run_site(original: Path, runs: int, serve_edits: int) -> None:
+SCENARIOS = ("clean", "noop", "edit", "entity", "template", "serve")
+
+
+def run_site(original: Path, runs: int, serve_edits: int, only: set[str]) -> None:
     with tempfile.TemporaryDirectory(prefix="sitegen-rebuild-") as scratch:
         tmp = Path(scratch)
         site = tmp / "site"
@@ -157,12 +160,19 @@ def run_site(original: Path, runs: int, serve_edits: int) -> None:
             shutil.rmtree(site / "_site", ignore_errors=True)
             shutil.rmtree(site / ".sitegen", ignore_errors=True)
 
-        scenario("clean build", site, runs, tmp, clean)
-        scenario("no-op rebuild", site, runs, tmp, None)
-        scenario("one-article edit", site, runs, tmp, lambda i: edit_seed(site, revert=i % 2 == 1))
-        scenario("one-entity edit", site, runs, tmp, lambda i: edit_entity(site, revert=i % 2 == 1))
-        scenario("one-template edit", site, runs, tmp, lambda i: edit_template(site, revert=i % 2 == 1))
-        if serve_edits:
+        if "clean" in only:
+            scenario("clean build", site, runs, tmp, clean)
+        elif only - {"serve"}:  # the other scenarios start from a built site with its state
+            scenario("first build (untimed)", site, 1, tmp, None)
+        if "noop" in only:
+            scenario("no-op rebuild", site, runs, tmp, None)
+        if "edit" in only:
+            scenario("one-article edit", site, runs, tmp, lambda i: edit_seed(site, revert=i % 2 == 1))
+        if "entity" in only:
+            scenario("one-entity edit", site, runs, tmp, lambda i: edit_entity(site, revert=i % 2 == 1))
+        if "template" in only:
+            scenario("one-template edit", site, runs, tmp, lambda i: edit_template(site, revert=i % 2 == 1))
+        if serve_edits and "serve" in only:
             serve_latency(site, serve_edits)
         print(json.dumps({"site": str(original), "articles": count}))
 
@@ -174,9 +184,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sites", nargs="+", type=Path)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--serve-edits", type=int, default=5)
+    parser.add_argument(
+        "--only", default=",".join(SCENARIOS), help=f"comma-separated scenarios: {', '.join(SCENARIOS)}"
+    )
     args = parser.parse_args(argv)
+    only = set(args.only.split(","))
+    if only - set(SCENARIOS):
+        parser.error(f"unknown scenario(s): {', '.join(sorted(only - set(SCENARIOS)))}")
     for original in args.sites:
-        run_site(original, args.runs, args.serve_edits)
+        run_site(original, args.runs, args.serve_edits, only)
     return 0
 
 

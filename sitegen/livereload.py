@@ -241,6 +241,8 @@ class Rebuilder:
     A burst ends after ``quiet`` seconds without a new change, or ``max_delay``
     seconds after its first change, whichever comes first. Changes that arrive
     during a build are collected and cause exactly one more build afterwards.
+    ``idle`` (the bookkeeping a build can leave for later) runs on the same thread once
+    ``idle_after`` seconds passed after a build without a new change, and before exit.
     """
 
     def __init__(
@@ -249,11 +251,16 @@ class Rebuilder:
         quiet: float = 0.05,
         max_delay: float = 1.0,
         on_exit: Callable[[], None] | None = None,
+        idle: Callable[[], None] | None = None,
+        idle_after: float = 0.5,
     ) -> None:
         self._build = build
         self.quiet = quiet
         self.max_delay = max_delay
         self._on_exit = on_exit
+        self._idle = idle
+        self.idle_after = idle_after
+        self._idle_at: float | None = None  # when idle() is due (None: nothing to do)
         self._cond = threading.Condition()
         self._pending: dict[str, None] = {}  # ordered set of changed paths
         self._first = 0.0
@@ -284,9 +291,16 @@ class Rebuilder:
         return not self.thread.is_alive()
 
     def _next_batch(self) -> list[str] | None:
+        """The next burst of changes; [] when idle() is due; None when stopping."""
         with self._cond:
             while not self._pending and not self._stopping:
-                self._cond.wait()
+                if self._idle_at is None:
+                    self._cond.wait()
+                    continue
+                remaining = self._idle_at - time.monotonic()
+                if remaining <= 0:
+                    return []
+                self._cond.wait(remaining)
             while not self._stopping:
                 deadline = min(self._last + self.quiet, self._first + self.max_delay)
                 remaining = deadline - time.monotonic()
@@ -305,13 +319,28 @@ class Rebuilder:
         except Exception:  # the callback reports build failures itself; this is a last resort
             traceback.print_exc()
 
+    def _run_idle(self) -> None:
+        self._idle_at = None
+        if self._idle is not None:
+            try:
+                self._idle()
+            except Exception:  # a failed save costs the next build time, not the server
+                traceback.print_exc()
+
     def _run(self) -> None:
         try:
             self._run_build([])
+            self._idle_at = time.monotonic() + self.idle_after
             self.first_build.set()
             while (batch := self._next_batch()) is not None:
+                if not batch:
+                    self._run_idle()
+                    continue
                 self._run_build(batch)
+                self._idle_at = time.monotonic() + self.idle_after
         finally:
             self.first_build.set()
+            if self._idle_at is not None:
+                self._run_idle()
             if self._on_exit is not None:
                 self._on_exit()

@@ -149,6 +149,8 @@ class Builder:
         self.entity_cache: ParseCache = {}  # registry files parsed in this process, by path
         self.caches_loaded = True  # nothing to load until a state is opened
         self.pages_changed: set[str] = set()
+        self.changed_analyses: set[str] = set()  # article ids whose cached analysis _save() writes
+        self.removed_analyses: set[str] = set()
         self.pages_removed: set[str] = set()
         self.replace_all_pages = False  # the stored page records are all stale (another output folder)
         self.renderer: Renderer | None = None
@@ -234,14 +236,15 @@ class Builder:
         the last build of this Builder (sitegen serve's watcher knows them), if known; edits
         of article texts alone then patch the last build (patch.py) instead of planning
         every page again."""
-        self.flush()
         # The stages below freeze what they keep (see workers.frozen_heap); a patch must not
         # pay for a collection over the whole site model either.
+        if changes is not None and self.last is not None:
+            with frozen_heap():
+                patched = self._patch(changes)  # carries an unflushed patch's writes along
+            if patched is not None:
+                return patched
+        self.flush()
         with frozen_heap():
-            if changes is not None and self.last is not None:
-                patched = self._patch(changes)
-                if patched is not None:
-                    return patched
             return self._build()
 
     def _build(self) -> BuildReport:
@@ -455,6 +458,7 @@ class Builder:
 
         # Nothing below can fail over to a full build: from here on this is the build.
         self.last = None  # until this patch completes
+        earlier = self.pending  # a patch not flushed yet: its records are saved with these
         report = BuildReport(output=last.out, analysed=todo)
         bodies = []
         for result in results.values():
@@ -501,8 +505,12 @@ class Builder:
             self.cache[article_id] = CachedAnalysis(
                 deps_of[article_id], result.article, result.texts or None, result.problems
             )
-        self.changed_analyses, self.removed_analyses = set(todo), set[str]()
-        self.pages_changed = {p for p, r in produced.records.items() if self.pages.get(p) != r}
+        carried = earlier is not None
+        self.changed_analyses = set(todo) | (self.changed_analyses if carried else set())
+        self.removed_analyses = set()
+        self.pages_changed = {p for p, r in produced.records.items() if self.pages.get(p) != r} | (
+            self.pages_changed if carried else set()
+        )
         self.pages_removed = set()
         self.pages = {**self.pages, **produced.records}
         self.link_inbound = links.inbound
@@ -525,7 +533,7 @@ class Builder:
                 manifest=output_dir.current,
                 size=size,
             )
-        self.pending = (output_dir, bodies)
+        self.pending = (output_dir, (earlier[1] if earlier else []) + bodies)
         report.rendered = produced.rendered
         report.planned = len(pages) + len(outputs)
         report.write = output_dir.report
@@ -535,10 +543,10 @@ class Builder:
         return report
 
     def flush(self) -> None:
-        """Finish a patch: write the output manifest and the build state. sitegen serve calls
-        this after it told the pages to reload (a stale manifest entry only makes the next
-        build write that file again; a stale state, analyse an article again); every build
-        calls it first."""
+        """Finish the patches since the last flush: write the output manifest and the build
+        state. sitegen serve calls this once it has told the pages to reload and no edit came
+        for a moment (a stale manifest entry only makes the next build write that file again;
+        a stale state, analyse an article again); a full build calls it first."""
         if self.pending is None:
             return
         output_dir, bodies = self.pending

@@ -323,7 +323,11 @@ class DevServer:
         self.hub = Hub()
         self.site = self._fallback_site()
         self.outcomes = 0
-        self.rebuilder = Rebuilder(self._build, options.quiet, options.max_delay, self._close_state)
+        # The build state and manifest are saved once the pages reloaded and edits paused: a
+        # save takes longer than a patch, and would delay the next edit's reload.
+        self.rebuilder = Rebuilder(
+            self._build, options.quiet, options.max_delay, self._close_state, self.builder.flush
+        )
         self.watcher = Watcher(self.root, self.rebuilder.notify)
         self.httpd: _HTTPServer | None = None
         self.thread: threading.Thread | None = None
@@ -418,7 +422,6 @@ class DevServer:
         self._print(outcome)
         if self.on_build is not None:
             self.on_build(outcome)
-        self.builder.flush()  # the manifest and the build state, once the pages were told
 
     def _update_site(self, report: BuildReport) -> None:
         try:

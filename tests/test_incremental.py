@@ -114,6 +114,7 @@ class Copy:
     keep_builder: bool
     told_changes: bool = False  # the kept Builder is told what changed, as sitegen serve does
     builder: Builder | None = None
+    builds: int = 0
 
     def build(self, changes: set[str] | None = None) -> BuildReport:
         options = BuildOptions(root=self.root, output=self.out, patchable=self.told_changes)
@@ -124,7 +125,9 @@ class Copy:
         if not self.told_changes:
             return self.builder.build()  # the same Builder across edits
         report = self.builder.build(changes)  # like `sitegen serve`: the watcher's paths
-        self.builder.flush()
+        self.builds += 1
+        if self.builds % 2:  # serve saves when edits pause: sometimes after two patches
+            self.builder.flush()
         return report
 
     def close(self) -> None:
@@ -728,3 +731,22 @@ def test_a_patch_checks_again_the_links_to_the_fragments_it_removed(served: Serv
     broken = [d for d in removed.log.items if d.code == "broken-link"]
     assert [(d.path, d.line) for d in broken] == [(about, 6)], broken
     served.site.assert_equals_clean(removed)
+
+
+def test_patches_saved_together_leave_a_state_a_new_process_can_trust(served: Served) -> None:
+    """serve saves the state once edits pause (livereload.Rebuilder's idle step), so one save
+    may hold several patches: each one's analyses and page records must be in it."""
+    before, _ = served.site.clean()
+    served.site.edit("seeds/a1.txt", "Gulls circled", "Terns circled")
+    served.builder.build({"seeds/a1.txt"})
+    served.site.edit("seeds/a2.txt", "the stalls were full", "every stall was taken")
+    served.builder.build({"seeds/a2.txt"})
+    served.builder.flush()
+    served.site.edit("seeds/a4.txt", "Walkers are asked to use", "Walkers should use")
+    later = build(BuildOptions(root=served.site.root, output=served.site.out))  # a new process
+    assert later.analysed == ["a4"]  # a1's and a2's analyses were saved
+    rendered = set(later.rendered)
+    assert article_outputs(before, "a4") <= rendered  # and a1's and a2's pages were recorded:
+    assert not rendered & (article_outputs(before, "a1") | article_outputs(before, "a2"))
+    assert all(p.startswith("entities/") for p in rendered - article_outputs(before, "a4"))
+    served.site.assert_equals_clean(later)

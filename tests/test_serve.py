@@ -548,6 +548,30 @@ def test_a_steady_stream_of_changes_still_builds() -> None:
     assert len(batches) >= 3  # the first build, then at least one every max_delay
 
 
+def test_bookkeeping_waits_for_a_pause_in_the_edits_and_runs_before_exit() -> None:
+    """serve saves the build state when edits pause, not between two quick edits' reloads."""
+    events: list[str] = []
+    worker = Rebuilder(
+        lambda changes: events.append("build"),
+        quiet=0.02,
+        max_delay=0.5,
+        idle=lambda: events.append("idle"),
+        idle_after=1.0,
+    )
+    worker.start()
+    wait_for(lambda: events == ["build", "idle"], what="the bookkeeping after the first build")
+    for edit in range(1, 4):  # edits 0.1 s apart: no pause of 1 s between them
+        worker.notify("seeds/a.txt")
+        wait_for(lambda n=1 + edit: events.count("build") == n, what=f"build {1 + edit}")
+        time.sleep(0.1)
+    assert events == ["build", "idle", "build", "build", "build"]
+    wait_for(lambda: events[-1] == "idle", what="the bookkeeping after the pause")
+    worker.notify("seeds/a.txt")
+    wait_for(lambda: events.count("build") == 5, what="build 5")
+    worker.stop(5)  # at once: the bookkeeping runs before the worker ends
+    assert events[-2:] == ["build", "idle"] and events.count("idle") == 3
+
+
 def test_watcher_reports_site_relative_paths(tmp_path: Path) -> None:
     (tmp_path / "seeds").mkdir()
     seen: list[str] = []
