@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
+import os
 import pickle
 import time
 from collections.abc import Callable, Collection
@@ -40,7 +41,18 @@ from sitegen.linkcheck import LinkChecker
 from sitegen.load import load_pages
 from sitegen.mentions import MentionFinder
 from sitegen.model import Article, ArticleBody
-from sitegen.patch import LastBuild, edited_articles, plan_patch, shown_elsewhere
+from sitegen.patch import (
+    EDITORIAL_DIR,
+    LastBuild,
+    Snapshot,
+    edited_articles,
+    plan_patch,
+    restore,
+    setup_of,
+    shown_elsewhere,
+    take_snapshot,
+    with_articles,
+)
 from sitegen.plan import FilePlan, PagePlan, data_file, page_context, plan_core, site_context
 from sitegen.plan_archive import plan_entities, plan_ledger, plan_tags, plan_timeline
 from sitegen.produce import PageRecord, produce_outputs
@@ -48,7 +60,7 @@ from sitegen.reanalyse import Analysed, CachedAnalysis, analyse_one, analysis_co
 from sitegen.render import Renderer
 from sitegen.search import BUNDLE_DIR, INSTALL_HINT, html_fingerprint, index_site, pagefind_available
 from sitegen.site import Site, build_site
-from sitegen.sources import RESERVED_DIRS, SiteInputs, discover, theme_dir
+from sitegen.sources import RESERVED_DIRS, SEEDS_DIR, SiteInputs, discover, theme_dir
 from sitegen.stamps import all_inputs, stamp_files, stamp_key, static_files, template_files
 from sitegen.state import BuildState, FileStamp
 from sitegen.urls import UrlBuilder
@@ -162,6 +174,8 @@ class Builder:
         self._output_id: int | None = None
         self.output_path: Path | None = None
         self.link_inbound: dict[str, set[str]] | None = None  # see LinkChecker.inbound
+        self.snapshot_shell: bytes | None = None  # the pickled site model of the last Snapshot
+        self.dead_bodies: set[str] = set()  # bodies of replaced analyses, for a partial cache
 
     # -- state -------------------------------------------------------------------------------------
     def _load_state(self, log: DiagnosticLog) -> None:
@@ -270,18 +284,25 @@ class Builder:
                 ]
             )
         inputs = discover(root, theme)
-        output_dir = OutputDir(out, force=options.force, dry_run=options.dry_run)
         self._load_state(log)
 
         stamps = stamp_files(all_inputs(inputs, root), root, self.stamps)
         build_digest = _build_digest(stamps, config, out, theme)
-        if (
+        output_dir: OutputDir | None = None
+        reusable = (  # the last build's outputs, problems and state are on record
             not options.dry_run
             and not options.patchable
-            and self.meta.get("digest") == build_digest
-            and output_dir.intact()
             and self.meta.get("problems") is not None
-        ):
+            and self.meta.get("output") == str(out)
+        )
+        if reusable and self.meta.get("digest") != build_digest and not self.caches_loaded:
+            # A new process: patch the last build if only article texts changed (patch.py).
+            patched = self._patch_stored(config, inputs, out, theme, stamps)
+            if patched is not None:
+                patched.seconds = time.perf_counter() - started
+                return patched
+        output_dir = OutputDir(out, force=options.force, dry_run=options.dry_run)
+        if reusable and self.meta.get("digest") == build_digest and output_dir.intact():
             # Nothing the site depends on changed since the last build: its output is what
             # a full build would write. Report that build's problems again, do nothing else.
             log.extend(self.meta["problems"])
@@ -326,30 +347,11 @@ class Builder:
         pages, files = plan_outputs(site, urls, inputs, log)
         gc.freeze()
 
-        # Reuse the renderer (its compiled templates and closure hashes) while no template file
-        # changed: the key names every template file by content.
-        template_key = (
-            tuple(map(str, inputs.template_dirs)),
-            config.base_path,
-            tuple(
-                (key, stamps[key].digest)
-                for key in map(lambda p: stamp_key(p, root), template_files(inputs))
-                if key in stamps
-            ),
-        )
-        if self.renderer is None or self.renderer_key != template_key:
-            self.renderer = Renderer(
-                inputs.template_dirs,
-                config.base_path,
-                {
-                    "blocks": lambda d: self._body(d).blocks,
-                    "listing_html": lambda p: source_listing((root / p).read_bytes().decode("utf-8")),
-                },
-            )
-            self.renderer_key = template_key
-        renderer = self.renderer
+        renderer = self._renderer(inputs, config, stamps)
         # The last build's link problems per page, if they describe the pages now on record.
         # serve checks every link once, to know which pages link to which (LinkChecker.inbound).
+        if self.link_inbound is None and not self.replace_all_pages:
+            self.link_inbound = self._stored_inbound()
         inbound = None if self.replace_all_pages else self.link_inbound
         fresh_check = self.replace_all_pages or (options.patchable and inbound is None)
         links = LinkChecker(config.base_path, None if fresh_check else self.meta.get("links"), inbound)
@@ -405,9 +407,10 @@ class Builder:
             "crossrefs": self.crossrefs,
         }
         if not options.dry_run:
-            self._save()
-            if options.patchable and not produced.problems:  # a failed page is tried again: no patch
-                self.last = LastBuild(
+            last = None
+            self.snapshot_shell = None
+            if not produced.problems:  # a failed page is tried again: no patch
+                last = LastBuild(
                     config,
                     inputs,
                     tools,
@@ -422,10 +425,121 @@ class Builder:
                     size,
                     output_dir.foreign,
                 )
+            snapshot = take_snapshot(last, self.link_inbound) if last is not None else None
+            self.snapshot_shell = snapshot.shell if snapshot is not None else None
+            self._save(snapshot)
+            if options.patchable:
+                self.last = last
         report.seconds = time.perf_counter() - started
         return report
 
+    def _stored_inbound(self) -> dict[str, set[str]] | None:
+        """The link index saved with the page records this process read (LinkChecker.inbound)."""
+        if self.state is None or self.state.fresh:
+            return None
+        try:
+            blob = self.state.snapshot()
+            return pickle.loads(blob).inbound if blob is not None else None
+        except Exception:  # a cache: without it, new ids mean checking every page's links
+            return None
+
+    def _renderer(self, inputs: SiteInputs, config: SiteConfig, stamps: dict[str, FileStamp]) -> Renderer:
+        """Reuse the renderer (its compiled templates and closure hashes) while no template
+        file changed: the key names every template file by content."""
+        root = self.root
+        template_key = (
+            tuple(map(str, inputs.template_dirs)),
+            config.base_path,
+            tuple(
+                (key, stamps[key].digest)
+                for key in map(lambda p: stamp_key(p, root), template_files(inputs))
+                if key in stamps
+            ),
+        )
+        if self.renderer is None or self.renderer_key != template_key:
+            self.renderer = Renderer(
+                inputs.template_dirs,
+                config.base_path,
+                {
+                    "blocks": lambda d: self._body(d).blocks,
+                    "listing_html": lambda p: source_listing((root / p).read_bytes().decode("utf-8")),
+                },
+            )
+            self.renderer_key = template_key
+        return self.renderer
+
     # -- patching the last build (patch.py) -------------------------------------------------------
+    def _patch_stored(
+        self, config: SiteConfig, inputs: SiteInputs, out: Path, theme: Path, stamps: dict[str, FileStamp]
+    ) -> BuildReport | None:
+        """Patch the last build of another process, from the build state and its snapshot;
+        None when a full build is needed. Reads only what the patch needs: the edited
+        articles' cached analyses, the page records, the articles the patched pages show."""
+        state = self.state
+        blob = state.snapshot() if state is not None else None
+        if state is None or blob is None:
+            return None
+        before = self.stamps
+        changes = {
+            path
+            for path in stamps.keys() | before.keys()
+            if path not in stamps or path not in before or stamps[path].digest != before[path].digest
+        }
+        if not changes or not all(c.startswith((SEEDS_DIR + "/", EDITORIAL_DIR + "/")) for c in changes):
+            return None  # the cheap test first: anything else changed (or an output went missing)
+        try:
+            snapshot: Snapshot = pickle.loads(blob)
+            search = config.search.enabled and pagefind_available()
+            if snapshot.setup != setup_of(config, out, theme, search):
+                return None  # built with other options (--base-url, --output) or Pagefind
+            manifest = OutputDir.resume(out, {}, set()).read_manifest()
+            prefix = os.path.join(out, "")  # strings, not Paths: 40,000 of them at 10,000 articles
+            if not manifest or not all(os.path.isfile(prefix + rel) for rel in manifest):
+                return None  # an output was deleted by hand: a full build writes it again
+            ids = {Path(rel).stem for rel in changes}
+            cached = {}
+            for article_id in ids:
+                row = state.article(article_id)
+                if row is not None:
+                    deps, (article, problems) = row
+                    cached[article.id] = CachedAnalysis(deps, article, None, problems)
+            pages = {p: (f, links or None) for p, (f, links) in state.pages().items()}
+        except Exception:  # the state is a cache: anything unreadable means a full build
+            return None
+        entities, _ = load_registry(inputs.entities, self.root, self.entity_cache)
+        rules, _ = load_rules(inputs.correction_files, self.root)
+        tools = Annotators(
+            config=config,
+            rules=RuleSet(rules),
+            finder=MentionFinder(entities),
+            entities={e.id: e for e in entities},
+            corrections={r.key: r for r in rules},
+        )
+
+        def load(article_id: str) -> Article:
+            row = state.article(article_id)
+            if row is None:
+                raise LookupError(f"no analysis of {article_id} in the build state")
+            article: Article = row[1][0]
+            return article
+
+        last = restore(snapshot, load, config, inputs, tools, out, theme, self.meta["problems"], manifest)
+        if any(i in last.index and i not in cached for i in ids):
+            return None
+        self.cache, self.pages, self.stamps = cached, pages, stamps
+        self.link_inbound, self.snapshot_shell = snapshot.inbound, snapshot.shell
+        self._renderer(inputs, config, stamps)
+        self.last = last
+        with frozen_heap():
+            report = self._patch(changes)
+        if report is None:  # the edit shows on other pages: back to what _build expects
+            self.last, self.cache, self.pages, self.stamps = None, {}, {}, before
+            self.link_inbound, self.snapshot_shell = None, None
+            return None
+        self.flush()  # this process ends with this build
+        self.last = None  # a Builder that is not told what changed does not patch again
+        return report
+
     def _patch(self, changes: Collection[str]) -> BuildReport | None:
         """Rebuild after edits of article texts alone; None when a full build is needed."""
         last = self.last
@@ -447,18 +561,23 @@ class Builder:
         }
         todo = sorted(i for i in edited if deps_of[i] != self.cache[i].deps)
         results = {i: analyse_one(*edited[i], last.inputs, last.tools) for i in todo}
-        articles = list(last.site.articles)
+        replaced: dict[int, Article] = {}
+        dead: set[str] = set()  # bodies of the analyses replaced
         for article_id, result in results.items():
             index = last.index[article_id]
-            if result.article is None or shown_elsewhere(result.article) != shown_elsewhere(articles[index]):
+            before = last.site.articles[index]
+            if result.article is None or shown_elsewhere(result.article) != shown_elsewhere(before):
                 return None  # other pages show what changed (or the seed broke): a full build
-            articles[index] = result.article
-        site = dataclasses.replace(last.site, articles=tuple(articles))
+            replaced[index] = result.article
+            if before.digest != result.article.digest:
+                dead.add(before.digest)
+        site = with_articles(last.site, replaced)
         indices = [last.index[i] for i in todo]
 
         # Nothing below can fail over to a full build: from here on this is the build.
         self.last = None  # until this patch completes
         earlier = self.pending  # a patch not flushed yet: its records are saved with these
+        self.dead_bodies |= dead
         report = BuildReport(output=last.out, analysed=todo)
         bodies = []
         for result in results.values():
@@ -558,7 +677,8 @@ class Builder:
             )
         if self.state is not None:
             self.state.put_bodies(bodies)
-            self._save()
+            last = self.last
+            self._save(take_snapshot(last, self.link_inbound, self.snapshot_shell) if last else None)
 
     def output_id(self) -> str:
         """A digest of the outputs (the manifest's entries): the same outputs, the same id."""
@@ -680,10 +800,11 @@ class Builder:
         self.cache = kept
         return articles
 
-    def _save(self) -> None:
+    def _save(self, snapshot: Snapshot | None = None) -> None:
         if self.state is None:
             return
-        live = {c.article.digest for c in self.cache.values()}  # also articles not published this time
+        # Every analysis is in the cache, or (a new process's patch) only the edited ones.
+        live = {c.article.digest for c in self.cache.values()} if self.caches_loaded else None
         changed = {
             i: (c.deps, (c.article, c.problems)) for i, c in self.cache.items() if i in self.changed_analyses
         }
@@ -693,13 +814,20 @@ class Builder:
             analyses=changed,
             removed_analyses=self.removed_analyses,
             live_bodies=live,
+            dead_bodies=self.dead_bodies,
+            snapshot=pickle.dumps(snapshot, protocol=5) if snapshot is not None else None,
             pages=((p, self.pages[p][0], self.pages[p][1] or b"") for p in self.pages_changed),
             removed_pages=self.pages_removed,
             replace_pages=self.replace_all_pages,
         )
         self.replace_all_pages = False
         self.state.notice = ""  # saved: the next build in this process starts from a complete state
-        self.bodies = {d: b for d, b in self.bodies.items() if d in live}
+        self.bodies = {
+            d: b
+            for d, b in self.bodies.items()
+            if (d in live if live is not None else d not in self.dead_bodies)
+        }
+        self.dead_bodies = set()
 
 
 def _entry_size(entry: str) -> int:

@@ -23,7 +23,7 @@ from sitegen.model import model_signature
 
 STATE_DIR = ".sitegen"
 STATE_FILE = "state.sqlite"
-SCHEMA_VERSION = 3  # 3: an analysis's texts live beside its body, by digest
+SCHEMA_VERSION = 4  # 3: an analysis's texts live beside its body, by digest; 4: snapshot
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -144,6 +144,15 @@ class BuildState:
         for article_id, deps, blob in self._db().execute("SELECT id, deps, article FROM analyses"):
             yield article_id, deps, pickle.loads(blob)
 
+    def article(self, article_id: str) -> tuple[str, Any] | None:
+        """(deps, (article, problems)) of one cached analysis."""
+        row = self._db().execute("SELECT deps, article FROM analyses WHERE id = ?", (article_id,)).fetchone()
+        return (row[0], pickle.loads(row[1])) if row else None
+
+    def snapshot(self) -> bytes | None:
+        row = self._db().execute("SELECT value FROM meta WHERE key = 'snapshot'").fetchone()
+        return row[0] if row and isinstance(row[0], bytes) else None
+
     def body(self, digest: str) -> Any:
         row = self._db().execute("SELECT body FROM bodies WHERE digest = ?", (digest,)).fetchone()
         return pickle.loads(row[0]) if row else None
@@ -163,7 +172,9 @@ class BuildState:
         stamps: dict[str, FileStamp],
         analyses: dict[str, tuple[str, Any]],
         removed_analyses: Iterable[str],
-        live_bodies: set[str],  # digests of the analyses in use: other bodies are deleted
+        live_bodies: set[str] | None,  # digests of the analyses in use: other bodies are deleted
+        dead_bodies: Iterable[str] = (),  # when live_bodies is None: the bodies to delete
+        snapshot: bytes | None = None,  # the last build, for the next process to patch (patch.py)
         pages: Iterable[tuple[str, str, bytes]],
         removed_pages: Iterable[str],
         replace_pages: bool = False,
@@ -183,8 +194,15 @@ class BuildState:
                 "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?)",
                 ((i, deps, pickle.dumps(a, protocol=5)) for i, (deps, a) in analyses.items()),
             )
-            stale = {d for (d,) in db.execute("SELECT digest FROM bodies")} - live_bodies
+            if live_bodies is None:
+                stale = set(dead_bodies)
+            else:
+                stale = {d for (d,) in db.execute("SELECT digest FROM bodies")} - live_bodies
             db.executemany("DELETE FROM bodies WHERE digest = ?", [(d,) for d in stale])
+            if snapshot is None:
+                db.execute("DELETE FROM meta WHERE key = 'snapshot'")
+            else:
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('snapshot', ?)", (snapshot,))
             if replace_pages:
                 db.execute("DELETE FROM pages")
             db.executemany("DELETE FROM pages WHERE path = ?", [(p,) for p in removed_pages])

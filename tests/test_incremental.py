@@ -750,3 +750,57 @@ def test_patches_saved_together_leave_a_state_a_new_process_can_trust(served: Se
     assert not rendered & (article_outputs(before, "a1") | article_outputs(before, "a2"))
     assert all(p.startswith("entities/") for p in rendered - article_outputs(before, "a4"))
     served.site.assert_equals_clean(later)
+
+
+# --------------------------------------------------------------------------- a new process patches
+
+
+def test_a_new_process_patches_an_edit_of_an_article_text(site: Site) -> None:
+    """`sitegen build` after an edit of article texts alone plans only what it can change,
+    reading the last build from the state (patch.Snapshot), and saves a state the next
+    process trusts."""
+    before, _ = site.clean()
+    site.edit("seeds/a1.txt", "Gulls circled", "Terns circled")
+    report = site.build()
+    assert report.planned == 4 and report.analysed == ["a1"]
+    assert set(report.rendered) == article_outputs(before, "a1")
+    site.assert_equals_clean(report)
+    site.edit("seeds/a2.txt", "the stalls were full", "every stall was taken")
+    again = site.build()
+    assert again.planned == 5 and again.analysed == ["a2"]  # and Ana Pereira's page
+    site.assert_equals_clean(again)
+    assert site.build().rendered == []  # nothing changed since
+
+
+@pytest.mark.parametrize(
+    "also",
+    [
+        "an output deleted by hand",
+        "a title changed",
+        "an entity changed",
+        "another base URL",
+        "an unreadable snapshot",
+    ],
+)
+def test_a_new_process_builds_everything_when_a_patch_cannot_do(site: Site, also: str) -> None:
+    before, _ = site.clean()
+    site.edit("seeds/a1.txt", "Gulls circled", "Terns circled")
+    options = BuildOptions(root=site.root, output=site.out)
+    if also == "an output deleted by hand":
+        (site.out / article_dir(before, "a4") / "index.html").unlink()
+    elif also == "a title changed":
+        site.edit("seeds/a3.txt", "The Harbour Board met", "The Harbour Board sat")
+    elif also == "an entity changed":
+        rel = next(r for r in FIXED_FILES if r.startswith("content/entities/"))
+        site.write(rel, FIXED_FILES[rel].replace("\n---\n", "\n---\nEdited.\n", 1))
+    elif also == "another base URL":
+        options = BuildOptions(root=site.root, output=site.out, base_url="https://example.org/other/")
+    else:
+        with sqlite3.connect(site.root / STATE_DIR / STATE_FILE) as db:
+            db.execute("UPDATE meta SET value = ? WHERE key = 'snapshot'", (b"\x80\x05garbage",))
+        db.close()
+    report = build(options)
+    assert report.planned == clean_build(site.root, site.workdir / "planned")[1].planned
+    assert not [d for d in report.log.items if d.level >= Level.WARNING]
+    if also != "another base URL":
+        site.assert_equals_clean(report)
