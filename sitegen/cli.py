@@ -26,12 +26,13 @@ class LazyProgress:
         self.console = console
         self.delay = delay
         self.started = time.monotonic()
+        self.terminal = console.is_terminal  # asked once: a build reports progress 40,000 times
         self.progress: Progress | None = None
         self.tasks: dict[str, TaskID] = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if self.progress is None:
-            if time.monotonic() - self.started < self.delay or not self.console.is_terminal:
+            if not self.terminal or time.monotonic() - self.started < self.delay:
                 return
             self.progress = Progress(
                 TextColumn("{task.description:>8}"),
