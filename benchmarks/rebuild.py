@@ -34,16 +34,25 @@ sys.path.insert(0, str(HERE))
 from peer import DEFAULT_SITEGEN, measure  # noqa: E402
 
 
-def edit_seed(site: Path, revert: bool) -> None:
-    seed = sorted((site / "seeds").glob("*.txt"))[len(list((site / "seeds").glob("*.txt"))) // 2]
+def middle_seed(site: Path) -> Path:
+    seeds = sorted((site / "seeds").glob("*.txt"))
+    return seeds[len(seeds) // 2]
+
+
+def edited_seed(seed: Path, revert: bool) -> str:
+    """The seed's text with a marker added to (or taken from) its last line."""
     text = seed.read_text(encoding="utf-8")
     marker = " (edited for the benchmark)"
     if revert:
-        seed.write_text(text.replace(marker, "", 1), encoding="utf-8")
-    else:
-        lines = text.split("\n")
-        lines[-1] = lines[-1] + marker if lines[-1].strip() else lines[-1]
-        seed.write_text("\n".join(lines) if marker in "\n".join(lines) else text + marker, encoding="utf-8")
+        return text.replace(marker, "", 1)
+    lines = text.split("\n")
+    lines[-1] = lines[-1] + marker if lines[-1].strip() else lines[-1]
+    return "\n".join(lines) if marker in "\n".join(lines) else text + marker
+
+
+def edit_seed(site: Path, revert: bool) -> None:
+    seed = middle_seed(site)
+    seed.write_text(edited_seed(seed, revert), encoding="utf-8")
 
 
 def edit_entity(site: Path, revert: bool) -> None:
@@ -97,8 +106,9 @@ def scenario(label: str, site: Path, runs: int, tmp: Path, prepare: Callable[[in
     )
 
 
-def serve_latency(site: Path, edits: int) -> None:
-    """Median time from writing a seed to the server's reload event."""
+def serve_latency(site: Path, edits: int, pause: float) -> None:
+    """Median time from writing a seed to the server's reload event (``pause``: seconds
+    between an event and the next write; with 1 s or more, serve saves the state between)."""
     command = [*DEFAULT_SITEGEN.split(), "serve", "--source", str(site), "--port", "0"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = None
@@ -130,9 +140,12 @@ def serve_latency(site: Path, edits: int) -> None:
     while next_event() != "hello":
         pass
     latencies = []
+    seed = middle_seed(site)
     for index in range(edits):
+        text = edited_seed(seed, revert=index % 2 == 1)  # prepared: the clock starts at the write
+        time.sleep(pause)
         started = time.perf_counter()
-        edit_seed(site, revert=index % 2 == 1)
+        seed.write_text(text, encoding="utf-8")
         while next_event() not in ("ok", "error"):
             pass
         latencies.append(time.perf_counter() - started)
@@ -140,7 +153,8 @@ def serve_latency(site: Path, edits: int) -> None:
     process.wait(timeout=30)
     print(
         f"  {'serve: seed write → reload':<28} median {statistics.median(latencies) * 1000:7.0f} ms "
-        f"(min {min(latencies) * 1000:.0f}, max {max(latencies) * 1000:.0f}, {edits} edits)",
+        f"(min {min(latencies) * 1000:.0f}, max {max(latencies) * 1000:.0f}, {edits} edits, "
+        f"{pause:g} s apart)",
         flush=True,
     )
 
@@ -148,7 +162,7 @@ def serve_latency(site: Path, edits: int) -> None:
 SCENARIOS = ("clean", "noop", "edit", "entity", "template", "serve")
 
 
-def run_site(original: Path, runs: int, serve_edits: int, only: set[str]) -> None:
+def run_site(original: Path, runs: int, serve_edits: int, only: set[str], serve_pauses: list[float]) -> None:
     with tempfile.TemporaryDirectory(prefix="sitegen-rebuild-") as scratch:
         tmp = Path(scratch)
         site = tmp / "site"
@@ -173,7 +187,8 @@ def run_site(original: Path, runs: int, serve_edits: int, only: set[str]) -> Non
         if "template" in only:
             scenario("one-template edit", site, runs, tmp, lambda i: edit_template(site, revert=i % 2 == 1))
         if serve_edits and "serve" in only:
-            serve_latency(site, serve_edits)
+            for pause in serve_pauses:
+                serve_latency(site, serve_edits, pause)
         print(json.dumps({"site": str(original), "articles": count}))
 
 
@@ -185,6 +200,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--serve-edits", type=int, default=5)
     parser.add_argument(
+        "--serve-pauses",
+        default="0,1",
+        help="seconds between a reload and the next write, comma-separated (default 0,1)",
+    )
+    parser.add_argument(
         "--only", default=",".join(SCENARIOS), help=f"comma-separated scenarios: {', '.join(SCENARIOS)}"
     )
     args = parser.parse_args(argv)
@@ -192,7 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     if only - set(SCENARIOS):
         parser.error(f"unknown scenario(s): {', '.join(sorted(only - set(SCENARIOS)))}")
     for original in args.sites:
-        run_site(original, args.runs, args.serve_edits, only)
+        run_site(
+            original, args.runs, args.serve_edits, only, [float(p) for p in args.serve_pauses.split(",")]
+        )
     return 0
 
 
