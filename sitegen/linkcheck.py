@@ -107,7 +107,11 @@ class LinkChecker:
         if not everything and self.inbound is not None:
             for target in self.new_ids:
                 recheck.update(page for page in self.inbound.get(target, ()) if page in self.pages)
-        fragments: dict[str, list[tuple[str, int, str, str, LinkOrigin]]] = {}  # by target page
+        # Links to fragments are checked as they are read, against their target's ids (read
+        # once per target): a large site has hundreds of thousands of them, too many to hold.
+        # The ids stay one string ('\nid\nid\n'): as sets, a site's would take 100 MB.
+        ids_of: dict[str, str] = {}
+        linking: dict[str, set[str]] = {}  # target page -> pages checked that link to its fragments
         found: dict[str, list[tuple[int, Diagnostic]]] = {}
         for page, packed in self.pages.items():
             if not everything and page not in recheck:
@@ -120,16 +124,18 @@ class LinkChecker:
                     why = f"resolves to /{target}, which the site does not have{hint}"
                     checked.append((position, _broken(page, href, why, record.origin)))
                 elif fragment and target in self.pages:
-                    fragments.setdefault(target, []).append((page, position, href, fragment, record.origin))
-        # One target at a time: its ids become a set only while its links are checked.
-        for target, links in fragments.items():
-            ids = set(_ids(self.pages[target]).split("\n"))
-            for page, position, href, fragment, origin in links:
-                if fragment not in ids:
-                    why = f"points to '#{fragment}', which /{target} does not have"
-                    found[page].append((position, _broken(page, href, why, origin)))
+                    ids = ids_of.get(target)
+                    if ids is None:
+                        ids = ids_of[target] = f"\n{_ids(self.pages[target])}\n"
+                    if "\n" in fragment or f"\n{fragment}\n" not in ids:
+                        why = f"points to '#{fragment}', which /{target} does not have"
+                        checked.append((position, _broken(page, href, why, record.origin)))
+                    pages = linking.get(target)
+                    if pages is None:
+                        pages = linking[target] = set()
+                    pages.add(page)
         self.checked = len(found)
-        self._index(fragments, everything)
+        self._index(linking, everything)
         result: list[Diagnostic] = []
         for page in self.pages:
             if page in found:
@@ -141,14 +147,12 @@ class LinkChecker:
                 result.extend(problems)
         return result
 
-    def _index(
-        self, fragments: dict[str, list[tuple[str, int, str, str, LinkOrigin]]], everything: bool
-    ) -> None:
+    def _index(self, linking: dict[str, set[str]], everything: bool) -> None:
         """Record which pages link to which pages' fragments, for the next build's add()."""
         if everything or self.inbound is None:
             if not everything:  # only some pages were read: the index would be partial
                 return
-            self.inbound = {target: {link[0] for link in links} for target, links in fragments.items()}
+            self.inbound = linking
             return
         inbound = self.inbound
         for page in self.rendered:  # forget what rendered pages linked to; learn it anew below
@@ -158,8 +162,8 @@ class LinkChecker:
                 for _, target, fragment in old.links:
                     if fragment and target in inbound:
                         inbound[target].discard(page)
-        for target, links in fragments.items():
-            for page, *_ in links:
+        for target, pages in linking.items():
+            for page in pages:
                 if page in self.rendered:
                     inbound.setdefault(target, set()).add(page)
 
