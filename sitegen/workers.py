@@ -20,6 +20,7 @@ from typing import Any
 
 # Below this many tasks a pool costs more (fork, result pickling) than it saves.
 MIN_PARALLEL_TASKS = 256
+RECYCLE = 8  # each worker is replaced this many times over a run (see run_tasks)
 
 _task: Callable[[int], Any] | None = None  # set in the parent just before the fork
 
@@ -60,7 +61,12 @@ def run_tasks(task: Callable[[int], Any], count: int, jobs: int) -> Iterator[Any
     # parent's memory page by page into each worker (copy-on-write).
     with frozen_heap():
         try:
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            # A worker copies each page of the parent's memory that it reads (reading an object
+            # writes its reference count), so a worker that rendered thousands of pages holds
+            # much of the site model twice. Each is replaced after a share of the chunks by a
+            # fresh fork of the parent.
+            per_worker = max(1, len(chunks) // (jobs * RECYCLE))
+            with multiprocessing.get_context("fork").Pool(jobs, maxtasksperchild=per_worker) as pool:
                 for results in pool.imap(_run_chunk, chunks):
                     yield from results
         finally:
