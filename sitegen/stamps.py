@@ -7,6 +7,7 @@ reuse the stored hash (git checkouts and CI reset mtimes).
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,12 +25,14 @@ def stamp_files(paths: Iterable[Path], root: Path, old: dict[str, FileStamp]) ->
     """Content hashes of ``paths``; an unchanged mtime and size reuse the stored hash (fast path)."""
     stamps: dict[str, FileStamp] = {}
     now = time.time_ns()
+    inside = os.path.join(root, "")  # strings, not pathlib: a large site has 10,000s of inputs
     for path in paths:
+        name = str(path)
         try:
-            stat = path.stat()
+            stat = os.stat(name)
         except OSError:
             continue
-        key = stamp_key(path, root)
+        key = name[len(inside) :] if name.startswith(inside) and os.sep == "/" else stamp_key(path, root)
         previous = old.get(key)
         if (
             previous
