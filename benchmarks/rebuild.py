@@ -106,6 +106,17 @@ def scenario(label: str, site: Path, runs: int, tmp: Path, prepare: Callable[[in
     )
 
 
+def _peak_rss(pid: int) -> str:
+    """The largest resident set of a running process so far (VmHWM), in MiB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return str(int(line.split()[1]) // 1024)
+    except OSError:
+        pass
+    return "?"
+
+
 def serve_latency(site: Path, edits: int, pause: float) -> None:
     """Median time from writing a seed to the server's reload event (``pause``: seconds
     between an event and the next write; with 1 s or more, serve saves the state between)."""
@@ -149,12 +160,13 @@ def serve_latency(site: Path, edits: int, pause: float) -> None:
         while next_event() not in ("ok", "error"):
             pass
         latencies.append(time.perf_counter() - started)
+    peak = _peak_rss(process.pid)
     process.terminate()
     process.wait(timeout=30)
     print(
         f"  {'serve: seed write → reload':<28} median {statistics.median(latencies) * 1000:7.0f} ms "
         f"(min {min(latencies) * 1000:.0f}, max {max(latencies) * 1000:.0f}, {edits} edits, "
-        f"{pause:g} s apart)",
+        f"{pause:g} s apart; server peak RSS {peak} MiB)",
         flush=True,
     )
 
