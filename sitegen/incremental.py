@@ -13,10 +13,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from sitegen import __version__
+from sitegen.config import SiteConfig
 from sitegen.corrections import Rule
 from sitegen.entities import Entity
 from sitegen.model import Article
+from sitegen.state import FileStamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,3 +114,21 @@ def affected_by_registry(
         if any(m.entity in changed_cards for m in article.mentions):
             affected.add(article_id)
     return affected
+
+
+def article_deps(stamps: dict[str, FileStamp], seed: str, editorial: str | None) -> str:
+    """An analysis's own inputs: the hashes of its seed and editorial file."""
+    return repr(
+        (
+            stamps.get(seed, FileStamp(0, 0, "")).digest,
+            stamps[editorial].digest if editorial and editorial in stamps else None,
+        )
+    )
+
+
+def site_digest(stamps: dict[str, FileStamp], config: SiteConfig, out: Path, theme: Path) -> str:
+    """Everything a build depends on: a build with the same digest as the last has nothing to do."""
+    inputs = sorted((p, s.digest) for p, s in stamps.items())
+    return hashlib.blake2b(
+        repr((__version__, inputs, config, str(out), str(theme))).encode("utf-8"), digest_size=16
+    ).hexdigest()

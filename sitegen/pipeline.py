@@ -10,20 +10,15 @@ differs from the one its current output was made from.
 
 from __future__ import annotations
 
-import dataclasses
 import gc
-import hashlib
-import os
 import pickle
 import time
-from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from sitegen import __version__
 from sitegen.analysis import Annotators
-from sitegen.checks import CheckReport, content_checks
+from sitegen.checks import content_checks
 from sitegen.config import SiteConfig, load_config
 from sitegen.correct import RuleSet
 from sitegen.corrections import load_rules
@@ -34,70 +29,36 @@ from sitegen.feeds import plan_publish
 from sitegen.highlight import pygments_css, source_listing
 from sitegen.incremental import (
     ArticleTexts,
+    article_deps,
     entity_signatures,
     rule_signatures,
+    site_digest,
 )
 from sitegen.linkcheck import LinkChecker
 from sitegen.load import load_pages
 from sitegen.mentions import MentionFinder
 from sitegen.model import Article, ArticleBody
+from sitegen.options import BuildOptions as BuildOptions  # re-exported: the public entry points
+from sitegen.options import BuildReport as BuildReport
 from sitegen.patch import (
-    EDITORIAL_DIR,
     LastBuild,
     Snapshot,
-    edited_articles,
-    plan_patch,
-    restore,
-    setup_of,
-    shown_elsewhere,
     take_snapshot,
-    with_articles,
 )
+from sitegen.patcher import Patcher, index_for_search
 from sitegen.plan import FilePlan, PagePlan, data_file, page_context, plan_core, site_context
 from sitegen.plan_archive import plan_entities, plan_ledger, plan_tags, plan_timeline
 from sitegen.produce import PageRecord, produce_outputs
 from sitegen.reanalyse import Analysed, CachedAnalysis, analyse_one, analysis_config, invalidated
 from sitegen.render import Renderer
-from sitegen.search import BUNDLE_DIR, INSTALL_HINT, html_fingerprint, index_site, pagefind_available
+from sitegen.search import BUNDLE_DIR, INSTALL_HINT, pagefind_available
 from sitegen.site import Site, build_site
-from sitegen.sources import RESERVED_DIRS, SEEDS_DIR, SiteInputs, discover, theme_dir
+from sitegen.sources import RESERVED_DIRS, SiteInputs, discover, theme_dir
 from sitegen.stamps import all_inputs, stamp_files, stamp_key, static_files, template_files
 from sitegen.state import BuildState, FileStamp
 from sitegen.urls import UrlBuilder
 from sitegen.workers import default_jobs, frozen_heap, run_tasks
-from sitegen.writer import OutputDir, WriteReport, entry_id, manifest_id
-
-Progress = Callable[[str, int, int], None]
-
-
-@dataclass
-class BuildOptions:
-    root: Path
-    output: Path | None = None
-    base_url: str | None = None
-    force: bool = False
-    dry_run: bool = False  # render and check everything, write nothing (sitegen check)
-    progress: Progress | None = None
-    use_state: bool = True  # read and write .sitegen/ (off: a clean build from scratch)
-    search: bool = True  # run Pagefind when installed (serve leaves it out of the edit loop)
-    jobs: int | None = None  # worker processes for analysis and rendering; None: every core
-    # Keep the site model of the last build to patch it after edits the caller names
-    # (sitegen serve): the first build then builds it even when nothing changed.
-    patchable: bool = False
-
-
-@dataclass
-class BuildReport:
-    log: DiagnosticLog = field(default_factory=DiagnosticLog)
-    write: WriteReport = field(default_factory=WriteReport)
-    pages: int = 0
-    rendered: list[str] = field(default_factory=list)  # output paths rendered or produced this build
-    analysed: list[str] = field(default_factory=list)  # article ids analysed this build
-    planned: int = 0  # outputs planned (every output of the site, unless a patch)
-    links_checked: int = 0  # pages whose links were checked (not reused from the last build)
-    seconds: float = 0.0
-    output: Path | None = None
-    check: CheckReport | None = None  # content checks, filled on dry runs (sitegen check)
+from sitegen.writer import OutputDir
 
 
 def resolve_output(root: Path, config: SiteConfig, output: Path | None) -> Path:
@@ -145,7 +106,7 @@ def plan_outputs(
     return pages, files
 
 
-class Builder:
+class Builder(Patcher):
     """Builds one site; reuse the same Builder for every rebuild in a process."""
 
     def __init__(self, options: BuildOptions) -> None:
@@ -287,7 +248,7 @@ class Builder:
         self._load_state(log)
 
         stamps = stamp_files(all_inputs(inputs, root), root, self.stamps)
-        build_digest = _build_digest(stamps, config, out, theme)
+        build_digest = site_digest(stamps, config, out, theme)
         output_dir: OutputDir | None = None
         reusable = (  # the last build's outputs, problems and state are on record
             not options.dry_run
@@ -374,7 +335,7 @@ class Builder:
                 log.add(
                     info("search-unavailable", f"search is off: Pagefind is not installed; {INSTALL_HINT}")
                 )
-            self._index_for_search(site.search, options.search, out, output_dir, log)
+            index_for_search(site.search, options.search, out, output_dir, log)
         if options.dry_run:
             report.check = content_checks(
                 site, entities, rules, tools.finder, {a.id: self._body(a.digest) for a in site.articles}
@@ -468,245 +429,6 @@ class Builder:
             self.renderer_key = template_key
         return self.renderer
 
-    # -- patching the last build (patch.py) -------------------------------------------------------
-    def _patch_stored(
-        self, config: SiteConfig, inputs: SiteInputs, out: Path, theme: Path, stamps: dict[str, FileStamp]
-    ) -> BuildReport | None:
-        """Patch the last build of another process, from the build state and its snapshot;
-        None when a full build is needed. Reads only what the patch needs: the edited
-        articles' cached analyses, the page records, the articles the patched pages show."""
-        state = self.state
-        blob = state.snapshot() if state is not None else None
-        if state is None or blob is None:
-            return None
-        before = self.stamps
-        changes = {
-            path
-            for path in stamps.keys() | before.keys()
-            if path not in stamps or path not in before or stamps[path].digest != before[path].digest
-        }
-        if not changes or not all(c.startswith((SEEDS_DIR + "/", EDITORIAL_DIR + "/")) for c in changes):
-            return None  # the cheap test first: anything else changed (or an output went missing)
-        try:
-            snapshot: Snapshot = pickle.loads(blob)
-            search = config.search.enabled and pagefind_available()
-            if snapshot.setup != setup_of(config, out, theme, search):
-                return None  # built with other options (--base-url, --output) or Pagefind
-            manifest = OutputDir.resume(out, {}, set()).read_manifest()
-            prefix = os.path.join(out, "")  # strings, not Paths: 40,000 of them at 10,000 articles
-            if not manifest or not all(os.path.isfile(prefix + rel) for rel in manifest):
-                return None  # an output was deleted by hand: a full build writes it again
-            ids = {Path(rel).stem for rel in changes}
-            cached = {}
-            for article_id in ids:
-                row = state.article(article_id)
-                if row is not None:
-                    deps, (article, problems) = row
-                    cached[article.id] = CachedAnalysis(deps, article, None, problems)
-            pages = {p: (f, links or None) for p, (f, links) in state.pages().items()}
-        except Exception:  # the state is a cache: anything unreadable means a full build
-            return None
-        entities, _ = load_registry(inputs.entities, self.root, self.entity_cache)
-        rules, _ = load_rules(inputs.correction_files, self.root)
-        tools = Annotators(
-            config=config,
-            rules=RuleSet(rules),
-            finder=MentionFinder(entities),
-            entities={e.id: e for e in entities},
-            corrections={r.key: r for r in rules},
-        )
-
-        def load(article_id: str) -> Article:
-            row = state.article(article_id)
-            if row is None:
-                raise LookupError(f"no analysis of {article_id} in the build state")
-            article: Article = row[1][0]
-            return article
-
-        last = restore(snapshot, load, config, inputs, tools, out, theme, self.meta["problems"], manifest)
-        if any(i in last.index and i not in cached for i in ids):
-            return None
-        self.cache, self.pages, self.stamps = cached, pages, stamps
-        self.link_inbound, self.snapshot_shell = snapshot.inbound, snapshot.shell
-        self._renderer(inputs, config, stamps)
-        self.last = last
-        with frozen_heap():
-            report = self._patch(changes)
-        if report is None:  # the edit shows on other pages: back to what _build expects
-            self.last, self.cache, self.pages, self.stamps = None, {}, {}, before
-            self.link_inbound, self.snapshot_shell = None, None
-            return None
-        self.flush()  # this process ends with this build
-        self.last = None  # a Builder that is not told what changed does not patch again
-        return report
-
-    def _patch(self, changes: Collection[str]) -> BuildReport | None:
-        """Rebuild after edits of article texts alone; None when a full build is needed."""
-        last = self.last
-        assert last is not None and self.renderer is not None
-        started = time.perf_counter()
-        edited = edited_articles(changes, last)
-        if edited is None:
-            return None
-        root = self.root
-        rel = last.inputs.rel
-        files = [p for pair in edited.values() for p in pair if p is not None]
-        fresh = stamp_files(files, root, self.stamps)
-        if len(fresh) != len(files):
-            return None  # gone while we looked
-        stamps = {**self.stamps, **fresh}
-        deps_of = {
-            article_id: _deps(stamps, rel(seed), rel(editorial) if editorial else None)
-            for article_id, (seed, editorial) in edited.items()
-        }
-        todo = sorted(i for i in edited if deps_of[i] != self.cache[i].deps)
-        results = {i: analyse_one(*edited[i], last.inputs, last.tools) for i in todo}
-        replaced: dict[int, Article] = {}
-        dead: set[str] = set()  # bodies of the analyses replaced
-        for article_id, result in results.items():
-            index = last.index[article_id]
-            before = last.site.articles[index]
-            if result.article is None or shown_elsewhere(result.article) != shown_elsewhere(before):
-                return None  # other pages show what changed (or the seed broke): a full build
-            replaced[index] = result.article
-            if before.digest != result.article.digest:
-                dead.add(before.digest)
-        site = with_articles(last.site, replaced)
-        indices = [last.index[i] for i in todo]
-
-        # Nothing below can fail over to a full build: from here on this is the build.
-        self.last = None  # until this patch completes
-        earlier = self.pending  # a patch not flushed yet: its records are saved with these
-        self.dead_bodies |= dead
-        report = BuildReport(output=last.out, analysed=todo)
-        bodies = []
-        for result in results.values():
-            assert result.article is not None
-            self.bodies[result.article.digest] = pickle.loads(result.body)
-            bodies.append((result.article.digest, result.body, result.texts))
-        pages, outputs = plan_patch(site, last.site, last.urls, root, indices)
-        output_dir = OutputDir.resume(last.out, last.manifest, last.foreign)
-        links = LinkChecker(last.config.base_path, self.meta.get("links"), self.link_inbound)
-        for path, (_, packed) in self.pages.items():
-            if packed is not None:
-                links.keep(path, packed)
-        produced = produce_outputs(pages, outputs, self.renderer, output_dir, self.pages, links, root)
-        output_dir.keep_rest()
-        search_log = DiagnosticLog()
-        if produced.rendered:
-            self._index_for_search(site.search, self.options.search, last.out, output_dir, search_log)
-        bundle_entry = (
-            {f"{BUNDLE_DIR}/pagefind-ui.js", f"{BUNDLE_DIR}/pagefind-ui.css"} if site.search else set()
-        )
-        self.link_inbound = None  # until the page records it describes are kept, below
-        link_problems = links.finish(set(output_dir.current) | bundle_entry)
-        size = last.size + sum(
-            _entry_size(output_dir.current[p]) - _entry_size(last.manifest.get(p, ":0"))
-            for p in output_dir.report.written
-        )
-        limit_problems = output_dir.pages_limits(size)
-
-        # The log of a full build: the last one's, with these articles' problems, the link
-        # check's and the limits' as they are now.
-        stale = {d for i in todo for d in self.cache[i].problems}
-        stale.update(last.link_problems, last.limit_problems)
-        log = report.log
-        log.extend(d for d in last.problems if d not in stale)
-        for result in results.values():
-            log.extend(result.problems)
-        log.extend(produced.problems)
-        log.extend(search_log.items)
-        log.extend(link_problems)
-        log.extend(limit_problems)
-
-        for article_id, result in results.items():
-            assert result.article is not None
-            self.cache[article_id] = CachedAnalysis(
-                deps_of[article_id], result.article, result.texts or None, result.problems
-            )
-        carried = earlier is not None
-        self.changed_analyses = set(todo) | (self.changed_analyses if carried else set())
-        self.removed_analyses = set()
-        self.pages_changed = {p for p, r in produced.records.items() if self.pages.get(p) != r} | (
-            self.pages_changed if carried else set()
-        )
-        self.pages_removed = set()
-        self.pages = {**self.pages, **produced.records}
-        self.link_inbound = links.inbound
-        if self._output_id is not None:
-            for path in output_dir.report.written:
-                old = last.manifest.get(path)
-                self._output_id ^= entry_id(path, output_dir.current[path])
-                self._output_id ^= entry_id(path, old) if old is not None else 0
-        self.stamps = stamps
-        problems = [d for d in log.items if d.code != "state-rebuilt"]
-        # The digest that lets the next process skip a build with no change: in flush().
-        self.meta = {**self.meta, "digest": None, "problems": problems, "links": links.by_page}
-        if not produced.problems:
-            self.last = dataclasses.replace(
-                last,
-                site=site,
-                problems=problems,
-                link_problems=link_problems,
-                limit_problems=limit_problems,
-                manifest=output_dir.current,
-                size=size,
-            )
-        self.pending = (output_dir, (earlier[1] if earlier else []) + bodies)
-        report.rendered = produced.rendered
-        report.planned = len(pages) + len(outputs)
-        report.write = output_dir.report
-        report.pages = len(output_dir.current)
-        report.links_checked = links.checked
-        report.seconds = time.perf_counter() - started
-        return report
-
-    def flush(self) -> None:
-        """Finish the patches since the last flush: write the output manifest and the build
-        state. sitegen serve calls this once it has told the pages to reload and no edit came
-        for a moment (a stale manifest entry only makes the next build write that file again;
-        a stale state, analyse an article again); a full build calls it first."""
-        if self.pending is None:
-            return
-        output_dir, bodies = self.pending
-        self.pending = None
-        output_dir.finish()
-        if self.last is not None:
-            self.meta["digest"] = _build_digest(
-                self.stamps, self.last.config, output_dir.path, self.last.theme
-            )
-        if self.state is not None:
-            self.state.put_bodies(bodies)
-            last = self.last
-            self._save(take_snapshot(last, self.link_inbound, self.snapshot_shell) if last else None)
-
-    def output_id(self) -> str:
-        """A digest of the outputs (the manifest's entries): the same outputs, the same id."""
-        if self._output_id is None:
-            if self.last is not None:
-                self._output_id = manifest_id(self.last.manifest)
-            elif self.output_path is not None:  # the last build failed: what its output holds
-                return f"{manifest_id(OutputDir.resume(self.output_path, {}, set()).read_manifest()):016x}"
-            else:
-                return ""
-        return f"{self._output_id:016x}"
-
-    @staticmethod
-    def _index_for_search(
-        search: bool, run: bool, out: Path, output_dir: OutputDir, log: DiagnosticLog
-    ) -> None:
-        if not search:
-            return
-        owned = [r for r in output_dir.previous if r.startswith(BUNDLE_DIR + "/")]
-        for rel in owned:
-            output_dir.keep(rel)
-        if not run:  # sitegen serve: keep the last index, stay out of the edit loop
-            return
-        output_dir.prune()  # stale pages go before indexing, so search never finds them
-        bundle, problems = index_site(out, html_fingerprint(output_dir.current), owned)
-        log.extend(problems)
-        output_dir.adopt(BUNDLE_DIR + "/", bundle)
-
     def _analyse(
         self,
         inputs: SiteInputs,
@@ -739,7 +461,7 @@ class Builder:
         for path in inputs.seeds:
             article_id = path.stem
             editorial = editorial_paths.get(article_id)
-            deps_of[article_id] = _deps(
+            deps_of[article_id] = article_deps(
                 stamps, inputs.rel(path), inputs.rel(editorial) if editorial else None
             )
             cached = self.cache.get(article_id)
@@ -828,28 +550,6 @@ class Builder:
             if (d in live if live is not None else d not in self.dead_bodies)
         }
         self.dead_bodies = set()
-
-
-def _entry_size(entry: str) -> int:
-    return int(entry.rsplit(":", 1)[1])
-
-
-def _deps(stamps: dict[str, FileStamp], seed: str, editorial: str | None) -> str:
-    """An analysis's own inputs: the hashes of its seed and editorial file."""
-    return repr(
-        (
-            stamps.get(seed, FileStamp(0, 0, "")).digest,
-            stamps[editorial].digest if editorial and editorial in stamps else None,
-        )
-    )
-
-
-def _build_digest(stamps: dict[str, FileStamp], config: SiteConfig, out: Path, theme: Path) -> str:
-    """Everything a build depends on: a build with the same digest as the last has nothing to do."""
-    inputs = sorted((p, s.digest) for p, s in stamps.items())
-    return hashlib.blake2b(
-        repr((__version__, inputs, config, str(out), str(theme))).encode("utf-8"), digest_size=16
-    ).hexdigest()
 
 
 def build(options: BuildOptions) -> BuildReport:
