@@ -189,7 +189,7 @@ def run_site(original: Path, runs: int, serve_edits: int, only: set[str], serve_
         if "clean" in only:
             scenario("clean build", site, runs, tmp, clean)
         elif only - {"serve"}:  # the other scenarios start from a built site with its state
-            scenario("first build (untimed)", site, 1, tmp, None)
+            scenario("first build (setup)", site, 1, tmp, None)
         if "noop" in only:
             scenario("no-op rebuild", site, runs, tmp, None)
         if "edit" in only:

@@ -17,7 +17,7 @@ from markupsafe import escape
 
 from sitegen.config import SiteConfig
 from sitegen.correct import Edit, RuleSet, correct_article
-from sitegen.corrections import Correction, parse_records
+from sitegen.corrections import Correction, Rule, parse_records
 from sitegen.diagnostics import Diagnostic, warning
 from sitegen.entities import Entity
 from sitegen.inline import InlineEdit, InlineMention, Place, corrected_places, render_inline
@@ -50,6 +50,17 @@ class Annotators:
     finder: MentionFinder
     entities: Mapping[str, Entity]
     corrections: Mapping[str, Correction]  # site-wide rules by key
+
+    @classmethod
+    def build(cls, config: SiteConfig, entities: Sequence[Entity], rules: Sequence[Rule]) -> Annotators:
+        """The annotators of a registry and a rule set (compiles the automata once)."""
+        return cls(
+            config=config,
+            rules=RuleSet(rules),
+            finder=MentionFinder(entities),
+            entities={e.id: e for e in entities},
+            corrections={r.key: r for r in rules},
+        )
 
 
 def _letters(index: int) -> str:

@@ -14,13 +14,11 @@ from typing import Any
 
 from sitegen.analysis import Annotators
 from sitegen.config import SiteConfig
-from sitegen.correct import RuleSet
 from sitegen.corrections import load_rules
 from sitegen.diagnostics import DiagnosticLog
 from sitegen.entities import ParseCache, load_registry
 from sitegen.incremental import article_deps, site_digest
 from sitegen.linkcheck import LinkChecker
-from sitegen.mentions import MentionFinder
 from sitegen.model import Article, ArticleBody
 from sitegen.options import BuildOptions, BuildReport
 from sitegen.patch import (
@@ -38,7 +36,7 @@ from sitegen.patch import (
 from sitegen.produce import PageRecord, produce_outputs
 from sitegen.reanalyse import CachedAnalysis, analyse_one
 from sitegen.render import Renderer
-from sitegen.search import BUNDLE_DIR, html_fingerprint, index_site, pagefind_available
+from sitegen.search import BUNDLE_DIR, bundle_entry, html_fingerprint, index_site, pagefind_available
 from sitegen.sources import SEEDS_DIR, SiteInputs
 from sitegen.stamps import stamp_files
 from sitegen.state import BuildState, FileStamp
@@ -117,13 +115,7 @@ class Patcher:
             return None
         entities, _ = load_registry(inputs.entities, self.root, self.entity_cache)
         rules, _ = load_rules(inputs.correction_files, self.root)
-        tools = Annotators(
-            config=config,
-            rules=RuleSet(rules),
-            finder=MentionFinder(entities),
-            entities={e.id: e for e in entities},
-            corrections={r.key: r for r in rules},
-        )
+        tools = Annotators.build(config, entities, rules)
 
         def load(article_id: str) -> Article:
             row = state.article(article_id)
@@ -143,7 +135,7 @@ class Patcher:
             report = self._patch(changes)
         if report is None:  # the edit shows on other pages: back to what _build expects
             self.last, self.cache, self.pages, self.stamps = None, {}, {}, before
-            self.link_inbound, self.snapshot_shell = None, None
+            self.snapshot_shell = None  # the link index stays: it describes the stored pages
             return None
         self.flush()  # this process ends with this build
         self.last = None  # a Builder that is not told what changed does not patch again
@@ -204,11 +196,8 @@ class Patcher:
         search_log = DiagnosticLog()
         if produced.rendered:
             index_for_search(site.search, self.options.search, last.out, output_dir, search_log)
-        bundle_entry = (
-            {f"{BUNDLE_DIR}/pagefind-ui.js", f"{BUNDLE_DIR}/pagefind-ui.css"} if site.search else set()
-        )
         self.link_inbound = None  # until the page records it describes are kept, below
-        link_problems = links.finish(set(output_dir.current) | bundle_entry)
+        link_problems = links.finish(set(output_dir.current) | bundle_entry(site.search))
         size = last.size + sum(
             _entry_size(output_dir.current[p]) - _entry_size(last.manifest.get(p, ":0"))
             for p in output_dir.report.written

@@ -20,7 +20,6 @@ from typing import Any
 from sitegen.analysis import Annotators
 from sitegen.checks import content_checks
 from sitegen.config import SiteConfig, load_config
-from sitegen.correct import RuleSet
 from sitegen.corrections import load_rules
 from sitegen.crossref import CrossRefs
 from sitegen.diagnostics import DiagnosticLog, SitegenError, error, info, warning
@@ -36,7 +35,6 @@ from sitegen.incremental import (
 )
 from sitegen.linkcheck import LinkChecker
 from sitegen.load import load_pages
-from sitegen.mentions import MentionFinder
 from sitegen.model import Article, ArticleBody
 from sitegen.options import BuildOptions as BuildOptions  # re-exported: the public entry points
 from sitegen.options import BuildReport as BuildReport
@@ -51,7 +49,7 @@ from sitegen.plan_archive import plan_entities, plan_ledger, plan_tags, plan_tim
 from sitegen.produce import PageRecord, produce_outputs
 from sitegen.reanalyse import Analysed, CachedAnalysis, analyse_one, analysis_config, invalidated
 from sitegen.render import Renderer
-from sitegen.search import BUNDLE_DIR, INSTALL_HINT, pagefind_available
+from sitegen.search import INSTALL_HINT, bundle_entry, pagefind_available
 from sitegen.site import Site, build_site
 from sitegen.sources import RESERVED_DIRS, SiteInputs, discover, theme_dir
 from sitegen.stamps import all_inputs, stamp_files, stamp_key, static_files, template_files
@@ -249,7 +247,6 @@ class Builder(Patcher):
 
         stamps = stamp_files(all_inputs(inputs, root), root, self.stamps)
         build_digest = site_digest(stamps, config, out, theme)
-        output_dir: OutputDir | None = None
         reusable = (  # the last build's outputs, problems and state are on record
             not options.dry_run
             and not options.patchable
@@ -281,13 +278,7 @@ class Builder(Patcher):
         log.extend(problems)
         rules, problems = load_rules(inputs.correction_files, root)
         log.extend(problems)
-        tools = Annotators(
-            config=config,
-            rules=RuleSet(rules),
-            finder=MentionFinder(entities),
-            entities={e.id: e for e in entities},
-            corrections={r.key: r for r in rules},
-        )
+        tools = Annotators.build(config, entities, rules)
 
         articles = self._analyse(inputs, stamps, tools, entities, rules, report, log)
         gc.freeze()
@@ -322,12 +313,9 @@ class Builder(Patcher):
         log.extend(produced.problems)
         report.rendered = produced.rendered
         new_pages = produced.records
-        bundle_entry = (
-            {f"{BUNDLE_DIR}/pagefind-ui.js", f"{BUNDLE_DIR}/pagefind-ui.css"} if site.search else set()
-        )
         removed = any(p not in new_pages for p in self.pages)
         self.link_inbound = None  # until the page records it describes are kept, below
-        link_problems = links.finish(set(output_dir.current) | bundle_entry, removed)
+        link_problems = links.finish(set(output_dir.current) | bundle_entry(site.search), removed)
         log.extend(link_problems)
         report.links_checked = links.checked
         if not options.dry_run:
@@ -369,7 +357,6 @@ class Builder(Patcher):
         }
         if not options.dry_run:
             last = None
-            self.snapshot_shell = None
             if not produced.problems:  # a failed page is tried again: no patch
                 last = LastBuild(
                     config,

@@ -31,6 +31,13 @@ from sitegen.diagnostics import Diagnostic, error, info
 from sitegen.writer import atomic_write
 
 BUNDLE_DIR = "pagefind"
+
+
+def bundle_entry(search: bool) -> set[str]:
+    """The search bundle's files that pages link to (for the link check), if search is on."""
+    return {f"{BUNDLE_DIR}/pagefind-ui.js", f"{BUNDLE_DIR}/pagefind-ui.css"} if search else set()
+
+
 RECORD = f"{BUNDLE_DIR}/.index-record.json"  # not ".sitegen-*": that prefix marks temporary files
 INSTALL_HINT = 'pip install "sitegen[search]"'
 RECORD_VERSION = 1

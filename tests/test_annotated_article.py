@@ -20,12 +20,10 @@ import pytest
 
 from sitegen.analysis import Annotators, analyse_article
 from sitegen.config import load_config
-from sitegen.correct import RuleSet
 from sitegen.corrections import load_rules
 from sitegen.diagnostics import Level
 from sitegen.editorial import parse_editorial
 from sitegen.entities import Entity, load_registry
-from sitegen.mentions import MentionFinder
 from sitegen.model import Article, ArticleBody, Seed
 from sitegen.seeds import read_seed
 from sitegen.urls import UrlBuilder
@@ -74,13 +72,7 @@ def analyse_example(root: Path) -> Analysed:
     rule_files += sorted((root / "content" / "corrections").glob("*.toml"))
     rules, problems = load_rules(rule_files, root)
     assert [p for p in problems if p.level >= Level.ERROR] == []
-    tools = Annotators(
-        config=config,
-        rules=RuleSet(rules),
-        finder=MentionFinder(entities),
-        entities={e.id: e for e in entities},
-        corrections={r.key: r for r in rules},
-    )
+    tools = Annotators.build(config, entities, rules)
     article, body, _ = analyse_article(seed, editorial, tools)
     return Analysed(seed, article, body, {e.id: e for e in entities}, UrlBuilder(config))
 

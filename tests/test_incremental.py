@@ -804,3 +804,36 @@ def test_a_new_process_builds_everything_when_a_patch_cannot_do(site: Site, also
     assert not [d for d in report.log.items if d.level >= Level.WARNING]
     if also != "another base URL":
         site.assert_equals_clean(report)
+
+
+def test_a_new_process_checks_again_the_links_to_the_fragments_it_removed(site: Site) -> None:
+    """The link index (which pages link to which pages' fragments) comes with the snapshot:
+    a new process re-checks the pages linking to a2's paragraphs, not every page."""
+    about = "content/pages/about.md"
+    site.write(about, FIXED_FILES[about] + "\nSee [the prices](/2021/03/15/fish-market/#p3).\n")
+    site.build()
+    site.edit("seeds/a2.txt", "\n\nPrices for cod fell by a third.", "")
+    removed = site.build()
+    assert removed.planned == 4 and "about/index.html" not in removed.rendered
+    assert removed.links_checked == 5  # a2's two pages, about, Ana Pereira's and Saltmere's
+    broken = [d for d in removed.log.items if d.code == "broken-link"]
+    assert [(d.path, d.line) for d in broken] == [(about, 6)], broken
+    site.assert_equals_clean(removed)
+
+
+def test_a_full_build_in_a_new_process_reads_the_saved_link_index(site: Site) -> None:
+    """New ids on a page re-check the pages linking to its fragments, not every page, in a
+    full build too (here an entity's description also changed)."""
+    about = "content/pages/about.md"
+    site.write(about, FIXED_FILES[about] + "\nSee [the prices](/2021/03/15/fish-market/#p3).\n")
+    site.build()
+    site.edit("seeds/a2.txt", "\n\nPrices for cod fell by a third.", "")
+    rel = next(r for r in FIXED_FILES if r.startswith("content/entities/"))
+    site.write(rel, FIXED_FILES[rel].replace("\n---\n", "\n---\nEdited.\n", 1))
+    report = build(BuildOptions(root=site.root, output=site.out))
+    pages = [p for p in site.assert_equals_clean(report) if p.endswith(".html")]
+    assert report.planned > 4  # a full build
+    assert "about/index.html" not in report.rendered
+    assert report.links_checked < len(pages)
+    broken = [d for d in report.log.items if d.code == "broken-link"]
+    assert [(d.path, d.line) for d in broken] == [(about, 6)], broken
