@@ -10,7 +10,6 @@ import pickle
 import time
 from collections.abc import Collection
 from pathlib import Path
-from typing import Any
 
 from sitegen.analysis import Annotators
 from sitegen.config import SiteConfig
@@ -18,9 +17,10 @@ from sitegen.corrections import load_rules
 from sitegen.diagnostics import DiagnosticLog
 from sitegen.entities import ParseCache, load_registry
 from sitegen.incremental import article_deps, site_digest
+from sitegen.keeper import StateKeeper
 from sitegen.linkcheck import LinkChecker
-from sitegen.model import Article, ArticleBody
-from sitegen.options import BuildOptions, BuildReport
+from sitegen.model import Article
+from sitegen.options import BuildReport
 from sitegen.patch import (
     EDITORIAL_DIR,
     LastBuild,
@@ -33,34 +33,22 @@ from sitegen.patch import (
     take_snapshot,
     with_articles,
 )
-from sitegen.produce import PageRecord, produce_outputs
+from sitegen.produce import produce_outputs
 from sitegen.reanalyse import CachedAnalysis, analyse_one
 from sitegen.render import Renderer
 from sitegen.search import BUNDLE_DIR, bundle_entry, html_fingerprint, index_site, pagefind_available
 from sitegen.sources import SEEDS_DIR, SiteInputs
 from sitegen.stamps import stamp_files
-from sitegen.state import BuildState, FileStamp
+from sitegen.state import FileStamp
 from sitegen.workers import frozen_heap
 from sitegen.writer import OutputDir, entry_id, manifest_id
 
 
-class Patcher:
+class Patcher(StateKeeper):
     """A part of :class:`sitegen.pipeline.Builder`: its patch paths, kept apart for size."""
 
-    # The Builder's attributes these methods use (see Builder.__init__).
-    options: BuildOptions
-    root: Path
-    state: BuildState | None
-    stamps: dict[str, FileStamp]
-    cache: dict[str, CachedAnalysis]
-    bodies: dict[str, ArticleBody]
-    pages: dict[str, PageRecord]
-    meta: dict[str, Any]
+    # The Builder's attributes these methods use besides StateKeeper's (see Builder.__init__).
     entity_cache: ParseCache
-    changed_analyses: set[str]
-    removed_analyses: set[str]
-    pages_changed: set[str]
-    pages_removed: set[str]
     renderer: Renderer | None
     last: LastBuild | None
     pending: tuple[OutputDir, list[tuple[str, bytes, bytes]]] | None
@@ -68,10 +56,6 @@ class Patcher:
     output_path: Path | None
     link_inbound: dict[str, set[str]] | None
     snapshot_shell: bytes | None
-    dead_bodies: set[str]
-
-    def _save(self, snapshot: Snapshot | None = None) -> None:
-        raise NotImplementedError  # Builder's
 
     def _renderer(self, inputs: SiteInputs, config: SiteConfig, stamps: dict[str, FileStamp]) -> Renderer:
         raise NotImplementedError  # Builder's

@@ -27,7 +27,6 @@ from sitegen.entities import ParseCache, load_registry
 from sitegen.feeds import plan_publish
 from sitegen.highlight import pygments_css, source_listing
 from sitegen.incremental import (
-    ArticleTexts,
     article_deps,
     entity_signatures,
     rule_signatures,
@@ -40,7 +39,6 @@ from sitegen.options import BuildOptions as BuildOptions  # re-exported: the pub
 from sitegen.options import BuildReport as BuildReport
 from sitegen.patch import (
     LastBuild,
-    Snapshot,
     take_snapshot,
 )
 from sitegen.patcher import Patcher, index_for_search
@@ -135,73 +133,6 @@ class Builder(Patcher):
         self.link_inbound: dict[str, set[str]] | None = None  # see LinkChecker.inbound
         self.snapshot_shell: bytes | None = None  # the pickled site model of the last Snapshot
         self.dead_bodies: set[str] = set()  # bodies of replaced analyses, for a partial cache
-
-    # -- state -------------------------------------------------------------------------------------
-    def _load_state(self, log: DiagnosticLog) -> None:
-        if self.loaded or not self.options.use_state:
-            self.loaded = True
-            return
-        self.loaded = True
-        self.state = BuildState(self.root)
-        if self.state.notice:
-            log.add(info("state-rebuilt", self.state.notice))
-            return
-        try:
-            self.stamps = self.state.stamps()
-            raw_meta = self.state.meta("build")
-            self.meta = pickle.loads(bytes.fromhex(raw_meta)) if raw_meta else {}
-            self.crossrefs = self.meta.get("crossrefs", {})
-        except Exception as exc:  # the state is a cache: unreadable means start afresh
-            log.add(
-                info(
-                    "state-rebuilt",
-                    f"build state in .sitegen/ could not be read ({exc}); building everything",
-                )
-            )
-            self.stamps, self.meta = {}, {}
-            self.state.reset()
-            return
-        self.caches_loaded = False
-
-    def _load_caches(self, log: DiagnosticLog) -> None:
-        """Cached analyses and page records: only once a build has work to do."""
-        if self.caches_loaded or self.state is None or self.state.fresh:
-            self.caches_loaded = True
-            return
-        self.caches_loaded = True
-        try:
-            for article_id, deps, (article, problems) in self.state.articles():
-                self.cache[article_id] = CachedAnalysis(deps, article, None, problems)
-            self.pages = {p: (f, links or None) for p, (f, links) in self.state.pages().items()}
-        except Exception as exc:  # any unreadable record: the state is a cache, start afresh
-            log.add(
-                info(
-                    "state-rebuilt",
-                    f"build state in .sitegen/ could not be read ({exc}); building everything",
-                )
-            )
-            self.cache, self.pages, self.meta = {}, {}, {}
-            self.state.reset()
-
-    def _texts(self) -> dict[str, ArticleTexts]:
-        """Every cached article's texts, read from the state the first time they are needed."""
-        for cached in self.cache.values():
-            if isinstance(cached.texts, bytes):
-                cached.texts = pickle.loads(cached.texts)
-        missing = [c for c in self.cache.values() if c.texts is None]
-        if missing and self.state is not None:
-            stored = dict(self.state.texts())
-            for cached in missing:
-                cached.texts = stored.get(cached.article.digest)
-        return {i: c.texts for i, c in self.cache.items() if isinstance(c.texts, ArticleTexts)}
-
-    def _body(self, digest: str) -> ArticleBody:
-        body = self.bodies.get(digest)
-        if body is None and self.state is not None:
-            body = self.state.body(digest)  # not kept: a large build never holds every body
-        if body is None:
-            raise LookupError(f"no article body {digest} in the build state")
-        return body
 
     # -- the build ---------------------------------------------------------------------------------
     def build(self, changes: Collection[str] | None = None) -> BuildReport:
@@ -381,16 +312,6 @@ class Builder(Patcher):
         report.seconds = time.perf_counter() - started
         return report
 
-    def _stored_inbound(self) -> dict[str, set[str]] | None:
-        """The link index saved with the page records this process read (LinkChecker.inbound)."""
-        if self.state is None or self.state.fresh:
-            return None
-        try:
-            blob = self.state.snapshot()
-            return pickle.loads(blob).inbound if blob is not None else None
-        except Exception:  # a cache: without it, new ids mean checking every page's links
-            return None
-
     def _renderer(self, inputs: SiteInputs, config: SiteConfig, stamps: dict[str, FileStamp]) -> Renderer:
         """Reuse the renderer (its compiled templates and closure hashes) while no template
         file changed: the key names every template file by content."""
@@ -508,35 +429,6 @@ class Builder(Patcher):
         self.changed_analyses = {i for i in kept if self.cache.get(i) is not kept[i]}
         self.cache = kept
         return articles
-
-    def _save(self, snapshot: Snapshot | None = None) -> None:
-        if self.state is None:
-            return
-        # Every analysis is in the cache, or (a new process's patch) only the edited ones.
-        live = {c.article.digest for c in self.cache.values()} if self.caches_loaded else None
-        changed = {
-            i: (c.deps, (c.article, c.problems)) for i, c in self.cache.items() if i in self.changed_analyses
-        }
-        self.state.save(
-            meta={"build": pickle.dumps(self.meta, protocol=5).hex()},
-            stamps=self.stamps,
-            analyses=changed,
-            removed_analyses=self.removed_analyses,
-            live_bodies=live,
-            dead_bodies=self.dead_bodies,
-            snapshot=pickle.dumps(snapshot, protocol=5) if snapshot is not None else None,
-            pages=((p, self.pages[p][0], self.pages[p][1] or b"") for p in self.pages_changed),
-            removed_pages=self.pages_removed,
-            replace_pages=self.replace_all_pages,
-        )
-        self.replace_all_pages = False
-        self.state.notice = ""  # saved: the next build in this process starts from a complete state
-        self.bodies = {
-            d: b
-            for d, b in self.bodies.items()
-            if (d in live if live is not None else d not in self.dead_bodies)
-        }
-        self.dead_bodies = set()
 
 
 def build(options: BuildOptions) -> BuildReport:

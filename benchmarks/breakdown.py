@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Where a clean build's time goes, by stage and by kind of output, without a profiler.
+
+    python benchmarks/synth.py /tmp/a10k --articles 10000 --hugo /tmp/h10k   # once
+    python benchmarks/breakdown.py /tmp/a10k [--hugo /tmp/h10k] [--runs 3]
+
+Builds the archive in this process with ``--jobs 1`` (so every stage's time is CPU time of
+one process, not divided among workers), into a fresh temporary output folder, with a
+clock around each stage: analysing an article, building a page's context, rendering it
+(per template), scanning its links, producing a file without a template, and storing
+each output (per file extension). Timings are exclusive: a stage called inside another
+counts only in itself. "rest" is the build's wall time minus every timed stage: discovery,
+the site model, the plan, the link check and the state.
+
+With ``--hugo``, Hugo builds its copy of the archive (``synth.py --hugo``) between the
+sitegen runs, as in ``peer.py``, so its whole build can be set beside each stage. Medians of
+``--runs``. Nothing is written into the archive: its ``.sitegen`` state is removed before
+each build, as for a clean build. See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+import sitegen.pipeline as pipeline  # noqa: E402
+import sitegen.produce as produce  # noqa: E402
+from sitegen.options import BuildOptions  # noqa: E402
+from sitegen.plan import PagePlan  # noqa: E402
+from sitegen.render import Renderer  # noqa: E402
+from sitegen.writer import OutputDir  # noqa: E402
+
+Totals = dict[tuple[str, str], list[float]]  # (stage, kind) -> [count, seconds, bytes]
+
+
+class Clock:
+    """Exclusive time per (stage, kind): a stage running inside another is subtracted from it."""
+
+    def __init__(self) -> None:
+        self.totals: Totals = defaultdict(lambda: [0, 0.0, 0])
+        self._inner: list[float] = []  # time taken by nested stages, per open stage
+
+    @contextmanager
+    def stage(self, name: str, kind: str) -> Iterator[list[float]]:
+        entry = self.totals[(name, kind)]
+        self._inner.append(0.0)
+        started = time.perf_counter()
+        try:
+            yield entry
+        finally:
+            elapsed = time.perf_counter() - started
+            inner = self._inner.pop()
+            if self._inner:
+                self._inner[-1] += elapsed
+            entry[0] += 1
+            entry[1] += elapsed - inner
+
+
+def _wrap(
+    owner: Any,
+    name: str,
+    clock: Clock,
+    stage: str,
+    kind: Callable[..., str],
+    size: Callable[..., int] | None = None,
+) -> Callable[[], None]:
+    """Time ``owner.name`` (``size``: the bytes a call handles, from its arguments; else the
+    length of a bytes result); returns the function that puts the original back."""
+    original = getattr(owner, name)
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        with clock.stage(stage, kind(*args, **kwargs)) as entry:
+            result = original(*args, **kwargs)
+        if size is not None:
+            entry[2] += size(*args, **kwargs)
+        elif isinstance(result, bytes):
+            entry[2] += len(result)
+        return result
+
+    setattr(owner, name, timed)
+    return lambda: setattr(owner, name, original)
+
+
+def _extension(path: str) -> str:
+    return "." + path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else path
+
+
+def timed_build(site: Path) -> tuple[Totals, float, float]:
+    """One clean build with --jobs 1: per-stage totals, wall time and CPU time (user + system)."""
+    clock = Clock()
+    # Each name is looked up where the build calls it: pipeline and produce import these
+    # functions by name, so they are replaced in those modules.
+    restore = [
+        _wrap(pipeline, "analyse_one", clock, "analyse", lambda *a, **k: "article"),
+        _wrap(PagePlan, "make_context", clock, "context", lambda plan: plan.template),
+        _wrap(Renderer, "fingerprint", clock, "fingerprint", lambda _r, plan, *a: plan.template),
+        _wrap(Renderer, "render", clock, "render", lambda _r, plan, *a: plan.template),
+        _wrap(produce, "scan_page", clock, "link scan", lambda *a: "page"),
+        _wrap(produce, "_file", clock, "produce file", lambda plan, *a: _extension(plan.path)),
+        _wrap(
+            OutputDir,
+            "store",
+            clock,
+            "store",
+            lambda _o, rel, data: _extension(rel),
+            lambda _o, rel, data: len(data),
+        ),
+    ]
+    shutil.rmtree(site / ".sitegen", ignore_errors=True)
+    out = Path(tempfile.mkdtemp(prefix="breakdown-")) / "site"
+    try:
+        before, started = os.times(), time.perf_counter()
+        report = pipeline.build(BuildOptions(root=site, output=out, jobs=1))
+        wall, after = time.perf_counter() - started, os.times()
+    finally:
+        for undo in restore:
+            undo()
+        shutil.rmtree(out.parent, ignore_errors=True)
+        shutil.rmtree(site / ".sitegen", ignore_errors=True)
+    errors = [d for d in report.log.items if d.level.name == "ERROR"]
+    if errors:
+        raise SystemExit(f"the build failed: {errors[0]}")
+    cpu = (after.user - before.user) + (after.system - before.system)
+    return clock.totals, wall, cpu
+
+
+def hugo_build(hugo_site: Path) -> float:
+    with tempfile.TemporaryDirectory(prefix="breakdown-hugo-") as tmp:
+        started = time.perf_counter()
+        command = ["hugo", "--quiet", "--source", str(hugo_site), "--destination", f"{tmp}/out"]
+        subprocess.run([*command, "--cacheDir", f"{tmp}/cache", "--noBuildLock"], check=True)
+        return time.perf_counter() - started
+
+
+def report(runs: list[tuple[Totals, float, float]], hugo: list[float], articles: int) -> None:
+    keys = sorted({k for totals, _, _ in runs for k in totals}, key=lambda k: -runs[0][0][k][1])
+    wall = statistics.median(w for _, w, _ in runs)
+    print(f"{'stage':13} {'kind':14} {'count':>7} {'seconds':>8} {'share':>6} {'ms each':>8} {'KiB each':>9}")
+    timed = 0.0
+    for stage, kind in keys:
+        count = int(runs[0][0][(stage, kind)][0])
+        seconds = statistics.median(totals[(stage, kind)][1] for totals, _, _ in runs)
+        size = runs[0][0][(stage, kind)][2]
+        timed += seconds
+        if seconds < 0.005 * wall:
+            continue
+        each = f"{size / count / 1024:9.1f}" if size else ""
+        print(
+            f"{stage:13} {kind:14} {count:7} {seconds:8.2f} {seconds / wall:6.1%} "
+            f"{seconds / count * 1000:8.3f} {each}"
+        )
+    print(
+        f"{'other stages':13} {'':14} {'':7} {max(wall - timed, 0):8.2f} {max(wall - timed, 0) / wall:6.1%}"
+    )
+    cpu = statistics.median(c for _, _, c in runs)
+    print(
+        f"\nsitegen, one process: {wall:.2f} s wall, {cpu:.2f} s CPU "
+        f"({wall / articles * 1000:.2f} ms an article; medians of {len(runs)})"
+    )
+    if hugo:
+        median = statistics.median(hugo)
+        print(f"Hugo, its own threads: {median:.2f} s wall ({median / articles * 1000:.2f} ms an article)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("site", type=Path, help="a sitegen archive (e.g. written by synth.py)")
+    parser.add_argument("--hugo", type=Path, help="the same articles as a Hugo site (synth.py --hugo)")
+    parser.add_argument("--runs", type=int, default=1)
+    args = parser.parse_args()
+    if args.hugo and not shutil.which("hugo"):
+        raise SystemExit("--hugo: hugo is not on PATH (Debian package 'hugo')")
+    articles = len(list((args.site / "seeds").glob("*.txt")))
+    runs, hugo = [], []
+    for _ in range(args.runs):
+        runs.append(timed_build(args.site))
+        if args.hugo:
+            hugo.append(hugo_build(args.hugo))
+    report(runs, hugo, articles)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""What a :class:`sitegen.pipeline.Builder` keeps between processes: reading the build
+state in ``.sitegen/`` (lazily: a no-op build reads only the stamps and the last build's
+record) and saving what a build or patch changed in it."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+from typing import Any
+
+from sitegen.crossref import CrossRefs
+from sitegen.diagnostics import Diagnostic, DiagnosticLog, info
+from sitegen.incremental import ArticleTexts
+from sitegen.model import ArticleBody
+from sitegen.options import BuildOptions
+from sitegen.patch import Snapshot
+from sitegen.produce import PageRecord
+from sitegen.reanalyse import CachedAnalysis
+from sitegen.state import BuildState, FileStamp
+
+
+def _unreadable(exc: Exception) -> Diagnostic:
+    return info("state-rebuilt", f"build state in .sitegen/ could not be read ({exc}); building everything")
+
+
+class StateKeeper:
+    """A part of :class:`sitegen.pipeline.Builder`: its build state, kept apart for size."""
+
+    # The Builder's attributes these methods use (see Builder.__init__).
+    options: BuildOptions
+    root: Path
+    loaded: bool
+    state: BuildState | None
+    stamps: dict[str, FileStamp]
+    cache: dict[str, CachedAnalysis]
+    bodies: dict[str, ArticleBody]
+    pages: dict[str, PageRecord]
+    meta: dict[str, Any]
+    crossrefs: dict[str, CrossRefs]
+    caches_loaded: bool
+    changed_analyses: set[str]
+    removed_analyses: set[str]
+    pages_changed: set[str]
+    pages_removed: set[str]
+    replace_all_pages: bool
+    dead_bodies: set[str]
+
+    def _load_state(self, log: DiagnosticLog) -> None:
+        if self.loaded or not self.options.use_state:
+            self.loaded = True
+            return
+        self.loaded = True
+        self.state = BuildState(self.root)
+        if self.state.notice:
+            log.add(info("state-rebuilt", self.state.notice))
+            return
+        try:
+            self.stamps = self.state.stamps()
+            raw_meta = self.state.meta("build")
+            self.meta = pickle.loads(bytes.fromhex(raw_meta)) if raw_meta else {}
+            self.crossrefs = self.meta.get("crossrefs", {})
+        except Exception as exc:  # the state is a cache: unreadable means start afresh
+            log.add(_unreadable(exc))
+            self.stamps, self.meta = {}, {}
+            self.state.reset()
+            return
+        self.caches_loaded = False
+
+    def _load_caches(self, log: DiagnosticLog) -> None:
+        """Cached analyses and page records: only once a build has work to do."""
+        if self.caches_loaded or self.state is None or self.state.fresh:
+            self.caches_loaded = True
+            return
+        self.caches_loaded = True
+        try:
+            for article_id, deps, (article, problems) in self.state.articles():
+                self.cache[article_id] = CachedAnalysis(deps, article, None, problems)
+            self.pages = {p: (f, links or None) for p, (f, links) in self.state.pages().items()}
+        except Exception as exc:  # any unreadable record: the state is a cache, start afresh
+            log.add(_unreadable(exc))
+            self.cache, self.pages, self.meta = {}, {}, {}
+            self.state.reset()
+
+    def _texts(self) -> dict[str, ArticleTexts]:
+        """Every cached article's texts, read from the state the first time they are needed."""
+        for cached in self.cache.values():
+            if isinstance(cached.texts, bytes):
+                cached.texts = pickle.loads(cached.texts)
+        missing = [c for c in self.cache.values() if c.texts is None]
+        if missing and self.state is not None:
+            stored = dict(self.state.texts())
+            for cached in missing:
+                cached.texts = stored.get(cached.article.digest)
+        return {i: c.texts for i, c in self.cache.items() if isinstance(c.texts, ArticleTexts)}
+
+    def _body(self, digest: str) -> ArticleBody:
+        body = self.bodies.get(digest)
+        if body is None and self.state is not None:
+            body = self.state.body(digest)  # not kept: a large build never holds every body
+        if body is None:
+            raise LookupError(f"no article body {digest} in the build state")
+        return body
+
+    def _stored_inbound(self) -> dict[str, set[str]] | None:
+        """The link index saved with the page records this process read (LinkChecker.inbound)."""
+        if self.state is None or self.state.fresh:
+            return None
+        try:
+            blob = self.state.snapshot()
+            return pickle.loads(blob).inbound if blob is not None else None
+        except Exception:  # a cache: without it, new ids mean checking every page's links
+            return None
+
+    def _save(self, snapshot: Snapshot | None = None) -> None:
+        if self.state is None:
+            return
+        # Every analysis is in the cache, or (a new process's patch) only the edited ones.
+        live = {c.article.digest for c in self.cache.values()} if self.caches_loaded else None
+        changed = {
+            i: (c.deps, (c.article, c.problems)) for i, c in self.cache.items() if i in self.changed_analyses
+        }
+        self.state.save(
+            meta={"build": pickle.dumps(self.meta, protocol=5).hex()},
+            stamps=self.stamps,
+            analyses=changed,
+            removed_analyses=self.removed_analyses,
+            live_bodies=live,
+            dead_bodies=self.dead_bodies,
+            snapshot=pickle.dumps(snapshot, protocol=5) if snapshot is not None else None,
+            pages=((p, self.pages[p][0], self.pages[p][1] or b"") for p in self.pages_changed),
+            removed_pages=self.pages_removed,
+            replace_pages=self.replace_all_pages,
+        )
+        self.replace_all_pages = False
+        self.state.notice = ""  # saved: the next build in this process starts from a complete state
+        self.bodies = {
+            d: b
+            for d, b in self.bodies.items()
+            if (d in live if live is not None else d not in self.dead_bodies)
+        }
+        self.dead_bodies = set()
