@@ -5,12 +5,14 @@
     python benchmarks/breakdown.py /tmp/a10k [--hugo /tmp/h10k] [--runs 3]
 
 Builds the archive in this process with ``--jobs 1`` (so every stage's time is CPU time of
-one process, not divided among workers), into a fresh temporary output folder, with a
+one process, not divided among workers), into a fresh temporary output folder (all of them
+removed at the end, as in ``peer.py``), with a
 clock around each stage: analysing an article, building a page's context, rendering it
 (per template), scanning its links, producing a file without a template, and storing
 each output (per file extension). Timings are exclusive: a stage called inside another
-counts only in itself. "rest" is the build's wall time minus every timed stage: discovery,
-the site model, the plan, the link check and the state.
+counts only in itself. The stages the parent process runs alone (discovery, stamps, the
+registry, the site model, the plan, the link check, the state) are timed as "serial";
+"other stages" is the build's wall time minus every timed stage.
 
 With ``--hugo``, Hugo builds its copy of the archive (``synth.py --hugo``) between the
 sitegen runs, as in ``peer.py``, so its whole build can be set beside each stage. Medians of
@@ -39,11 +41,22 @@ sys.path.insert(0, str(REPO))
 
 import sitegen.pipeline as pipeline  # noqa: E402
 import sitegen.produce as produce  # noqa: E402
+from sitegen.keeper import StateKeeper  # noqa: E402
+from sitegen.linkcheck import LinkChecker  # noqa: E402
 from sitegen.options import BuildOptions  # noqa: E402
 from sitegen.plan import PagePlan  # noqa: E402
 from sitegen.render import Renderer  # noqa: E402
 from sitegen.writer import OutputDir  # noqa: E402
 
+SERIAL = (
+    "discover",
+    "stamp_files",
+    "load_registry",
+    "load_rules",
+    "load_pages",
+    "build_site",
+    "plan_outputs",
+)
 Totals = dict[tuple[str, str], list[float]]  # (stage, kind) -> [count, seconds, bytes]
 
 
@@ -99,7 +112,7 @@ def _extension(path: str) -> str:
     return "." + path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else path
 
 
-def timed_build(site: Path) -> tuple[Totals, float, float]:
+def timed_build(site: Path, scratch: Path) -> tuple[Totals, float, float]:
     """One clean build with --jobs 1: per-stage totals, wall time and CPU time (user + system)."""
     clock = Clock()
     # Each name is looked up where the build calls it: pipeline and produce import these
@@ -110,6 +123,11 @@ def timed_build(site: Path) -> tuple[Totals, float, float]:
         _wrap(Renderer, "fingerprint", clock, "fingerprint", lambda _r, plan, *a: plan.template),
         _wrap(Renderer, "render", clock, "render", lambda _r, plan, *a: plan.template),
         _wrap(produce, "scan_page", clock, "link scan", lambda *a: "page"),
+        # The stages the parent runs alone, before and after the workers.
+        *(_wrap(pipeline, name, clock, "serial", lambda *a, n=name, **k: n) for name in SERIAL),
+        _wrap(LinkChecker, "finish", clock, "serial", lambda *a: "link check"),
+        _wrap(StateKeeper, "_save", clock, "serial", lambda *a: "state save"),
+        _wrap(OutputDir, "finish", clock, "serial", lambda *a: "manifest, prune"),
         _wrap(produce, "_file", clock, "produce file", lambda plan, *a: _extension(plan.path)),
         _wrap(
             OutputDir,
@@ -121,7 +139,7 @@ def timed_build(site: Path) -> tuple[Totals, float, float]:
         ),
     ]
     shutil.rmtree(site / ".sitegen", ignore_errors=True)
-    out = Path(tempfile.mkdtemp(prefix="breakdown-")) / "site"
+    out = scratch / f"site-{len(list(scratch.iterdir()))}"  # removed at the end (see peer.py)
     try:
         before, started = os.times(), time.perf_counter()
         report = pipeline.build(BuildOptions(root=site, output=out, jobs=1))
@@ -129,7 +147,6 @@ def timed_build(site: Path) -> tuple[Totals, float, float]:
     finally:
         for undo in restore:
             undo()
-        shutil.rmtree(out.parent, ignore_errors=True)
         shutil.rmtree(site / ".sitegen", ignore_errors=True)
     errors = [d for d in report.log.items if d.level.name == "ERROR"]
     if errors:
@@ -138,12 +155,12 @@ def timed_build(site: Path) -> tuple[Totals, float, float]:
     return clock.totals, wall, cpu
 
 
-def hugo_build(hugo_site: Path) -> float:
-    with tempfile.TemporaryDirectory(prefix="breakdown-hugo-") as tmp:
-        started = time.perf_counter()
-        command = ["hugo", "--quiet", "--source", str(hugo_site), "--destination", f"{tmp}/out"]
-        subprocess.run([*command, "--cacheDir", f"{tmp}/cache", "--noBuildLock"], check=True)
-        return time.perf_counter() - started
+def hugo_build(hugo_site: Path, scratch: Path) -> float:
+    tmp = scratch / f"hugo-{len(list(scratch.iterdir()))}"
+    started = time.perf_counter()
+    command = ["hugo", "--quiet", "--source", str(hugo_site), "--destination", f"{tmp}/out"]
+    subprocess.run([*command, "--cacheDir", f"{tmp}/cache", "--noBuildLock"], check=True)
+    return time.perf_counter() - started
 
 
 def report(runs: list[tuple[Totals, float, float]], hugo: list[float], articles: int) -> None:
@@ -188,10 +205,11 @@ def main() -> None:
         raise SystemExit("--hugo: hugo is not on PATH (Debian package 'hugo')")
     articles = len(list((args.site / "seeds").glob("*.txt")))
     runs, hugo = [], []
-    for _ in range(args.runs):
-        runs.append(timed_build(args.site))
-        if args.hugo:
-            hugo.append(hugo_build(args.hugo))
+    with tempfile.TemporaryDirectory(prefix="breakdown-") as scratch:
+        for _ in range(args.runs):
+            runs.append(timed_build(args.site, Path(scratch)))
+            if args.hugo:
+                hugo.append(hugo_build(args.hugo, Path(scratch)))
     report(runs, hugo, articles)
 
 
