@@ -192,14 +192,20 @@ def compare(args: argparse.Namespace, result: Result) -> Result:
     total = args.warmup + args.runs
     tmp_base = Path(args.tmp).resolve() if args.tmp else None
     failed: set[str] = set()
-    for index in range(total):
-        order = tools if index % 2 == 0 else tools[::-1]
-        for tool in order:
-            if tool in failed:
-                continue
-            tmp = Path(tempfile.mkdtemp(prefix=f"peer-{tool}-", dir=tmp_base))
-            out = tmp / "out"
-            try:
+    # Outputs are removed after the last build, not between builds: on an ext4 file system
+    # without a journal (as on these machines) the kernel skips over inodes deleted in the
+    # last minutes when it allocates new ones, so removing one build's 40,000 files made the
+    # next build's file creation up to ten times slower (see benchmarks/README.md, Method).
+    used: list[Path] = []
+    try:
+        for index in range(total):
+            order = tools if index % 2 == 0 else tools[::-1]
+            for tool in order:
+                if tool in failed:
+                    continue
+                tmp = Path(tempfile.mkdtemp(prefix=f"peer-{tool}-", dir=tmp_base))
+                used.append(tmp)
+                out = tmp / "out"
                 if tool == "sitegen":
                     shutil.rmtree(site / ".sitegen", ignore_errors=True)  # no state carried over
                     cmd = sitegen_cmd(args, site, out)
@@ -208,24 +214,25 @@ def compare(args: argparse.Namespace, result: Result) -> Result:
                     shutil.rmtree(hugo / "resources" / "_gen", ignore_errors=True)
                     cmd = hugo_cmd(args, hugo, out, tmp / "cache")
                 run = measure(tool, index, cmd, tmp, out, count_output=index == args.warmup)
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
-            result.runs.append(run)
-            label = "warm-up" if index < args.warmup else f"run {index - args.warmup + 1}/{args.runs}"
-            if run.rc != 0:
-                failed.add(tool)
-                print(
-                    f"  {tool:8} {label}: FAILED (exit {run.rc}); not timed further\n"
-                    + "\n".join("    " + line for line in run.error.splitlines()),
-                    file=sys.stderr,
-                )
-            elif not args.quiet:
-                print(
-                    f"  {tool:8} {label}: {run.wall:7.2f} s wall, {run.cpu:7.2f} s CPU, "
-                    f"{run.rss / 2**20:7.1f} MiB peak RSS, {run.tree / 2**20:7.1f} MiB peak tree PSS",
-                    file=sys.stderr,
-                    flush=True,
-                )
+                result.runs.append(run)
+                label = "warm-up" if index < args.warmup else f"run {index - args.warmup + 1}/{args.runs}"
+                if run.rc != 0:
+                    failed.add(tool)
+                    print(
+                        f"  {tool:8} {label}: FAILED (exit {run.rc}); not timed further\n"
+                        + "\n".join("    " + line for line in run.error.splitlines()),
+                        file=sys.stderr,
+                    )
+                elif not args.quiet:
+                    print(
+                        f"  {tool:8} {label}: {run.wall:7.2f} s wall, {run.cpu:7.2f} s CPU, "
+                        f"{run.rss / 2**20:7.1f} MiB peak RSS, {run.tree / 2**20:7.1f} MiB peak tree PSS",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+    finally:
+        for tmp in used:
+            shutil.rmtree(tmp, ignore_errors=True)
     return result
 
 

@@ -182,8 +182,11 @@ def run_site(original: Path, runs: int, serve_edits: int, only: set[str], serve_
         count = len(list((site / "seeds").glob("*.txt")))
         print(f"{original} ({count} articles), medians of {runs} runs:", flush=True)
 
-        def clean(_: int) -> None:
-            shutil.rmtree(site / "_site", ignore_errors=True)
+        def clean(index: int) -> None:
+            # Moved aside, removed with the scratch folder at the end: removing 40,000 files
+            # just before a build slows its file creation on these machines (see peer.py).
+            if (site / "_site").exists():
+                (site / "_site").rename(tmp / f"old-site-{index}-{time.monotonic_ns()}")
             shutil.rmtree(site / ".sitegen", ignore_errors=True)
 
         if "clean" in only:
