@@ -41,7 +41,7 @@ from sitegen.sources import SEEDS_DIR, SiteInputs
 from sitegen.stamps import stamp_files
 from sitegen.state import FileStamp
 from sitegen.workers import frozen_heap
-from sitegen.writer import OutputDir, entry_id, manifest_id
+from sitegen.writer import PENDING, OutputDir, entry_id, manifest_id
 
 
 class Patcher(StateKeeper):
@@ -87,6 +87,8 @@ class Patcher(StateKeeper):
             prefix = os.path.join(out, "")  # strings, not Paths: 40,000 of them at 10,000 articles
             if not manifest or not all(os.path.isfile(prefix + rel) for rel in manifest):
                 return None  # an output was deleted by hand: a full build writes it again
+            if any(entry.startswith(PENDING) for entry in manifest.values()):
+                return None  # the last build stopped half-way: its outputs are not known
             ids = {Path(rel).stem for rel in changes}
             cached = {}
             for article_id in ids:
@@ -175,6 +177,7 @@ class Patcher(StateKeeper):
         for path, (_, packed) in self.pages.items():
             if packed is not None:
                 links.keep(path, packed)
+        output_dir.begin([p.path for p in pages] + [f.path for f in outputs])  # if we stop half-way
         produced = produce_outputs(pages, outputs, self.renderer, output_dir, self.pages, links, root)
         output_dir.keep_rest()
         search_log = DiagnosticLog()
@@ -281,7 +284,7 @@ def index_for_search(search: bool, run: bool, out: Path, output_dir: OutputDir, 
     if not run:  # sitegen serve: keep the last index, stay out of the edit loop
         return
     output_dir.prune()  # stale pages go before indexing, so search never finds them
-    bundle, problems = index_site(out, html_fingerprint(output_dir.current), owned)
+    bundle, problems = index_site(out, html_fingerprint(output_dir.current), owned, output_dir.begin)
     log.extend(problems)
     output_dir.adopt(BUNDLE_DIR + "/", bundle)
 

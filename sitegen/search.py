@@ -23,7 +23,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,7 +153,10 @@ def _remove(output_dir: Path, rel: str) -> None:
 
 
 def index_site(
-    output_dir: Path, fingerprint: str, owned: Collection[str] = ()
+    output_dir: Path,
+    fingerprint: str,
+    owned: Collection[str] = (),
+    announce: Callable[[list[str]], None] | None = None,
 ) -> tuple[list[str], list[Diagnostic]]:
     """Index the built site in ``output_dir`` with Pagefind, unless nothing changed since the last index.
 
@@ -161,6 +164,7 @@ def index_site(
     Returns every file of the search bundle, written now or kept from the last
     index, as paths relative to ``output_dir`` (the record included), for the
     output manifest; and the problems. Without Pagefind: no files and one INFO.
+    ``announce`` is told the files before they are written (OutputDir.begin).
     """
     executable = pagefind_executable()
     if executable is None:
@@ -194,6 +198,8 @@ def index_site(
         if problem:
             return [], [problem]
         files = [f"{BUNDLE_DIR}/{rel}" for rel in _files_under(staging, staging)]
+        if announce is not None:
+            announce([*files, RECORD])
         for rel in files:
             data = (staging / rel.removeprefix(BUNDLE_DIR + "/")).read_bytes()
             target = output_dir / rel

@@ -7,16 +7,20 @@ refused unless the caller forces it, and even then those files are kept.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.diagnostics import Diagnostic, SitegenError, error, warning
 
 MANIFEST = ".sitegen-manifest.json"
+PENDING_FILE = ".sitegen-pending.json"  # see OutputDir.begin
 MANIFEST_VERSION = 2  # entries: '<blake2b hex>:<size in bytes>'
 PAGES_LIMIT = 1_000_000_000  # bytes: GitHub Pages' limit on a published site
 
@@ -44,6 +48,12 @@ def safe_relative(rel: str) -> bool:
     """True for a plain relative path that stays inside the output directory."""
     return all(part not in ("", ".", "..") for part in rel.split("/"))  # '' also catches '/abs' and 'a//b'
 
+
+# A manifest entry for a file a build announced (OutputDir.begin) and may have written
+# before it stopped: sitegen's, but its bytes are not known, so it is never kept as is.
+PENDING = "pending:"
+# atomic_write's temporary files: '.sitegen-<pid>-<thread>-<name>.tmp'.
+_TEMPORARY = re.compile(r"\.sitegen-(\d+)-\d+-.+\.tmp")
 
 _MADE_DIRS: set[str] = set()
 _TMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
@@ -94,6 +104,7 @@ class OutputDir:
         self.current: dict[str, str] = {}
         self.report = WriteReport()
         self.present: set[str] = set()  # regular files found in the output directory
+        self._announced: set[str] = set()  # see begin()
         self.foreign = self._foreign_files()
         if self.foreign and not force and not dry_run:
             shown = ", ".join(sorted(self.foreign)[:5]) + (" …" if len(self.foreign) > 5 else "")
@@ -119,6 +130,7 @@ class OutputDir:
         self.current = {}
         self.report = WriteReport()
         self.present = set(manifest)
+        self._announced = set()
         self.foreign = foreign
         return self
 
@@ -129,6 +141,22 @@ class OutputDir:
         self.current = {**self.previous, **produced}
 
     def read_manifest(self) -> dict[str, str]:
+        """What sitegen wrote here: the manifest's entries, and the files a build that stopped
+        half-way had announced (see begin()) as PENDING entries."""
+        entries = self._manifest_entries()
+        entries.update((rel, PENDING + "0") for rel in self._pending_note())
+        return entries
+
+    def _pending_note(self) -> list[str]:
+        try:
+            pending = json.loads((self.path / PENDING_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        if not isinstance(pending, list):
+            return []
+        return [str(rel) for rel in pending if safe_relative(str(rel))]
+
+    def _manifest_entries(self) -> dict[str, str]:
         try:
             data = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -167,10 +195,45 @@ class OutputDir:
                         pending.append((entry.path, rel + "/"))
                         continue
                     if entry.is_file(follow_symlinks=False):
+                        temporary = _TEMPORARY.fullmatch(entry.name)
+                        if temporary and self._left_behind(entry.path, int(temporary.group(1))):
+                            continue
                         self.present.add(rel)
-                    if rel != MANIFEST and rel not in self.previous:
+                    if rel not in (MANIFEST, PENDING_FILE) and rel not in self.previous:
                         foreign.add(rel)  # a file, or a link (to a file or a directory), ...
         return foreign
+
+    def _left_behind(self, path: str, pid: int) -> bool:
+        """A temporary file of atomic_write whose process is gone (killed mid-write): ours,
+        removed. One of a live process (a build running beside this one) is left alone."""
+        if pid != os.getpid():
+            try:
+                os.kill(pid, 0)
+                return False
+            except ProcessLookupError:
+                pass
+            except PermissionError:  # alive, another user's
+                return False
+        if not self.dry_run:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+        return True
+
+    def begin(self, rels: Iterable[str]) -> None:
+        """Before writing: note every file this build (or patch) may write, in PENDING_FILE.
+        A build that stops half-way (Ctrl-C, a crash) leaves files that no manifest lists,
+        or lists with other bytes; with this note the next build knows they are sitegen's
+        (not files to refuse and keep) and trusts none of them: it writes them again.
+        finish() removes the note once the manifest is written."""
+        if self.dry_run:
+            return
+        new = {r for r in rels if safe_relative(r) and r not in self.foreign} - self._announced
+        if not new:
+            return
+        if not self._announced:  # what earlier patches announced, before a finish() (sitegen serve)
+            self._announced = set(self._pending_note())
+        self._announced |= new
+        atomic_write(self.path / PENDING_FILE, json.dumps(sorted(self._announced), indent=0).encode("utf-8"))
 
     def write(self, rel: str, data: bytes) -> Diagnostic | None:
         """Write one output if its bytes changed. Returns a problem instead of clobbering."""
@@ -218,7 +281,12 @@ class OutputDir:
 
     def can_keep(self, rel: str) -> bool:
         """An output of an earlier build that is still on disk."""
-        return rel in self.previous and rel not in self.current and rel in self.present
+        return (
+            rel in self.previous
+            and rel not in self.current
+            and rel in self.present
+            and not self.previous[rel].startswith(PENDING)
+        )
 
     def keep(self, rel: str) -> bool:
         """Keep an output written by an earlier build, unchanged. False if it is gone from disk."""
@@ -229,7 +297,9 @@ class OutputDir:
 
     def intact(self) -> bool:
         """Every file the last build wrote is still there."""
-        return bool(self.previous) and all(rel in self.present for rel in self.previous)
+        return bool(self.previous) and all(
+            rel in self.present and not entry.startswith(PENDING) for rel, entry in self.previous.items()
+        )
 
     def finish_unchanged(self) -> WriteReport:
         """Nothing to do: every output of the last build stands."""
@@ -265,6 +335,7 @@ class OutputDir:
         self.prune()
         manifest = {"version": MANIFEST_VERSION, "files": dict(sorted(self.current.items()))}
         atomic_write(self.path / MANIFEST, json.dumps(manifest, indent=0).encode("utf-8"))
+        (self.path / PENDING_FILE).unlink(missing_ok=True)
         return self.report
 
     def size(self) -> int:

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from sitegen.diagnostics import Diagnostic
 from sitegen.sources import theme_dir
-from sitegen.writer import MANIFEST
+from sitegen.writer import MANIFEST, PENDING_FILE
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -745,11 +745,12 @@ def edits() -> st.SearchStrategy[Edit]:
 
 
 def output_files(directory: Path) -> dict[str, bytes]:
-    """Every output file by relative path, less the manifest."""
+    """Every output file by relative path, less sitegen's records: the manifest, and the note
+    of files a build or an unsaved patch may be writing (see OutputDir.begin)."""
     return {
         p.relative_to(directory).as_posix(): p.read_bytes()
         for p in sorted(directory.rglob("*"))
-        if p.is_file() and p.name != MANIFEST
+        if p.is_file() and p.name not in (MANIFEST, PENDING_FILE)
     }
 
 

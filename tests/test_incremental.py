@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from sitegen.diagnostics import Diagnostic, Level, SitegenError
 from sitegen.pipeline import Builder, BuildOptions, BuildReport, build
 from sitegen.state import STATE_DIR, STATE_FILE
+from sitegen.writer import PENDING_FILE
 
 from .conftest import run_cli
 from .sitefactory import (
@@ -128,6 +129,7 @@ class Copy:
         self.builds += 1
         if self.builds % 2:  # serve saves when edits pause: sometimes after two patches
             self.builder.flush()
+            assert not (self.out / PENDING_FILE).exists()  # saved: no output is unaccounted for
         return report
 
     def close(self) -> None:
@@ -750,6 +752,21 @@ def test_patches_saved_together_leave_a_state_a_new_process_can_trust(served: Se
     assert not rendered & (article_outputs(before, "a1") | article_outputs(before, "a2"))
     assert all(p.startswith("entities/") for p in rendered - article_outputs(before, "a4"))
     served.site.assert_equals_clean(later)
+
+
+def test_outputs_serve_patched_but_never_saved_are_written_again_by_the_next_build(served: Served) -> None:
+    """serve writes a patch's outputs at once and their manifest entries and page records
+    only once edits pause. Stopped in between, it leaves outputs the record does not
+    describe; they were announced (OutputDir.begin), so the next build trusts none of them,
+    even when the inputs went back to what the record describes."""
+    served.site.edit("seeds/a1.txt", "Gulls circled", "Terns circled")
+    served.builder.build({"seeds/a1.txt"})  # no flush: serve stopped here
+    page = served.site.out / article_dir(served.site.clean()[0], "a1") / "index.html"
+    assert "Terns circled" in page.read_text(encoding="utf-8")
+    served.site.edit("seeds/a1.txt", "Terns circled", "Gulls circled")  # undone while serve was down
+    later = build(BuildOptions(root=served.site.root, output=served.site.out))  # a new process
+    served.site.assert_equals_clean(later)
+    assert not (served.site.out / PENDING_FILE).exists()
 
 
 # --------------------------------------------------------------------------- a new process patches

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -244,3 +246,79 @@ def test_a_state_written_by_other_sitegen_code_is_not_trusted(
     report = site.build()
     assert [d.code for d in report.log.items if d.code == "state-rebuilt"] == ["state-rebuilt"]
     assert report.rendered  # a full build, not the no-op fast path
+
+
+def _stop_after_writing(monkeypatch: pytest.MonkeyPatch, last: str) -> None:
+    """Make the build stop (as at Ctrl-C) right after it writes the output ``last``."""
+    real_write = writer.atomic_write
+
+    def write_then_stop(path: Path, data: bytes) -> None:
+        real_write(path, data)
+        if path.as_posix().endswith(last):
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(writer, "atomic_write", write_then_stop)
+
+
+def test_a_build_stopped_half_way_leaves_files_the_next_build_owns(
+    site: SampleSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    with monkeypatch.context() as patched:
+        _stop_after_writing(patched, ARTICLE_A + "index.html")
+        with pytest.raises(KeyboardInterrupt):
+            site.build(jobs=1)
+    assert (site.out / ARTICLE_A / "index.html").is_file()  # written before the stop, in no manifest yet
+
+    report = site.build(jobs=1)  # not refused: the stopped build had announced its files
+
+    assert report.log.errors == 0, [d.format() for d in report.log.items]
+    assert ARTICLE_A + "index.html" in report.write.written  # not trusted: written again
+    manifest = json.loads((site.out / MANIFEST).read_text(encoding="utf-8"))
+    assert "pending" not in manifest
+    clean = tmp_path / "clean"
+    site.build(jobs=1, output=clean, use_state=False)
+    assert site.outputs() == site.outputs(clean) | {MANIFEST}
+    assert all((site.out / rel).read_bytes() == (clean / rel).read_bytes() for rel in site.outputs(clean))
+
+
+def test_a_file_a_stopped_build_rewrote_is_not_kept_when_its_inputs_go_back(
+    site: SampleSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site.build(jobs=1)
+    original = site.read(ARTICLE_A + "index.html")
+    before = (site.root / "seeds" / "a.txt").read_bytes()
+    site.seed("a", "date 2020-01-04 First article.\n\nA paragraph the editor then took back.\n")
+    with monkeypatch.context() as patched:
+        _stop_after_writing(patched, ARTICLE_A + "index.html")
+        with pytest.raises(KeyboardInterrupt):
+            site.build(jobs=1)
+    assert "took back" in site.read(ARTICLE_A + "index.html")
+    site.seed("a", before)  # the inputs are the last complete build's again
+
+    report = site.build(jobs=1)
+
+    assert report.log.errors == 0
+    assert site.read(ARTICLE_A + "index.html") == original
+    assert ARTICLE_A + "index.html" in report.write.written
+
+
+def test_temporary_files_of_a_killed_build_are_removed_and_a_live_ones_refused(site: SampleSite) -> None:
+    site.build(jobs=1)
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()
+    dead = site.write(f"_site/{ARTICLE_A}.sitegen-{finished.pid}-1-index.html.tmp", b"half a page")
+
+    report = site.build(jobs=1)
+
+    assert report.log.errors == 0
+    assert not dead.exists()
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        live = site.write(f"_site/{ARTICLE_A}.sitegen-{running.pid}-1-index.html.tmp", b"being written")
+        result = site.cli()
+        assert result.exit_code == 1
+        assert "[output-not-ours]" in result.stderr  # another build is writing here: not ours to take
+        assert live.read_bytes() == b"being written"
+    finally:
+        running.kill()
+        running.wait()
