@@ -142,6 +142,15 @@ def build_command(
         for diagnostic in exc.diagnostics:
             stderr.print(diagnostic.format(), style="bold red", markup=False, soft_wrap=True)
         sys.exit(1)
+    except KeyboardInterrupt:
+        progress.stop()
+        stderr.print(
+            "sitegen: stopped before the build finished. The files it wrote are noted as "
+            "sitegen's; the next build writes them again.",
+            markup=False,
+            soft_wrap=True,
+        )
+        sys.exit(130)  # 128 + SIGINT, as shells report it
     progress.stop()
     print_diagnostics(report.log, verbosity)
     write = report.write

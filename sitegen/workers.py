@@ -14,6 +14,7 @@ import contextlib
 import gc
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -66,11 +67,18 @@ def run_tasks(task: Callable[[int], Any], count: int, jobs: int) -> Iterator[Any
             # much of the site model twice. Each is replaced after a share of the chunks by a
             # fresh fork of the parent.
             per_worker = max(1, len(chunks) // (jobs * RECYCLE))
-            with multiprocessing.get_context("fork").Pool(jobs, maxtasksperchild=per_worker) as pool:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(jobs, _ignore_interrupts, maxtasksperchild=per_worker) as pool:
                 for results in pool.imap(_run_chunk, chunks):
                     yield from results
         finally:
             _task = None
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches every process of the terminal's group: the parent stops the build and
+    # the pool (which ends the workers), instead of each worker printing its traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @contextlib.contextmanager

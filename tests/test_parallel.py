@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import workers
+from sitegen import cli, workers
 from sitegen.pipeline import Builder, BuildOptions, BuildReport, build
 from tests.conftest import REPO_ROOT, run_cli
 from tests.sitefactory import diff_outputs, output_files
@@ -44,6 +45,53 @@ def test_a_failing_task_fails_the_caller() -> None:
 
     with pytest.raises(ValueError, match="task 700"):
         list(workers.run_tasks(task, 1000, jobs=2))
+
+
+CTRL_C = """
+import os, signal, sys, time
+from sitegen import workers
+
+def task(index):
+    if index == 300:
+        os.killpg(0, signal.SIGINT)  # what a terminal does on Ctrl-C: the whole group gets it
+    time.sleep(0.002)
+    return index
+
+try:
+    list(workers.run_tasks(task, 2000, jobs=2))
+except KeyboardInterrupt:
+    print("stopped", flush=True)
+    sys.exit(130)
+print("not stopped")
+"""
+
+
+def test_ctrl_c_stops_the_parent_and_no_worker_prints_a_traceback() -> None:
+    process = subprocess.run(
+        [sys.executable, "-c", CTRL_C],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        start_new_session=True,  # a process group of its own, as a terminal's foreground job
+        # as in a terminal: a test runner's workers may have inherited SIGINT ignored
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert (process.returncode, process.stdout.strip()) == (130, "stopped"), process.stderr
+    assert process.stderr == ""  # not 'Process ForkPoolWorker-3: Traceback … KeyboardInterrupt
+
+
+def test_a_stopped_build_says_so_and_what_the_next_build_does(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def stopped(options: BuildOptions) -> BuildReport:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "build", stopped)
+    result = run_cli("build", "--source", str(tmp_path))
+    assert result.exit_code == 130
+    assert "stopped before the build finished" in result.stderr
+    assert "the next build writes them again" in result.stderr
 
 
 SIZE = ("--articles", "60", "--entities", "80", "--rules", "30")
