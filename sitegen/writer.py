@@ -59,6 +59,24 @@ _MADE_DIRS: set[str] = set()
 _TMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` is alive. A killed process stays a zombie until its parent,
+    or init, reaps it; in a container without an init that can take long: not running."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except FileNotFoundError:  # gone meanwhile (or no /proc: not Linux, where kill() is the answer)
+        return not os.path.isdir("/proc")
+    except (OSError, IndexError):
+        return True
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path``, then rename it over ``path``.
 
@@ -206,14 +224,8 @@ class OutputDir:
     def _left_behind(self, path: str, pid: int) -> bool:
         """A temporary file of atomic_write whose process is gone (killed mid-write): ours,
         removed. One of a live process (a build running beside this one) is left alone."""
-        if pid != os.getpid():
-            try:
-                os.kill(pid, 0)
-                return False
-            except ProcessLookupError:
-                pass
-            except PermissionError:  # alive, another user's
-                return False
+        if pid != os.getpid() and _running(pid):
+            return False
         if not self.dry_run:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -302,6 +303,11 @@ def test_a_file_a_stopped_build_rewrote_is_not_kept_when_its_inputs_go_back(
     assert ARTICLE_A + "index.html" in report.write.written
 
 
+def _process_state(pid: int) -> str:
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        return stat.read().rpartition(")")[2].split()[0]
+
+
 def test_temporary_files_of_a_killed_build_are_removed_and_a_live_ones_refused(site: SampleSite) -> None:
     site.build(jobs=1)
     finished = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -312,6 +318,18 @@ def test_temporary_files_of_a_killed_build_are_removed_and_a_live_ones_refused(s
 
     assert report.log.errors == 0
     assert not dead.exists()
+    # Killed but not reaped yet (a zombie: its parent died too, and init has not come by).
+    zombie = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        deadline = time.monotonic() + 30
+        while _process_state(zombie.pid) != "Z":  # not poll(): that would reap it
+            assert time.monotonic() < deadline, "the child never exited"
+            time.sleep(0.01)
+        unreaped = site.write(f"_site/{ARTICLE_B}.sitegen-{zombie.pid}-1-index.html.tmp", b"half a page")
+        assert site.build(jobs=1).log.errors == 0
+        assert not unreaped.exists()
+    finally:
+        zombie.wait()
     running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         live = site.write(f"_site/{ARTICLE_A}.sitegen-{running.pid}-1-index.html.tmp", b"being written")
