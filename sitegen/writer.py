@@ -13,7 +13,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,6 +75,24 @@ def _running(pid: int) -> bool:
         return not os.path.isdir("/proc")
     except (OSError, IndexError):
         return True
+
+
+@contextlib.contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """A write into the output folder that failed (a file where a folder should be, no space
+    left, no permission) stops the build with one clear error, not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        raise SitegenError(
+            [
+                error(
+                    "output-unwritable",
+                    f"cannot write {path}: {exc.strerror or exc}; the output folder must be a "
+                    "writable directory with free space (or choose another with --output)",
+                )
+            ]
+        ) from exc
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -245,7 +263,9 @@ class OutputDir:
         if not self._announced:  # what earlier patches announced, before a finish() (sitegen serve)
             self._announced = set(self._pending_note())
         self._announced |= new
-        atomic_write(self.path / PENDING_FILE, json.dumps(sorted(self._announced), indent=0).encode("utf-8"))
+        note = json.dumps(sorted(self._announced), indent=0).encode("utf-8")
+        with _writing(self.path / PENDING_FILE):
+            atomic_write(self.path / PENDING_FILE, note)
 
     def write(self, rel: str, data: bytes) -> Diagnostic | None:
         """Write one output if its bytes changed. Returns a problem instead of clobbering."""
@@ -281,7 +301,8 @@ class OutputDir:
         if self.previous.get(rel) == new_digest and rel in self.present:
             return new_digest, False
         if not self.dry_run:
-            atomic_write(target, data)
+            with _writing(target):
+                atomic_write(target, data)
         return new_digest, True
 
     def record(self, rel: str, entry: str, written: bool) -> None:
@@ -344,10 +365,11 @@ class OutputDir:
         """Remove outputs written before and not now; save the manifest."""
         if self.dry_run:
             return self.report
-        self.prune()
         manifest = {"version": MANIFEST_VERSION, "files": dict(sorted(self.current.items()))}
-        atomic_write(self.path / MANIFEST, json.dumps(manifest, indent=0).encode("utf-8"))
-        (self.path / PENDING_FILE).unlink(missing_ok=True)
+        with _writing(self.path / MANIFEST):
+            self.prune()
+            atomic_write(self.path / MANIFEST, json.dumps(manifest, indent=0).encode("utf-8"))
+            (self.path / PENDING_FILE).unlink(missing_ok=True)
         return self.report
 
     def size(self) -> int:

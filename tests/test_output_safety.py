@@ -340,3 +340,14 @@ def test_temporary_files_of_a_killed_build_are_removed_and_a_live_ones_refused(s
     finally:
         running.kill()
         running.wait()
+
+
+def test_an_output_folder_that_cannot_be_written_is_one_clear_error(site: SampleSite, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_bytes(FOREIGN)
+    result = site.cli("--output", str(blocker / "site"))
+    assert result.exit_code == 1
+    assert "[output-unwritable]" in result.stderr
+    assert f"cannot write {blocker / 'site'}" in result.stderr and "Not a directory" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert blocker.read_bytes() == FOREIGN
