@@ -15,7 +15,7 @@ import feedparser
 import pytest
 import yaml
 
-from sitegen import pipeline
+from sitegen import pipeline, search
 from sitegen.config import parse_config
 from sitegen.diagnostics import Level
 from sitegen.feeds import (
@@ -449,6 +449,35 @@ def test_index_site_leaves_files_it_did_not_write_alone(tmp_path: Path) -> None:
     files, problems = index_site(site.out, "x")
     assert files == [] and [p.code for p in problems] == ["search-not-ours"]
     assert (site.out / "pagefind" / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_build_stopped_while_copying_the_search_bundle_does_not_lock_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bundle's files are announced (OutputDir.begin) before they are copied: those a
+    stopped build copied are sitegen's for the next build, not files to refuse."""
+    require(pagefind_available(), 'the Pagefind binary (pip install "sitegen[search]")')
+    root = tmp_path / "s"
+    init_site(root, github_pages=False)
+    real_write = search.atomic_write
+
+    def write_then_stop(path: Path, data: bytes) -> None:
+        real_write(path, data)
+        if path.name == "pagefind.js":
+            raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(search, "atomic_write", write_then_stop)
+        with pytest.raises(KeyboardInterrupt):
+            build(BuildOptions(root=root))
+    out = SampleSite(root).out
+    assert (out / "pagefind" / "pagefind.js").is_file() and not (out / RECORD).exists()
+
+    report = build(BuildOptions(root=root))
+
+    assert report.log.errors == 0, [d.format() for d in report.log.items]
+    assert (out / RECORD).is_file() and (out / "pagefind" / "pagefind-ui.js").is_file()
+    assert "pagefind/pagefind.js" in manifest_digests(out)
 
 
 @pytest.fixture
