@@ -149,12 +149,12 @@ class LinkChecker:
 
     def _index(self, linking: dict[str, set[str]], everything: bool) -> None:
         """Record which pages link to which pages' fragments, for the next build's add()."""
-        if everything or self.inbound is None:
-            if not everything:  # only some pages were read: the index would be partial
-                return
+        if everything:
             self.inbound = linking
             return
         inbound = self.inbound
+        if inbound is None:  # only some pages were read: the index would be partial
+            return
         for page in self.rendered:  # forget what rendered pages linked to; learn it anew below
             earlier = self.earlier.get(page)
             if earlier is not None:

@@ -177,7 +177,6 @@ class Patcher(StateKeeper):
         for path, (_, packed) in self.pages.items():
             if packed is not None:
                 links.keep(path, packed)
-        output_dir.begin([p.path for p in pages] + [f.path for f in outputs])  # if we stop half-way
         produced = produce_outputs(pages, outputs, self.renderer, output_dir, self.pages, links, root)
         output_dir.keep_rest()
         search_log = DiagnosticLog()

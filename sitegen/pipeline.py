@@ -238,7 +238,6 @@ class Builder(Patcher):
         inbound = None if self.replace_all_pages else self.link_inbound
         fresh_check = self.replace_all_pages or (options.patchable and inbound is None)
         links = LinkChecker(config.base_path, None if fresh_check else self.meta.get("links"), inbound)
-        output_dir.begin([p.path for p in pages] + [f.path for f in files])  # if we stop half-way
         produced = produce_outputs(
             pages, files, renderer, output_dir, self.pages, links, root, self.jobs, options.progress
         )

@@ -60,6 +60,7 @@ def produce_outputs(
     progress: Progress | None = None,
 ) -> Produced:
     paths = [p.path for p in pages] + [f.path for f in files]
+    output_dir.begin(paths)  # before any write: a build stopped half-way leaves no stranger files
     duplicates = _duplicates(paths)
     for name in {p.template for p in pages}:
         try:  # compile once here, not once per worker
