@@ -36,11 +36,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE))
+
+from peer import hugo_cmd  # noqa: E402
 
 import sitegen.pipeline as pipeline  # noqa: E402
 import sitegen.produce as produce  # noqa: E402
+from sitegen.diagnostics import Level  # noqa: E402
 from sitegen.keeper import StateKeeper  # noqa: E402
 from sitegen.linkcheck import LinkChecker  # noqa: E402
 from sitegen.options import BuildOptions  # noqa: E402
@@ -148,18 +153,18 @@ def timed_build(site: Path, scratch: Path) -> tuple[Totals, float, float]:
         for undo in restore:
             undo()
         shutil.rmtree(site / ".sitegen", ignore_errors=True)
-    errors = [d for d in report.log.items if d.level.name == "ERROR"]
-    if errors:
-        raise SystemExit(f"the build failed: {errors[0]}")
+    if report.log.errors:
+        first = next(d for d in report.log.items if d.level is Level.ERROR)
+        raise SystemExit(f"the build failed: {first.format()}")
     cpu = (after.user - before.user) + (after.system - before.system)
     return clock.totals, wall, cpu
 
 
-def hugo_build(hugo_site: Path, scratch: Path) -> float:
+def hugo_build(args: argparse.Namespace, scratch: Path) -> float:
+    """Hugo's build of its copy of the archive, as peer.py runs it: wall time."""
     tmp = scratch / f"hugo-{len(list(scratch.iterdir()))}"
     started = time.perf_counter()
-    command = ["hugo", "--quiet", "--source", str(hugo_site), "--destination", f"{tmp}/out"]
-    subprocess.run([*command, "--cacheDir", f"{tmp}/cache", "--noBuildLock"], check=True)
+    subprocess.run(hugo_cmd(args, args.hugo, tmp / "out", tmp / "cache"), check=True)
     return time.perf_counter() - started
 
 
@@ -180,9 +185,8 @@ def report(runs: list[tuple[Totals, float, float]], hugo: list[float], articles:
             f"{stage:13} {kind:14} {count:7} {seconds:8.2f} {seconds / wall:6.1%} "
             f"{seconds / count * 1000:8.3f} {each}"
         )
-    print(
-        f"{'other stages':13} {'':14} {'':7} {max(wall - timed, 0):8.2f} {max(wall - timed, 0) / wall:6.1%}"
-    )
+    other = max(wall - timed, 0)
+    print(f"{'other stages':13} {'':14} {'':7} {other:8.2f} {other / wall:6.1%}")
     cpu = statistics.median(c for _, _, c in runs)
     print(
         f"\nsitegen, one process: {wall:.2f} s wall, {cpu:.2f} s CPU "
@@ -199,17 +203,18 @@ def main() -> None:
     )
     parser.add_argument("site", type=Path, help="a sitegen archive (e.g. written by synth.py)")
     parser.add_argument("--hugo", type=Path, help="the same articles as a Hugo site (synth.py --hugo)")
+    parser.add_argument("--hugo-bin", default="hugo", help="the hugo executable (default: hugo on PATH)")
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
-    if args.hugo and not shutil.which("hugo"):
-        raise SystemExit("--hugo: hugo is not on PATH (Debian package 'hugo')")
+    if args.hugo and not shutil.which(args.hugo_bin):
+        raise SystemExit(f"--hugo: {args.hugo_bin} is not found (Debian package 'hugo')")
     articles = len(list((args.site / "seeds").glob("*.txt")))
     runs, hugo = [], []
     with tempfile.TemporaryDirectory(prefix="breakdown-") as scratch:
         for _ in range(args.runs):
             runs.append(timed_build(args.site, Path(scratch)))
             if args.hugo:
-                hugo.append(hugo_build(args.hugo, Path(scratch)))
+                hugo.append(hugo_build(args, Path(scratch)))
     report(runs, hugo, articles)
 
 
