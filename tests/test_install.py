@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import site
 import subprocess
 import sys
 import zipfile
@@ -36,7 +37,7 @@ def run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None, timeout
 
 
 def install_wheel(work: Path) -> Path:
-    """A venv (system site-packages for the dependencies) holding only the built wheel of sitegen."""
+    """A venv of the interpreter running the tests holding only the built wheel of sitegen."""
     assert not work.is_relative_to(REPO_ROOT)
     work.mkdir(parents=True, exist_ok=True)
     wheels = work / "wheels"
@@ -59,10 +60,24 @@ def install_wheel(work: Path) -> Path:
     assert "sitegen/_themes/default/static/style.css" in names
 
     venv = work / "venv"
-    run(sys.executable, "-m", "venv", "--system-site-packages", venv, cwd=work)
+    run(sys.executable, "-m", "venv", venv, cwd=work)
     python = venv / "bin" / "python"
     run(python, "-m", "pip", "install", "--no-deps", "--no-index", "--quiet", wheel, cwd=work)
+    see_the_dependencies_of_this_interpreter(venv)
     return venv
+
+
+def see_the_dependencies_of_this_interpreter(venv: Path) -> None:
+    """Put the site-packages of the interpreter running the tests after the venv's own.
+
+    The dependencies come from there, offline, whether the tests run in a venv (then
+    `--system-site-packages` would reach the base Python, without them) or not. Plain
+    paths, so the .pth files there (the editable install of the checkout) are not run,
+    and the venv's own site-packages, holding the wheel, comes first.
+    """
+    dirs = [*site.getsitepackages(), *([site.getusersitepackages()] if site.ENABLE_USER_SITE else [])]
+    [own] = venv.glob("lib/python*/site-packages")
+    (own / "tests-dependencies.pth").write_text("\n".join(dirs) + "\n", encoding="utf-8")
 
 
 def clean_env(venv: Path) -> dict[str, str]:
