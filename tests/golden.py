@@ -2,11 +2,13 @@
 
 Regenerate after an intended change to the output (templates, markup):
 
-    python -m tests.golden
+    .venv/bin/python -m tests.golden
 
 then review ``git diff tests/golden`` and commit it with the change.
 The build manifest is left out (it only records digests of the other files);
-nothing else is normalised: the build is deterministic.
+nothing else is normalised: the build is deterministic, and what third-party
+libraries render (Pygments' HTML and CSS) is fixed by the versions pinned in
+constraints.txt, which the README's test command installs.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import difflib
 import shutil
 import sys
 import tempfile
+from importlib import metadata
 from pathlib import Path
 
 from sitegen.diagnostics import Level
@@ -25,7 +28,8 @@ TESTS_DIR = Path(__file__).resolve().parent
 SAMPLE = TESTS_DIR / "sites" / "basic"
 GOLDEN = TESTS_DIR / "golden" / "basic"
 EXCLUDED = frozenset({MANIFEST})
-REGENERATE = "python -m tests.golden"
+REGENERATE = ".venv/bin/python -m tests.golden"
+CONSTRAINTS = TESTS_DIR.parent / "constraints.txt"
 
 
 def build_sample(workdir: Path, sample: Path = SAMPLE) -> Path:
@@ -81,6 +85,26 @@ def compare(actual: Path, expected: Path = GOLDEN) -> list[str]:
     return problems
 
 
+def versions_not_as_pinned(constraints: Path = CONSTRAINTS) -> list[str]:
+    """Installed distributions whose version is not the one pinned in ``constraints``.
+
+    The golden files were made with the pinned versions; another Pygments renders
+    other bytes, so a golden difference names these first.
+    """
+    found = []
+    for line in constraints.read_text(encoding="utf-8").splitlines():
+        name, pinned_sep, pinned = line.partition("==")
+        if line.startswith("#") or not pinned_sep:
+            continue
+        try:
+            installed = metadata.version(name.strip())
+        except metadata.PackageNotFoundError:
+            continue
+        if installed != pinned.strip():
+            found.append(f"{name.strip()} {installed} is installed, {pinned.strip()} is pinned")
+    return found
+
+
 def regenerate(expected: Path = GOLDEN) -> list[str]:
     """Rebuild the sample site and replace the golden files with the result; returns their paths."""
     with tempfile.TemporaryDirectory(prefix="sitegen-golden-") as tmp:
@@ -96,6 +120,10 @@ def regenerate(expected: Path = GOLDEN) -> list[str]:
 
 
 if __name__ == "__main__":
+    for mismatch in versions_not_as_pinned():
+        print(
+            f"warning: {mismatch} in {CONSTRAINTS.name}; run scripts/install-test-deps first", file=sys.stderr
+        )
     written = regenerate()
     shown = GOLDEN.relative_to(Path.cwd()) if GOLDEN.is_relative_to(Path.cwd()) else GOLDEN
     print(f"wrote {len(written)} golden files to {shown}")

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import re
 import shutil
+from importlib import metadata
 from pathlib import Path
 
 from sitegen.writer import MANIFEST
 
-from .golden import GOLDEN, REGENERATE, SAMPLE, build_sample, compare, output_files
+from .golden import (
+    GOLDEN,
+    REGENERATE,
+    SAMPLE,
+    build_sample,
+    compare,
+    output_files,
+    versions_not_as_pinned,
+)
 from .htmltext import article_blocks, parse_html
 
 
@@ -16,9 +25,16 @@ def test_sample_matches_the_golden_files(tmp_path: Path) -> None:
     assert GOLDEN.is_dir(), f"no golden files yet: run `{REGENERATE}`"
     out = build_sample(tmp_path)
     differences = compare(out)
+    unpinned = versions_not_as_pinned()
+    cause = (
+        "Installed versions differ from constraints.txt, which the golden files were made with "
+        "(run scripts/install-test-deps):\n  " + "\n  ".join(unpinned) + "\n"
+        if unpinned
+        else ""
+    )
     assert not differences, (
-        f"the build differs from tests/golden/basic ({len(differences)} file(s)). If the change is "
-        f"intended, run `{REGENERATE}` and commit the new golden files.\n\n" + "\n".join(differences)
+        f"the build differs from tests/golden/basic ({len(differences)} file(s)). {cause}If the change "
+        f"is intended, run `{REGENERATE}` and commit the new golden files.\n\n" + "\n".join(differences)
     )
 
 
@@ -51,6 +67,20 @@ def test_compare_reports_missing_extra_and_changed_files(tmp_path: Path) -> None
     assert problems[2].startswith("differs: index.html\n")
     assert "+<h1>" in problems[2] and "!</h1>" in problems[2]
     assert len(problems) == 3
+
+
+def test_versions_not_as_pinned_names_each_installed_distribution_pinned_otherwise(tmp_path: Path) -> None:
+    constraints = tmp_path / "constraints.txt"
+    constraints.write_text(
+        "# pinned==0.0.1 in a comment\n"
+        f"Pygments=={metadata.version('pygments')}\n"
+        "pytest==0.0.1\n"
+        "not-a-distribution-anyone-installed==1.0\n",
+        encoding="utf-8",
+    )
+    assert versions_not_as_pinned(constraints) == [
+        f"pytest {metadata.version('pytest')} is installed, 0.0.1 is pinned"
+    ]
 
 
 def test_golden_files_cover_the_sample() -> None:
