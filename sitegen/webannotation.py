@@ -126,7 +126,8 @@ def _identifying(site: Site, article: Article, targets: _Targets, here: str) -> 
 
 
 def annotation_page(site: Site, article: Article, urls: UrlBuilder, seed: Seed, seed_file: str) -> bytes:
-    """The article's corrections and mentions as one AnnotationPage, compact JSON (UTF-8).
+    """The article's corrections and mentions as one AnnotationPage (an empty
+    AnnotationCollection when it has neither), compact JSON (UTF-8).
 
     ``seed_file`` is the seed file's text as published (the text the positions count)."""
     here = article.url + EXPORT_NAME
@@ -135,19 +136,23 @@ def annotation_page(site: Site, article: Article, urls: UrlBuilder, seed: Seed, 
     context: Any = ANNO_CONTEXT
     if urls.origin:
         context = [ANNO_CONTEXT, {"@base": urls.full(here)}]
-    page = {
-        "@context": context,
-        "id": EXPORT_NAME,
-        "type": "AnnotationPage",
-        "partOf": {
-            "id": EXPORT_NAME + "#all",
-            "type": "AnnotationCollection",
-            "label": f"Corrections and entity mentions in “{article.title}”",
-            "total": len(items),
-            "first": EXPORT_NAME,
-        },
-        "startIndex": 0,
-        "items": items,
+    collection = {
+        "id": EXPORT_NAME + "#all",
+        "type": "AnnotationCollection",
+        "label": f"Corrections and entity mentions in “{article.title}”",
+        "total": len(items),
     }
+    if not items:
+        # A page lists 1 or more annotations: with none, the file is the empty collection.
+        document: dict[str, Any] = {"@context": context, **collection, "id": EXPORT_NAME}
+    else:
+        document = {
+            "@context": context,
+            "id": EXPORT_NAME,
+            "type": "AnnotationPage",
+            "partOf": {**collection, "first": EXPORT_NAME},
+            "startIndex": 0,
+            "items": items,
+        }
     # orjson: compact (no spaces), UTF-8 as is, keys in insertion order, so deterministic.
-    return orjson.dumps(page) + b"\n"
+    return orjson.dumps(document) + b"\n"

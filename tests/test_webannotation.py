@@ -200,41 +200,50 @@ def context_violations(context: Any) -> list[str]:
     ]
 
 
-def page_violations(page: dict[str, Any]) -> list[str]:
-    """Every MUST of the model that an AnnotationPage of embedded annotations can break."""
-    problems = context_violations(page.get("@context"))
-    if not isinstance(page.get("id"), str) or not IRI.fullmatch(page["id"]):
+def collection_violations(collection: dict[str, Any]) -> list[str]:
+    problems = []
+    if not isinstance(collection.get("id"), str) or not IRI.fullmatch(collection["id"]):
+        problems.append("the Collection has exactly 1 IRI as id")
+    if "AnnotationCollection" not in as_list(collection.get("type", [])):
+        problems.append("the AnnotationCollection class must be one of the Collection's types")
+    if not all(isinstance(label, str) for label in as_list(collection.get("label", []))):
+        problems.append("a Collection's label is a string")
+    total = collection.get("total", 0)
+    if not (isinstance(total, int) and total >= 0):
+        problems.append("the Collection's total must be a non-negative integer")
+    if total and not isinstance(collection.get("first"), str | dict):
+        problems.append("a Collection with annotations has exactly 1 first page")
+    return problems
+
+
+def export_violations(export: dict[str, Any]) -> list[str]:
+    """Every MUST of the model that the export can break: an AnnotationPage of embedded
+    annotations, or (for an article with nothing to annotate) an empty AnnotationCollection."""
+    if "AnnotationCollection" in as_list(export.get("type", [])):
+        problems = context_violations(export.get("@context")) + collection_violations(export)
+        return problems + (["an empty collection has no items"] if "items" in export else [])
+    problems = context_violations(export.get("@context"))
+    if not isinstance(export.get("id"), str) or not IRI.fullmatch(export["id"]):
         problems.append("the Page has exactly 1 IRI as id")
-    if "AnnotationPage" not in as_list(page.get("type", [])):
+    if "AnnotationPage" not in as_list(export.get("type", [])):
         problems.append("the AnnotationPage class must be one of the Page's types")
-    items = page.get("items")
+    items = export.get("items")
     if not isinstance(items, list) or not items:
         problems.append("a Page has an array of 1 or more Annotations as items")
         items = []
-    start = page.get("startIndex", 0)
+    start = export.get("startIndex", 0)
     if not (isinstance(start, int) and start >= 0):
         problems.append("startIndex must be a non-negative integer")
-    collection = page.get("partOf")
+    collection = export.get("partOf")
     if isinstance(collection, dict):
-        if not isinstance(collection.get("id"), str):
-            problems.append("the Collection has exactly 1 IRI as id")
-        if "AnnotationCollection" not in as_list(collection.get("type", [])):
-            problems.append("the AnnotationCollection class must be one of the Collection's types")
-        total = collection.get("total", 0)
-        if not (isinstance(total, int) and total >= 0):
-            problems.append("the Collection's total must be a non-negative integer")
-        if total and not isinstance(collection.get("first"), str | dict):
-            problems.append("a Collection with annotations has exactly 1 first page")
-        if collection.get("first") == page.get("id") and total != len(items):
+        problems += collection_violations(collection)
+        total = collection.get("total")
+        if collection.get("first") == export.get("id") and total != len(items):
             problems.append(
                 f"the Collection's only page lists {len(items)} annotations, its total says {total}"
             )
-    if (
-        isinstance(collection, dict)
-        and collection.get("last", page.get("id")) != page.get("id")
-        and "next" not in page
-    ):
-        problems.append("a page that is not the last must name the next one")
+        if collection.get("last", export.get("id")) != export.get("id") and "next" not in export:
+            problems.append("a page that is not the last must name the next one")
     ids = Counter(item.get("id") for item in items if isinstance(item, dict))
     problems += [f"{identity}: given to {n} annotations" for identity, n in ids.items() if n > 1]
     for i, item in enumerate(items):
@@ -270,8 +279,8 @@ def expanded_violations(page: dict[str, Any], fetched_at: str) -> list[str]:
     ]
     nodes = expanded_nodes(expanded)
     annotations = [n for n in nodes if OA + "Annotation" in n.get("@type", [])]
-    if len(annotations) != len(page["items"]):
-        problems.append(f"{len(annotations)} annotations in the graph, {len(page['items'])} items")
+    if len(annotations) != len(page.get("items", [])):
+        problems.append(f"{len(annotations)} annotations in the graph, {len(page.get('items', []))} items")
     for node in annotations:
         if not node.get("@id", "").startswith(("http://", "https://")):
             problems.append(f"an annotation's id does not resolve to an absolute IRI: {node.get('@id')}")
@@ -303,7 +312,7 @@ def export(export_path: Path) -> dict[str, Any]:
 
 
 def test_the_example_export_keeps_every_must_of_the_model(export: dict[str, Any]) -> None:
-    problems = page_violations(export)
+    problems = export_violations(export)
     assert not problems, f"{len(problems)} violation(s):\n" + "\n".join(problems[:10])
     motivations = Counter(item["motivation"] for item in export["items"])
     assert motivations["editing"] > 0 and motivations["identifying"] > 0
@@ -330,7 +339,7 @@ def test_the_checks_catch_what_the_model_forbids(export: dict[str, Any]) -> None
     }  # fmt: skip
     for what, (item, key, value) in wrong.items():
         broken = {**export, "items": [{**item, key: value}]}
-        assert page_violations(broken), what
+        assert export_violations(broken), what
     purpose_on_iri = {
         **export,
         "items": [{**identifying, "body": [{"id": "https://x.example/", "purpose": "identifying"}]}],
@@ -465,7 +474,7 @@ def test_with_an_absolute_base_url_the_export_names_its_base(make_site: Any) -> 
     page = read_export(path)
     own_url = "https://archive.example/news/" + path.relative_to(site.out).as_posix()
     assert page["@context"] == [ANNO, {"@base": own_url}]
-    assert not page_violations(page) and not expanded_violations(
+    assert not export_violations(page) and not expanded_violations(
         page, "https://elsewhere.example/copy.jsonld"
     )
     seed = (path.parent / "s1.txt").read_bytes().decode("utf-8")
@@ -480,6 +489,15 @@ def test_with_an_absolute_base_url_the_export_names_its_base(make_site: Any) -> 
     expanded = jsonld.expand(page, {"documentLoader": load_document, "base": "https://elsewhere.example/"})
     sources = {s["@id"] for n in expanded_nodes(expanded) for s in n.get(OA + "hasSource", [])}
     assert sources == {urljoin(own_url, "s1.txt")}
+
+
+def test_an_article_with_nothing_to_annotate_exports_an_empty_collection(make_site: Any) -> None:
+    site = make_site(seeds={"s1": "date 2020-02-03 Nothing to correct here.\n"})
+    site.build()
+    (path,) = site.out.rglob("annotations.jsonld")
+    export = read_export(path)
+    assert export["type"] == "AnnotationCollection" and export["total"] == 0
+    assert not export_violations(export) and not expanded_violations(export, FETCHED_AT)
 
 
 def test_the_export_is_compact(export_path: Path) -> None:
