@@ -179,6 +179,8 @@ class FileOffsets:
         number = bisect.bisect_right(self._paragraph_starts, offset) - 1
         within = offset - self._paragraph_starts[number]
         pieces = self._pieces[number]
+        if len(pieces) == 1:  # the usual paragraph: one line
+            return pieces[0][1] + min(within, pieces[0][2])
         for piece_start, file_start, length in reversed(pieces):
             if within > piece_start or (within == piece_start and not end) or piece_start == 0:
                 return file_start + min(within - piece_start, length)
