@@ -142,8 +142,8 @@ class FileOffsets:
     The file's text is its bytes decoded as UTF-8 without a byte order mark, counted in
     code points (CRLF counts two): what a reader of the published ``<id>.txt`` slices.
     Paragraph text differs from the file only in whitespace (lines stripped, soft wraps
-    joined by one space), so each line of a paragraph keeps its characters; a join
-    maps to the end of the line before it (for an end) or the start of the next (for a start).
+    joined by one space), so each line of a paragraph keeps its characters; the space of
+    a join maps to the end of the line before it.
     """
 
     def __init__(self, file_text: str, seed: Seed) -> None:
