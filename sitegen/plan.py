@@ -383,13 +383,15 @@ def _annotations_file(site: Site, article: Article, urls: UrlBuilder, root: Path
     from sitegen.webannotation import annotation_page
 
     def produce() -> bytes:
-        seed, _ = parse_seed((root / article.seed_path).read_bytes(), article.id, article.seed_path)
-        text = seed.source_text if seed else ""
-        return annotation_page(site, article, urls, text).encode("utf-8")
+        data = (root / article.seed_path).read_bytes()
+        seed, _ = parse_seed(data, article.id, article.seed_path)
+        if seed is None:
+            raise ValueError(f"{article.seed_path}: the seed no longer parses; build again")
+        return annotation_page(site, article, urls, seed, data.decode("utf-8"))
 
     entities = sorted({m.entity for m in article.mentions})
     fingerprint = digest_of(
-        "annotations", 1, article.digest, urls.full(""), [(e, site.entities[e].wikidata) for e in entities]
+        "annotations", 2, article.digest, urls.full(""), [(e, site.entities[e].wikidata) for e in entities]
     )
     return FilePlan(article.url + "annotations.jsonld", fingerprint, produce)
 

@@ -8,6 +8,7 @@ interpreted (no Markdown, no HTML): it is escaped when rendered.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import re
@@ -130,3 +131,57 @@ def read_seed(path: Path, root: Path) -> tuple[Seed | None, list[Diagnostic]]:
     except OSError as exc:
         return None, [error("seed-unreadable", f"cannot be read: {exc.strerror}", rel)]
     return parse_seed(data, path.stem, rel)
+
+
+_LINE_END_TEXT = re.compile(r"\r\n|\r|\n")
+
+
+class FileOffsets:
+    """Maps offsets in :attr:`Seed.source_text` to offsets in the seed file's own text.
+
+    The file's text is its bytes decoded as UTF-8 without a byte order mark, counted in
+    code points (CRLF counts two): what a reader of the published ``<id>.txt`` slices.
+    Paragraph text differs from the file only in whitespace (lines stripped, soft wraps
+    joined by one space), so each line of a paragraph keeps its characters; the space of
+    a join maps to the end of the line before it.
+    """
+
+    def __init__(self, file_text: str, seed: Seed) -> None:
+        text = file_text.removeprefix("\ufeff")
+        starts = [0] + [m.end() for m in _LINE_END_TEXT.finditer(text)]
+        ends = [m.start() for m in _LINE_END_TEXT.finditer(text)] + [len(text)]
+        date_line = next(i for i, (b, e) in enumerate(zip(starts, ends, strict=True)) if text[b:e].strip())
+        self._paragraph_starts: list[int] = []
+        # per paragraph: (offset in the paragraph text, offset in the file, length) of each line
+        self._pieces: list[list[tuple[int, int, int]]] = []
+        offset = 0
+        for paragraph in seed.paragraphs:
+            self._paragraph_starts.append(offset)
+            offset += len(paragraph.text) + 2
+            pieces: list[tuple[int, int, int]] = []
+            within, index = 0, paragraph.line - 1
+            while within < len(paragraph.text):
+                begin, end = starts[index], ends[index]
+                if index == date_line:
+                    # The first paragraph may share its line with 'date YYYY-MM-DD'.
+                    match = _DATE_LINE.match(text[begin:end])
+                    begin = end if match is None or match.group(2) is None else begin + match.start(2)
+                line = text[begin:end]
+                stripped = line.strip()
+                if stripped:
+                    pieces.append((within, begin + len(line) - len(line.lstrip()), len(stripped)))
+                    within += len(stripped) + 1
+                index += 1
+            self._pieces.append(pieces)
+
+    def __call__(self, offset: int, *, end: bool = False) -> int:
+        """The file offset of ``offset``; ``end`` for an exclusive end (it stays on its line)."""
+        number = bisect.bisect_right(self._paragraph_starts, offset) - 1
+        within = offset - self._paragraph_starts[number]
+        pieces = self._pieces[number]
+        if len(pieces) == 1:  # the usual paragraph: one line
+            return pieces[0][1] + min(within, pieces[0][2])
+        for piece_start, file_start, length in reversed(pieces):
+            if within > piece_start or (within == piece_start and not end) or piece_start == 0:
+                return file_start + min(within - piece_start, length)
+        raise AssertionError("unreachable: the first piece starts the paragraph")

@@ -1,95 +1,158 @@
 """W3C Web Annotation export: ``annotations.jsonld`` beside every article.
 
-Selectors address the article's source text as read: the seed's paragraphs
-joined by a blank line ("\\n\\n"), offsets in Unicode code points.
+One AnnotationPage (Web Annotation Data Model, W3C Recommendation 2017) holding:
+
+- one ``editing`` Annotation per correction (a footnote) and corrected reading, whose
+  targets are every place it applies to. Its bodies are the corrected reading (purpose
+  ``editing``) and the footnote's note (purpose ``commenting``), each stated once: a
+  note that several annotations carry gets an id where it is first given and is
+  referenced by that IRI after. Each body applies to each target on its own (the
+  model's meaning of several targets).
+- one ``identifying`` Annotation per entity the article mentions, with a target per
+  mention and the entity's page and Wikidata item as bodies (plain IRIs: ``purpose``
+  belongs on a TextualBody or SpecificResource only, and the motivation says it all).
+
+Targets select text of the seed as published beside the export (``<id>.txt``): a
+TextPositionSelector counts code points of the file decoded as UTF-8 (a byte order mark
+not counted). The file is the archive's unaltered copy, built with the export, so a
+position is unambiguous and a quote would only repeat the text. IRIs are relative to the
+export's own URL, which the context also names as ``@base`` when ``base_url`` has a host.
 """
 
 from __future__ import annotations
 
-import json
+from collections import Counter
 from typing import Any
 
-from sitegen.model import Article
+import orjson
+
+from sitegen.model import Article, CorrectedPlace, Seed
+from sitegen.seeds import FileOffsets
 from sitegen.site import Site
-from sitegen.urls import UrlBuilder
+from sitegen.urls import UrlBuilder, relative
 
-QUOTE_CONTEXT = 32
-
-
-def _selectors(source_text: str, start: int, end: int) -> list[dict[str, Any]]:
-    return [
-        {
-            "type": "TextQuoteSelector",
-            "exact": source_text[start:end],
-            "prefix": source_text[max(0, start - QUOTE_CONTEXT) : start],
-            "suffix": source_text[end : end + QUOTE_CONTEXT],
-        },
-        {"type": "TextPositionSelector", "start": start, "end": end},
-    ]
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+EXPORT_NAME = "annotations.jsonld"
 
 
-def annotation_page(site: Site, article: Article, urls: UrlBuilder, source_text: str) -> str:
-    """The article's corrections (motivation 'editing') and mentions ('identifying') as an AnnotationPage."""
-    page_id = urls.full(article.url + "annotations.jsonld")
-    target_source = urls.full(article.url)
-    notes = {n.number: n for n in article.footnotes}
-    items: list[dict[str, Any]] = []
+def _body(value: str, purpose: str) -> dict[str, Any]:
+    # No 'format': a TextualBody's value is plain text, and the key would repeat on every body.
+    return {"type": "TextualBody", "value": value, "purpose": purpose}
+
+
+class _Targets:
+    """Targets in the seed file: its IRI, described (type and format) at its first use only."""
+
+    def __init__(self, name: str, offsets: FileOffsets) -> None:
+        self.name = name
+        self.offsets = offsets
+        self.described = False
+
+    def __call__(self, spans: list[tuple[int, int]]) -> list[dict[str, Any]]:
+        targets = []
+        for start, end in spans:
+            source: Any = self.name
+            if not self.described:
+                source = {"id": self.name, "type": "Text", "format": "text/plain"}
+                self.described = True
+            selector = {
+                "type": "TextPositionSelector",
+                "start": self.offsets(start),
+                "end": self.offsets(end, end=True),
+            }
+            targets.append({"source": source, "selector": selector})
+        return targets
+
+
+def _editing(article: Article, targets: _Targets) -> list[dict[str, Any]]:
+    """One annotation per (footnote, corrected reading), in footnote order."""
+    places: dict[tuple[int, str], list[CorrectedPlace]] = {}
     for place in article.places:
-        note = notes[place.footnote]
-        body: list[dict[str, Any]] = [
-            {"type": "TextualBody", "value": place.replacement, "purpose": "editing", "format": "text/plain"},
-        ]
-        if note.note:
-            body.append(
-                {"type": "TextualBody", "value": note.note, "purpose": "commenting", "format": "text/plain"}
-            )
+        places.setdefault((place.footnote, place.replacement), []).append(place)
+    groups = [
+        (footnote, k, places[footnote.number, replacement])
+        for footnote in article.footnotes
+        for k, replacement in enumerate(footnote.replacements)
+        if (footnote.number, replacement) in places
+    ]
+    # A note given to several annotations (a footnote with two corrected readings, or two
+    # footnotes with the same words) is stated at its first use with an id, then referenced.
+    uses = Counter(footnote.note for footnote, _, _ in groups if footnote.note)
+    stated: dict[str, str] = {}
+    items = []
+    for footnote, k, group in groups:
+        body: list[Any] = [_body(group[0].replacement, "editing")]
+        if footnote.note in stated:
+            body.append(stated[footnote.note])
+        elif footnote.note:
+            note = _body(footnote.note, "commenting")
+            if uses[footnote.note] > 1:
+                stated[footnote.note] = f"#note-{footnote.number}"
+                note = {"id": stated[footnote.note], **note}
+            body.append(note)
         items.append(
             {
-                "id": f"{page_id}#{place.ref}",
+                "id": f"#fn-{footnote.number}" + (f"-{k + 1}" if k else ""),
                 "type": "Annotation",
                 "motivation": "editing",
-                "target": {
-                    "source": target_source,
-                    "selector": [
-                        {
-                            "type": "TextQuoteSelector",
-                            "exact": place.source,
-                            "prefix": place.prefix,
-                            "suffix": place.suffix,
-                        },
-                        {"type": "TextPositionSelector", "start": place.start, "end": place.end},
-                    ],
-                },
                 "body": body,
+                "target": targets([(p.start, p.end) for p in group]),
             }
         )
+    return items
+
+
+def _identifying(site: Site, article: Article, targets: _Targets, here: str) -> list[dict[str, Any]]:
+    """One annotation per mentioned entity, in order of first mention."""
+    spans: dict[str, list[tuple[int, int]]] = {}
     for mention in article.mentions:
-        entity = site.entities[mention.entity]
-        bodies: list[dict[str, Any]] = [
-            {"id": urls.full(f"entities/{entity.id}/"), "type": "SpecificResource", "purpose": "identifying"}
-        ]
+        spans.setdefault(mention.entity, []).append((mention.start, mention.end))
+    items = []
+    for entity_id, entity_spans in spans.items():
+        entity = site.entities[entity_id]
+        body = [relative(here, f"entities/{entity.id}/")]
         if entity.wikidata:
-            bodies.append(
-                {"id": f"http://www.wikidata.org/entity/{entity.wikidata}", "purpose": "identifying"}
-            )
+            body.append(f"http://www.wikidata.org/entity/{entity.wikidata}")
         items.append(
             {
-                "id": f"{page_id}#{mention.anchor}",
+                "id": f"#entity-{entity.id}",
                 "type": "Annotation",
                 "motivation": "identifying",
-                "target": {
-                    "source": target_source,
-                    "selector": _selectors(source_text, mention.start, mention.end),
-                },
-                "body": bodies,
+                "body": body,
+                "target": targets(entity_spans),
             }
         )
-    page = {
-        "@context": "http://www.w3.org/ns/anno.jsonld",
-        "id": page_id,
-        "type": "AnnotationPage",
-        "partOf": {"id": urls.full(article.url), "type": "AnnotationCollection"},
-        "items": items,
+    return items
+
+
+def annotation_page(site: Site, article: Article, urls: UrlBuilder, seed: Seed, seed_file: str) -> bytes:
+    """The article's corrections and mentions as one AnnotationPage (an empty
+    AnnotationCollection when it has neither), compact JSON (UTF-8).
+
+    ``seed_file`` is the seed file's text as published (the text the positions count)."""
+    here = article.url + EXPORT_NAME
+    targets = _Targets(article.id + ".txt", FileOffsets(seed_file, seed))
+    items = _editing(article, targets) + _identifying(site, article, targets, here)
+    context: Any = ANNO_CONTEXT
+    if urls.origin:
+        context = [ANNO_CONTEXT, {"@base": urls.full(here)}]
+    collection = {
+        "id": EXPORT_NAME + "#all",
+        "type": "AnnotationCollection",
+        "label": f"Corrections and entity mentions in “{article.title}”",
+        "total": len(items),
     }
-    # No indent: json's C encoder only runs without one, and this file is written per article.
-    return json.dumps(page, ensure_ascii=False, separators=(",", ":")) + "\n"
+    if not items:
+        # A page lists 1 or more annotations: with none, the file is the empty collection.
+        document: dict[str, Any] = {"@context": context, **collection, "id": EXPORT_NAME}
+    else:
+        document = {
+            "@context": context,
+            "id": EXPORT_NAME,
+            "type": "AnnotationPage",
+            "partOf": {**collection, "first": EXPORT_NAME},
+            "startIndex": 0,
+            "items": items,
+        }
+    # orjson: compact (no spaces), UTF-8 as is, keys in insertion order, so deterministic.
+    return orjson.dumps(document) + b"\n"
