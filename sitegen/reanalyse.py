@@ -73,7 +73,7 @@ def analyse_one(path: Path, editorial: Path | None, inputs: SiteInputs, tools: A
     )
 
 
-ANALYSIS_VERSION = "1"
+ANALYSIS_VERSION = "2"
 
 
 def analysis_config(config: SiteConfig) -> str:

@@ -28,14 +28,26 @@ def _selectors(source_text: str, start: int, end: int) -> list[dict[str, Any]]:
     ]
 
 
+def _letters(index: int) -> str:
+    """a, b, …, z, aa, ab, …"""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(97 + rest) + out
+    return out
+
+
 def annotation_page(site: Site, article: Article, urls: UrlBuilder, source_text: str) -> str:
     """The article's corrections (motivation 'editing') and mentions ('identifying') as an AnnotationPage."""
     page_id = urls.full(article.url + "annotations.jsonld")
     target_source = urls.full(article.url)
     notes = {n.number: n for n in article.footnotes}
     items: list[dict[str, Any]] = []
+    seen: dict[int, int] = {}  # footnote -> its places so far: ids 'fnref-6-a', 'fnref-6-b', …
     for place in article.places:
         note = notes[place.footnote]
+        seen[place.footnote] = seen.get(place.footnote, -1) + 1
         body: list[dict[str, Any]] = [
             {"type": "TextualBody", "value": place.replacement, "purpose": "editing", "format": "text/plain"},
         ]
@@ -45,7 +57,7 @@ def annotation_page(site: Site, article: Article, urls: UrlBuilder, source_text:
             )
         items.append(
             {
-                "id": f"{page_id}#{place.ref}",
+                "id": f"{page_id}#fnref-{place.footnote}-{_letters(seen[place.footnote])}",
                 "type": "Annotation",
                 "motivation": "editing",
                 "target": {
@@ -63,7 +75,7 @@ def annotation_page(site: Site, article: Article, urls: UrlBuilder, source_text:
                 "body": body,
             }
         )
-    for mention in article.mentions:
+    for number, mention in enumerate(article.mentions, start=1):
         entity = site.entities[mention.entity]
         bodies: list[dict[str, Any]] = [
             {"id": urls.full(f"entities/{entity.id}/"), "type": "SpecificResource", "purpose": "identifying"}
@@ -74,7 +86,7 @@ def annotation_page(site: Site, article: Article, urls: UrlBuilder, source_text:
             )
         items.append(
             {
-                "id": f"{page_id}#{mention.anchor}",
+                "id": f"{page_id}#m-{number}",
                 "type": "Annotation",
                 "motivation": "identifying",
                 "target": {
