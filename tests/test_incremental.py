@@ -441,9 +441,9 @@ def test_editing_an_entity_description_rerenders_the_pages_that_show_it(site: Si
     assert (
         set(report.rendered) - {article_dir(after, a) + "annotations.jsonld" for a in mentioning} == expected
     )
-    # The article text links each mention with a card naming the entity and its description:
-    # the articles that mention it are analysed again, and only those.
-    assert set(report.analysed) == mentioning
+    # The description is shown by the pages (sidebar, cards), not read by the analysis: no
+    # article is analysed again.
+    assert set(report.analysed) == set()
 
 
 def test_adding_an_alias_reanalyses_only_the_articles_where_it_occurs(site: Site) -> None:
