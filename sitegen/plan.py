@@ -237,7 +237,7 @@ def article_jsonld(site: Site, article: Article, urls: UrlBuilder) -> str:
 def script_json(data: Context) -> str:
     """JSON to embed in a <script> element: '<', '>' and '&' escaped, so no text can end the
     element or open a comment inside it (<!--, </script>)."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
