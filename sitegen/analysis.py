@@ -13,14 +13,12 @@ import pickle
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from markupsafe import escape
-
 from sitegen.config import SiteConfig
 from sitegen.correct import Edit, RuleSet, correct_article
 from sitegen.corrections import Correction, Rule, parse_records
 from sitegen.diagnostics import Diagnostic, warning
 from sitegen.entities import Entity
-from sitegen.inline import InlineEdit, InlineMention, Place, corrected_places, render_inline
+from sitegen.inline import InlineEdit, InlineMention, Place, attribute, corrected_places, render_inline
 from sitegen.markdown import render_markdown
 from sitegen.mentions import MentionFinder
 from sitegen.model import (
@@ -63,19 +61,9 @@ class Annotators:
         )
 
 
-def _letters(index: int) -> str:
-    """a, b, …, z, aa, ab, … for back-links."""
-    out = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        out = chr(97 + rest) + out
-    return out
-
-
 def _heading_anchor(text: str, used: set[str], number: int) -> str:
     base = slugify(text, 50) or f"section-{number}"
-    if base in RESERVED_ANCHORS or (base[:1] in "pm" and base[1:].lstrip("-").isdigit()):
+    if base in RESERVED_ANCHORS or (base[:1] in "pmn" and base[1:].lstrip("-").isdigit()):
         base = f"section-{base}"
     anchor, n = base, 2
     while anchor in used:
@@ -85,21 +73,17 @@ def _heading_anchor(text: str, used: set[str], number: int) -> str:
 
 
 def _footnotes(
-    edits: Sequence[Edit], corrections: Mapping[str, Correction]
-) -> tuple[list[Footnote], dict[tuple[int, int], tuple[int, str]]]:
-    """Number footnotes by first appearance; give each place its back-link id."""
+    edits: Sequence[Edit], corrections: Mapping[str, Correction], anchors: Sequence[str]
+) -> list[Footnote]:
+    """Number footnotes by first appearance; give each a back-link per paragraph it applies in
+    (``anchors``: each paragraph's fragment id)."""
     order: dict[str, list[Edit]] = {}
     for edit in edits:
         order.setdefault(edit.correction, []).append(edit)
     notes: list[Footnote] = []
-    ref_of: dict[tuple[int, int], tuple[int, str]] = {}
     for number, (key, places) in enumerate(order.items(), start=1):
         record = corrections[key]
-        refs = []
-        for index, edit in enumerate(places):
-            ref = f"fnref-{number}-{_letters(index)}"
-            refs.append(ref)
-            ref_of[(edit.paragraph, edit.start)] = (number, ref)
+        paragraphs = dict.fromkeys(edit.paragraph for edit in places)
         notes.append(
             Footnote(
                 number=number,
@@ -112,10 +96,10 @@ def _footnotes(
                 cert=record.cert,
                 readings=tuple(dict.fromkeys(e.source for e in places)),
                 replacements=tuple(dict.fromkeys(e.replacement for e in places)),
-                refs=tuple(refs),
+                refs=tuple((anchors[p], p + 1) for p in paragraphs),
             )
         )
-    return notes, ref_of
+    return notes
 
 
 def analyse_article(
@@ -150,28 +134,32 @@ def analyse_article(
     by_paragraph: dict[int, list[Edit]] = {}
     for edit in edits:
         by_paragraph.setdefault(edit.paragraph, []).append(edit)
-    footnotes, ref_of = _footnotes(edits, corrections)
+    numbers = {key: n for n, key in enumerate(dict.fromkeys(e.correction for e in edits), start=1)}
 
     corrected_texts: list[str] = []
     inline_edits: list[list[InlineEdit]] = []
     paragraph_places: list[list[Place]] = []
     for index, text in enumerate(texts):
         paragraph_edits = [
-            InlineEdit(
-                e.start,
-                e.end,
-                e.source,
-                e.replacement,
-                f'<sup class="fn-ref" data-pagefind-ignore><a id="{ref_of[(index, e.start)][1]}" '
-                f'href="#fn-{ref_of[(index, e.start)][0]}" role="doc-noteref">'
-                f"{ref_of[(index, e.start)][0]}</a></sup>",
-            )
+            InlineEdit(e.start, e.end, e.source, e.replacement, numbers[e.correction])
             for e in by_paragraph.get(index, [])
         ]
         inline_edits.append(paragraph_edits)
         corrected, places_here = corrected_places(text, paragraph_edits)
         corrected_texts.append(corrected)
         paragraph_places.append(places_here)
+
+    # Paragraph anchors: what footnotes, entity pages and the ledger link to.
+    used_anchors: set[str] = set(RESERVED_ANCHORS)
+    anchors: list[str] = []
+    toc: list[TocEntry] = []
+    for index, corrected in enumerate(corrected_texts):
+        if roles.get(index + 1, "body") == "heading":
+            anchors.append(_heading_anchor(corrected, used_anchors, index + 1))
+            toc.append(TocEntry(anchors[-1], corrected))
+        else:
+            anchors.append(f"p{index + 1}")
+    footnotes = _footnotes(edits, corrections, anchors)
 
     first_body = next(
         (corrected_texts[n - 1] for n in range(1, count + 1) if roles.get(n, "body") == "body"),
@@ -191,18 +179,15 @@ def analyse_article(
     link_mode = config.entities.link_mentions
     linked_entities: set[str] = set()
     mentions: list[Mention] = []
-    used_anchors: set[str] = set(RESERVED_ANCHORS)
     blocks: list[Block] = []
-    toc: list[TocEntry] = []
     offset = 0
     for index, corrected in enumerate(corrected_texts):
         number = index + 1
+        anchor = anchors[index]
         places_here = paragraph_places[index]
         inline_mentions: list[InlineMention] = []
         sentences = split_sentences(corrected) if corrected else [(0, 0)]
         for found in tools.finder.find(corrected):
-            entity = tools.entities[found.entity]
-            anchor = f"m-{len(mentions) + 1}"
             linked = link_mode == "every" or (link_mode == "first" and found.entity not in linked_entities)
             linked_entities.add(found.entity)
             s_start, s_end = next(
@@ -221,34 +206,25 @@ def analyse_article(
                     offset + to_source(found.end, places_here, end=True),
                 )
             )
-            card = f"{entity.name}" + (f" — {entity.description}" if entity.description else "")
+            # Only links are marked up: the sidebar describes each entity once, and the
+            # card script finds that description by the link's address.
             if linked:
-                href = relative(url, f"entities/{entity.id}/")
-                open_tag = (
-                    f'<a class="mention" id="{anchor}" href="{escape(href)}" '
-                    f'data-entity="{entity.id}" data-card="{escape(card)}">'
+                href = attribute(relative(url, f"entities/{found.entity}/"))
+                inline_mentions.append(
+                    InlineMention(found.start, found.end, f"<a class=mention href={href}>", "</a>")
                 )
-                close_tag = "</a>"
-            else:
-                open_tag = f'<span class="mention" id="{anchor}" data-entity="{entity.id}">'
-                close_tag = "</span>"
-            inline_mentions.append(InlineMention(found.start, found.end, open_tag, close_tag))
-        role = roles.get(number, "body")
-        if role == "heading":
-            anchor = _heading_anchor(corrected, used_anchors, number)
-            toc.append(TocEntry(anchor, corrected))
-        else:
-            anchor = f"p{number}"
         html = render_inline(
             texts[index],
             inline_edits[index],
             inline_mentions,
             (corrected_texts[index], paragraph_places[index]),
         )
-        blocks.append(Block(number, role, anchor, html, corrected, seed.paragraphs[index].line))
+        blocks.append(
+            Block(number, roles.get(number, "body"), anchor, html, corrected, seed.paragraphs[index].line)
+        )
         offset += len(texts[index]) + 2
 
-    places = _places(seed, by_paragraph, ref_of)
+    places = _places(seed, by_paragraph, numbers, anchors)
     note_links: list[tuple[str, int]] = []
     note_html = (
         render_markdown(editorial.note_markdown, url, first_line=editorial.note_line, links=note_links)
@@ -318,7 +294,7 @@ def to_source(position: int, places: Sequence[Place], end: bool) -> int:
 
 
 def _places(
-    seed: Seed, by_paragraph: Mapping[int, list[Edit]], ref_of: Mapping[tuple[int, int], tuple[int, str]]
+    seed: Seed, by_paragraph: Mapping[int, list[Edit]], numbers: Mapping[str, int], anchors: Sequence[str]
 ) -> tuple[CorrectedPlace, ...]:
     source_text = seed.source_text
     offset = 0
@@ -326,11 +302,10 @@ def _places(
     for index, paragraph in enumerate(seed.paragraphs):
         for edit in by_paragraph.get(index, []):
             start, end = offset + edit.start, offset + edit.end
-            number, ref = ref_of[(index, edit.start)]
             places.append(
                 CorrectedPlace(
-                    footnote=number,
-                    ref=ref,
+                    footnote=numbers[edit.correction],
+                    ref=anchors[index],
                     block=index + 1,
                     source=edit.source,
                     replacement=edit.replacement,

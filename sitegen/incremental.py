@@ -19,7 +19,6 @@ from sitegen import __version__
 from sitegen.config import SiteConfig
 from sitegen.corrections import Rule
 from sitegen.entities import Entity
-from sitegen.model import Article
 from sitegen.state import FileStamp
 
 
@@ -51,10 +50,9 @@ class RuleInfo:
 
 @dataclass(frozen=True, slots=True)
 class EntityInfo:
-    """What an article's analysis reads of an entity: its forms (matching) and its card
-    (name and description, shown when a mention is hovered). Nothing else."""
+    """What an article's analysis reads of an entity: its forms (matching). Nothing else: its
+    name and description are shown by the article's page (sidebar, cards), not its analysis."""
 
-    card: tuple[str, str]
     forms: frozenset[tuple[str, bool]]  # (text, ignore_case)
 
 
@@ -69,10 +67,7 @@ def rule_signatures(rules: Sequence[Rule]) -> dict[str, RuleInfo]:
 
 
 def entity_signatures(entities: Iterable[Entity]) -> dict[str, EntityInfo]:
-    return {
-        e.id: EntityInfo((e.name, e.description), frozenset((f.text, f.ignore_case) for f in e.forms))
-        for e in entities
-    }
+    return {e.id: EntityInfo(frozenset((f.text, f.ignore_case) for f in e.forms)) for e in entities}
 
 
 def affected_by_rules(
@@ -90,13 +85,9 @@ def affected_by_rules(
 
 
 def affected_by_registry(
-    old: Mapping[str, EntityInfo],
-    new: Mapping[str, EntityInfo],
-    articles: Mapping[str, Article],
-    texts: Mapping[str, ArticleTexts],
+    old: Mapping[str, EntityInfo], new: Mapping[str, EntityInfo], texts: Mapping[str, ArticleTexts]
 ) -> set[str]:
-    empty = EntityInfo(("", ""), frozenset())
-    changed_cards = {e for e in old.keys() | new.keys() if old.get(e, empty).card != new.get(e, empty).card}
+    empty = EntityInfo(frozenset())
     added_or_removed = old.keys() ^ new.keys()
     forms: set[tuple[str, bool]] = set()  # forms that now match where they did not, or the reverse
     for entity_id in old.keys() | new.keys():
@@ -109,9 +100,6 @@ def affected_by_registry(
             f in text.corrected_lower for f in folded
         )
         if form_occurs or added_or_removed.intersection(text.entity_refs):
-            affected.add(article_id)
-    for article_id, article in articles.items():
-        if any(m.entity in changed_cards for m in article.mentions):
             affected.add(article_id)
     return affected
 

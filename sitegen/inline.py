@@ -1,7 +1,11 @@
 """Inline markup of one paragraph: escaped text, corrections and mentions.
 
-Both readings of a corrected place are in the markup; CSS shows one at a
-time (the other is ``display: none``, so assistive technology reads one).
+A corrected place is ``<del>received</del><ins>corrected</ins><a href=#n6>6</a>``:
+both readings and the footnote marker, in as few bytes as valid HTML allows
+(a page can hold thousands). CSS shows one reading at a time (the other is
+``display: none``, so assistive technology reads one); unstyled, ``del`` and
+``ins`` still show which is which. Search indexes the corrected reading only
+(search.py excludes ``del`` and the markers, :data:`SEARCH_EXCLUDED`).
 Mentions are found on the corrected reading, so their offsets are in the
 corrected text; a mention that cuts through a correction is widened to
 cover it, so elements always nest.
@@ -19,7 +23,7 @@ class InlineEdit:
     end: int
     source: str  # the source reading, source[start:end]
     replacement: str  # the corrected reading
-    ref_html: str  # the footnote marker for this place
+    note: int  # the number of its footnote
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +41,22 @@ class Place:
     start: int
     end: int
     edit: InlineEdit
+
+
+# What search leaves out of an article's text: the received readings and the footnote markers.
+SEARCH_EXCLUDED = (".article-text del", '.article-text a[href^="#n"]')
+
+
+def note_marker(number: int) -> str:
+    """The link from a corrected place to its footnote (``id="n6"``, article.html)."""
+    return f"<a href=#n{number}>{number}</a>"
+
+
+def attribute(value: str) -> str:
+    """An attribute value, quoted only when HTML requires it."""
+    if value and not any(c in value for c in " \t\n\f\r\"'=<>`&"):
+        return value
+    return '"' + _esc(value) + '"'
 
 
 def _esc(text: str) -> str:
@@ -105,13 +125,11 @@ class _Writer:
             position = mention.end
         corrected.append(_esc(self.text[position : place.end]))
         edit = place.edit
+        marker = note_marker(edit.note)
         if refs is not None:
-            refs.append(edit.ref_html)
-        return (
-            f'<span class="corr"><span class="reading-corr">{"".join(corrected)}</span>'
-            f'<span class="reading-sic" data-pagefind-ignore>{_esc(edit.source)}</span>'
-            f"{edit.ref_html if refs is None else ''}</span>"
-        )
+            refs.append(marker)
+            marker = ""
+        return f"<del>{_esc(edit.source)}</del><ins>{''.join(corrected)}</ins>{marker}"
 
 
 def render_inline(

@@ -15,7 +15,10 @@ from typing import NamedTuple
 
 from sitegen.diagnostics import Diagnostic, error
 
-_ATTR = re.compile(r'\s(id|href|src|srcset)="([^"]*)"')  # one pass over the page for both
+# Values quoted or not (article pages leave short ones unquoted). Only inside tags: escaped
+# text has no '<' or '>', so whatever '<…>' holds is a tag, and text like " id=5" is skipped.
+_TAG = re.compile(r"<[a-zA-Z][^>]*>")
+_ATTR = re.compile(r'\s(id|href|src|srcset)=(?:"([^"]*)"|([^\s"\'=<>`]+))')
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 
 
@@ -185,7 +188,9 @@ def scan_page(page: str, text: str, origin: LinkOrigin, base_path: str) -> PageL
     A pure function of its arguments, so worker processes can scan the pages they render.
     """
     problems: list[Diagnostic] = []
-    attributes = _ATTR.findall(text)
+    attributes = [
+        (attr, quoted or bare) for tag in _TAG.findall(text) for attr, quoted, bare in _ATTR.findall(tag)
+    ]
     ids = frozenset(value for attr, value in attributes if attr == "id")
     pending: list[tuple[str, str, str]] = []
     page_dir = posixpath.dirname(page)

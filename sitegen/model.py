@@ -127,7 +127,7 @@ class Article:
 
 
 # Footnotes, corrected places and mentions repeat the same strings across articles (a
-# rule's note, a category, an entity id, 'fnref-1-a'), and a large site holds hundreds of
+# rule's note, a category, an entity id, 'p12'), and a large site holds hundreds of
 # thousands of them: unpickled (from worker processes or the build state), each would be a
 # copy. Their __reduce__ makes unpickling share one copy of each repeated value; a
 # 10,000-article site model is about half the size for it. Text unique to one place (the
@@ -156,7 +156,7 @@ def _mention(entity: str, anchor: str, block: int, surface: str, *rest: Any) -> 
 
 
 class Footnote(NamedTuple):
-    """One footnote per distinct correction in an article, with a back-link per place."""
+    """One footnote per distinct correction in an article, with a back-link per paragraph."""
 
     number: int
     correction: str  # key of the rule or per-article record
@@ -168,7 +168,7 @@ class Footnote(NamedTuple):
     cert: str
     readings: tuple[str, ...]  # distinct source readings, in order of appearance
     replacements: tuple[str, ...]  # distinct corrected readings
-    refs: tuple[str, ...]  # fragment ids of the places, in order
+    refs: tuple[tuple[str, int], ...]  # (anchor, number) of each paragraph it applies in, in order
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_footnote, tuple(self))
@@ -178,7 +178,7 @@ class CorrectedPlace(NamedTuple):
     """One corrected place, located in the source text (for the ledger and Web Annotations)."""
 
     footnote: int
-    ref: str
+    ref: str  # fragment id of its paragraph in the article page
     block: int  # paragraph number
     source: str
     replacement: str
@@ -193,7 +193,7 @@ class CorrectedPlace(NamedTuple):
 
 class Mention(NamedTuple):
     entity: str
-    anchor: str  # fragment id in the article page
+    anchor: str  # fragment id of its paragraph in the article page
     block: int  # paragraph number
     surface: str  # the words in the corrected text
     before: str  # the rest of its sentence, for keyword-in-context snippets

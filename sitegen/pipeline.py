@@ -360,7 +360,7 @@ class Builder(Patcher):
                     )
                 )
 
-        everything, dirty = invalidated(self.meta, tools.config, rules, entities, self.cache, self._texts)
+        everything, dirty = invalidated(self.meta, tools.config, rules, entities, self._texts)
 
         # Cached analyses whose inputs are unchanged are reused; the others are redone,
         # on worker processes when there are many.

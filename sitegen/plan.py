@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 
 from sitegen.entities import KINDS
 from sitegen.markdown import link_lines, render_markdown
-from sitegen.model import Article
+from sitegen.model import Article, Footnote
 from sitegen.site import Site
 from sitegen.urls import UrlBuilder, output_path
 
@@ -165,24 +166,35 @@ def _sidebar(site: Site, article: Article) -> list[Context]:
     return groups
 
 
-def _footnotes(site: Site, article: Article) -> list[Context]:
+def _note_meta(note: Footnote) -> str:
+    """Evidence, certainty and responsibility of a note, as the page states them."""
+    evidence = f"evidence {note.evidence}; " if note.evidence else ""
+    return f"{evidence}certainty {note.cert}" + (f"; by {note.resp}" if note.resp else "") + "."
+
+
+def _footnotes(article: Article) -> tuple[list[Context], str]:
+    """The footnotes, and what most of them say of evidence, certainty and responsibility:
+    stated once above the list (unless it is only "certainty high", which goes without
+    saying), and in a note only where it differs."""
+    metas = [_note_meta(note) for note in article.footnotes]
+    common = Counter(metas).most_common(1)[0][0] if metas else ""
     notes = []
-    for note in article.footnotes:
+    for note, meta in zip(article.footnotes, metas, strict=True):
+        kind = "Error" if note.type == "error" else "Regularisation"
+        if note.category and note.category != "other":
+            kind += f" ({note.category})"
         notes.append(
             {
                 "number": note.number,
-                "type": note.type,
-                "category": note.category,
+                "kind": kind,
                 "note": note.note,
-                "evidence": note.evidence,
-                "resp": note.resp,
-                "cert": note.cert,
+                "meta": "" if meta == common else meta[:1].upper() + meta[1:],
                 "readings": list(note.readings),
                 "replacements": list(note.replacements),
-                "refs": [{"id": ref, "label": ref.rsplit("-", 1)[1]} for ref in note.refs],
+                "refs": [list(ref) for ref in note.refs],
             }
         )
-    return notes
+    return notes, "" if common == "certainty high." else common
 
 
 def article_jsonld(site: Site, article: Article, urls: UrlBuilder) -> str:
@@ -205,21 +217,27 @@ def article_jsonld(site: Site, article: Article, urls: UrlBuilder) -> str:
     if article.about:
         data["about"] = [_entity_ref(site, e, urls) for e in article.about]
     if article.footnotes:
-        data["correction"] = [
-            {
-                "@type": "CorrectionComment",
-                "text": f"{'; '.join(n.readings)} → {'; '.join(n.replacements)}: {n.note}",
-                "url": urls.full(article.url) + f"#fn-{n.number}",
-            }
-            for n in article.footnotes
-        ]
+        # One comment for all corrections, pointing at where each is stated once: the page's
+        # footnotes, and the Web Annotations (one per corrected place, with its note).
+        places, notes = len(article.places), len(article.footnotes)
+        data["correction"] = {
+            "@type": "CorrectionComment",
+            "text": f"{places} editorial correction{'s' if places != 1 else ''} of the text as received, "
+            f"explained in {notes} footnote{'s' if notes != 1 else ''}.",
+            "url": urls.full(article.url) + "#footnotes",
+            "encoding": {
+                "@type": "MediaObject",
+                "contentUrl": urls.full(article.url + "annotations.jsonld"),
+                "encodingFormat": "application/ld+json",
+            },
+        }
     return script_json(data)
 
 
 def script_json(data: Context) -> str:
     """JSON to embed in a <script> element: '<', '>' and '&' escaped, so no text can end the
     element or open a comment inside it (<!--, </script>)."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -350,6 +368,7 @@ class PageKeys:
 def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
     article = site.articles[index]
     older, newer = site.neighbours(index)
+    footnotes, common_meta = _footnotes(article)
     return {
         "page": page_context(article.url, article.title, "article", urls, article.summary),
         "article": {
@@ -361,7 +380,8 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
             "summary": article.summary,
             "note_html": article.note_html,
             "toc": [{"anchor": t.anchor, "text": t.text} for t in article.toc],
-            "footnotes": _footnotes(site, article),
+            "footnotes": footnotes,
+            "common_meta": common_meta,
             "places": len(article.places),
             "source_file": article.url + article.id + ".txt",
             "source_view": article.url + "source/",

@@ -73,7 +73,7 @@ def analyse_one(path: Path, editorial: Path | None, inputs: SiteInputs, tools: A
     )
 
 
-ANALYSIS_VERSION = "1"
+ANALYSIS_VERSION = "2"
 
 
 def analysis_config(config: SiteConfig) -> str:
@@ -86,7 +86,6 @@ def invalidated(
     config: SiteConfig,
     rules: list[Any],
     entities: list[Any],
-    cache: dict[str, CachedAnalysis],
     texts: Callable[[], dict[str, ArticleTexts]],
 ) -> tuple[bool, set[str]]:
     """What changed in the shared inputs of every analysis since the build ``meta`` describes:
@@ -102,6 +101,5 @@ def invalidated(
     if old_rules.keys() != new_rules.keys() or old_entities != new_entities:
         stored = texts()
         dirty |= affected_by_rules(old_rules, new_rules, stored)
-        articles_by_id = {i: c.article for i, c in cache.items()}
-        dirty |= affected_by_registry(old_entities, new_entities, articles_by_id, stored)
+        dirty |= affected_by_registry(old_entities, new_entities, stored)
     return False, dirty

@@ -3,7 +3,9 @@
 Pagefind reads the built HTML and writes a static search bundle, ``pagefind/``,
 into the output folder; the search page (``search.html``) loads it in the
 browser. Only the parts of a page inside ``data-pagefind-body`` are indexed
-(once any page has one), so the templates decide what is searchable.
+(once any page has one), so the templates decide what is searchable; of an
+article's text, the received readings and footnote markers are left out
+(``inline.SEARCH_EXCLUDED``), so search finds the corrected reading.
 
 The bundle is built into a temporary folder first and then copied in, file by
 file and only when changed. A record, ``pagefind/.index-record.json``, keeps
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.diagnostics import Diagnostic, error, info
+from sitegen.inline import SEARCH_EXCLUDED
 from sitegen.writer import atomic_write
 
 BUNDLE_DIR = "pagefind"
@@ -128,6 +131,8 @@ def _files_under(directory: Path, base: Path) -> list[str]:
 
 def _run_pagefind(executable: Path, output_dir: Path, staging: Path) -> Diagnostic | None:
     command = [str(executable), "--site", str(output_dir), "--output-path", str(staging), "--quiet"]
+    for selector in SEARCH_EXCLUDED:  # once here, not an attribute on each of thousands of elements
+        command += ["--exclude-selectors", selector]
     try:
         result = subprocess.run(command, capture_output=True, text=True, check=False)
     except OSError as exc:

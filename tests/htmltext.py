@@ -5,11 +5,10 @@ the numbered blocks of an article (every element with ``data-p`` inside
 ``.article-text``) and gives each block's text in both readings:
 
 * ``received``: the text as it stands in the seed. Every corrected reading
-  (``.reading-corr``) and every footnote marker (``sup.fn-ref``) is left out,
-  and nothing else is: the source reading (``.reading-sic``), mention links
-  (``a.mention``) and any other wrapper keep their text.
-* ``corrected``: what the reader sees by default: ``.reading-sic`` and
-  ``sup.fn-ref`` left out.
+  (``ins``) and every footnote marker (``a href=#nN``) is left out, and nothing
+  else is: the source reading (``del``), mention links (``a.mention``) and any
+  other wrapper keep their text.
+* ``corrected``: what the reader sees by default: ``del`` and the markers left out.
 
 Before corrections exist both readings are simply the block's text.
 """
@@ -131,15 +130,17 @@ def parse_html(html: str | bytes) -> Element:
 
 
 def is_corrected_reading(element: Element) -> bool:
-    return "reading-corr" in element.classes
+    return element.tag == "ins"
 
 
 def is_source_reading(element: Element) -> bool:
-    return "reading-sic" in element.classes
+    return element.tag == "del"
 
 
 def is_footnote_ref(element: Element) -> bool:
-    return element.tag == "sup" and "fn-ref" in element.classes
+    """A corrected place's link to its footnote: ``<a href=#n6>6</a>``."""
+    href = element.attrs.get("href", "")
+    return element.tag == "a" and href[:2] == "#n" and href[2:].isdigit()
 
 
 def received_text(element: Element) -> str:
@@ -196,3 +197,33 @@ def article_blocks(page: str | bytes | Element) -> list[ArticleBlock]:
 
     walk(container)
     return blocks
+
+
+@dataclass(frozen=True)
+class PlaceElements:
+    """One corrected place on an article page: ``<del>`` (received), ``<ins>`` (corrected) and its
+    footnote marker, which follows the place, or the mention link around it."""
+
+    block: ArticleBlock
+    source: Element
+    corrected: Element
+    marker: Element
+
+    @property
+    def note(self) -> int:
+        return int(self.marker.attrs["href"].removeprefix("#n"))
+
+
+def corrected_places(page: str | bytes | Element) -> list[PlaceElements]:
+    """Every corrected place of an article page, in document order."""
+    found: list[PlaceElements] = []
+    for block in article_blocks(page):
+        sources = block.element.find_all("del")
+        corrections = block.element.find_all("ins")
+        markers = [el for el in block.element.iter() if is_footnote_ref(el)]
+        if not len(sources) == len(corrections) == len(markers):
+            raise AssertionError(
+                f"block {block.number}: {len(sources)} del, {len(corrections)} ins, {len(markers)} markers"
+            )
+        found += [PlaceElements(block, *parts) for parts in zip(sources, corrections, markers, strict=True)]
+    return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from sitegen.seeds import read_seed
 from sitegen.urls import UrlBuilder
 
 from .conftest import BuiltSite
-from .htmltext import Element, article_blocks, corrected_text, parse_html
+from .htmltext import Element, article_blocks, corrected_places, corrected_text, parse_html
 
 BLOCKING = {"serious", "critical"}
 QUOTE_CONTEXT = 32
@@ -124,14 +125,18 @@ def test_the_static_page_holds_both_readings(doc: Element, received: list[str], 
 
 # --------------------------------------------------------------------------- the switch, in Chromium
 
-VISIBLE_TEXTS = """() => [...document.querySelectorAll('.article-text [data-p]')].map(block => {
+# A footnote marker: <a href=#n6>6</a> (sitegen/inline.py).
+IS_MARKER = "const isMarker = (el) => el.matches('a') && /^#n[0-9]+$/.test(el.getAttribute('href') || '');"
+
+VISIBLE_TEXTS = """() => { IS_MARKER
+return [...document.querySelectorAll('.article-text [data-p]')].map(block => {
     const parts = [];
     const walk = (node) => {
         for (const child of node.childNodes) {
             if (child.nodeType === Node.TEXT_NODE) {
                 parts.push(child.data);
             } else if (child.nodeType === Node.ELEMENT_NODE) {
-                if (child.matches('sup.fn-ref')) continue;
+                if (isMarker(child)) continue;
                 if (getComputedStyle(child).display === 'none') continue;
                 walk(child);
             }
@@ -139,10 +144,10 @@ VISIBLE_TEXTS = """() => [...document.querySelectorAll('.article-text [data-p]')
     };
     walk(block);
     return [Number(block.dataset.p), parts.join('')];
-})"""
+})}""".replace("IS_MARKER", IS_MARKER)
 
-VISIBLE_MARKERS = """() => [...document.querySelectorAll('.article-text sup.fn-ref')]
-    .filter(el => el.getClientRects().length > 0).length"""
+VISIBLE_MARKERS = """() => { IS_MARKER return [...document.querySelectorAll('.article-text a')]
+    .filter(el => isMarker(el) && el.getClientRects().length > 0).length }""".replace("IS_MARKER", IS_MARKER)
 
 STATE = """() => ({
     pressed: document.querySelector('[data-reading-switch]').getAttribute('aria-pressed'),
@@ -257,16 +262,15 @@ def test_without_javascript_the_corrected_reading_and_footnotes_show(
         assert shown == corrected, "without JavaScript: " + first_difference(shown, corrected)
 
         notes = page.evaluate(
-            """() => [...document.querySelectorAll('#footnotes li[id^="fn-"]')].map(li => [
+            """() => [...document.querySelectorAll('#footnotes li[id^="n"]')].map(li => [
                 li.id,
                 li.getClientRects().length > 0,
-                [...li.querySelectorAll('.sic')].map(el => el.innerText),
-                [...li.querySelectorAll('.corr-text')].map(el => el.innerText),
+                [...li.querySelectorAll('del')].map(el => el.innerText),
+                [...li.querySelectorAll('ins')].map(el => el.innerText),
             ])"""
         )
         expected = [
-            [f"fn-{n.number}", True, list(n.readings), list(n.replacements)]
-            for n in example.article.footnotes
+            [f"n{n.number}", True, list(n.readings), list(n.replacements)] for n in example.article.footnotes
         ]
         assert notes == expected
     finally:
@@ -305,6 +309,17 @@ def news_article(doc: Element) -> dict[str, Any]:
     return data
 
 
+def mention_links(article_text: Element) -> list[Element]:
+    return [el for el in article_text.iter() if "mention" in el.classes]
+
+
+def linked_entity(link: Element) -> str:
+    """The entity a mention link names: the last segment of its address (``…/entities/<id>/``)."""
+    href = link.attrs["href"]
+    assert re.fullmatch(r"(\.\./)*entities/[^/]+/", href), href
+    return href.rstrip("/").rsplit("/", 1)[1]
+
+
 def test_news_article_jsonld(
     news_article: dict[str, Any], example: Analysed, article_text: Element, doc: Element
 ) -> None:
@@ -314,7 +329,8 @@ def test_news_article_jsonld(
     assert h1 is not None and news_article["headline"] == h1.text() == example.article.title
     assert news_article["datePublished"] == example.seed.date.isoformat()
 
-    mentioned = {el.attrs["data-entity"] for el in article_text.iter() if "mention" in el.classes}
+    mentioned = {linked_entity(a) for a in mention_links(article_text)}
+    assert mentioned == {m.entity for m in example.article.mentions}
     listed = {example.urls.full(f"entities/{e}/"): e for e in mentioned}
     refs = news_article["mentions"]
     assert sorted(r["url"] for r in refs) == sorted(listed)
@@ -329,10 +345,25 @@ def test_news_article_jsonld(
             assert "sameAs" not in ref
     assert any(e.wikidata for e in map(example.entities.get, mentioned) if e), "no Wikidata id to check"
 
-    corrections = news_article["correction"]
-    assert [c["@type"] for c in corrections] == ["CorrectionComment"] * len(example.article.footnotes)
-    for item, note in zip(corrections, example.article.footnotes, strict=True):
-        assert item["url"].endswith(f"#fn-{note.number}") and note.note in item["text"]
+    # One comment stands for every correction: it points at the footnotes (each note stated once,
+    # section#footnotes) and at the Web Annotations (each place with its note).
+    correction = news_article["correction"]
+    page = example.urls.full(example.article.url)
+    assert correction["@type"] == "CorrectionComment"
+    assert correction["url"] == page + "#footnotes" and doc.find("section", id_="footnotes") is not None
+    places, notes = len(example.article.places), len(example.article.footnotes)
+    assert (
+        f"{places} editorial corrections" in correction["text"] and f"{notes} footnotes" in correction["text"]
+    )
+    assert correction["encoding"] == {
+        "@type": "MediaObject",
+        "contentUrl": page + "annotations.jsonld",
+        "encodingFormat": "application/ld+json",
+    }
+    alternate = [link for link in doc.find_all("link") if link.attrs.get("rel") == "alternate"]
+    assert [urljoin(page, link.attrs["href"]) for link in alternate if "ld+json" in link.attrs["type"]] == [
+        correction["encoding"]["contentUrl"]
+    ]
 
 
 # --------------------------------------------------------------------------- the corrections ledger
@@ -345,37 +376,22 @@ def ledger(example_site: BuiltSite) -> Element:
     return parse_html(path.read_text(encoding="utf-8"))
 
 
-def places_in_page(article_text: Element) -> list[tuple[Element, str]]:
-    """Each corrected place with the id of its footnote marker, in document order.
-
-    The marker is inside the place, or (when a mention link wraps the place) right after the link;
-    either way the markers follow the places in the same order.
-    """
-    places = article_text.find_all("span", cls="corr")
-    refs = [a.id or "" for sup in article_text.find_all("sup", cls="fn-ref") for a in sup.find_all("a")]
-    assert len(places) == len(refs)
-    return list(zip(places, refs, strict=True))
-
-
-def footnotes_by_ref(doc: Element) -> dict[str, tuple[list[str], list[str]]]:
-    """Back-link target (a marker's id) → the source and corrected readings of its footnote."""
+def footnotes_in_page(doc: Element) -> dict[int, tuple[list[str], list[str], list[str]]]:
+    """Each footnote's number → its source and corrected readings and its back-links' targets."""
     section = doc.find("section", cls="footnotes")
     assert section is not None
-    found: dict[str, tuple[list[str], list[str]]] = {}
+    found: dict[int, tuple[list[str], list[str], list[str]]] = {}
     for note in section.find_all("li"):
-        readings = (
-            [s.text() for s in note.find_all(cls="sic")],
-            [s.text() for s in note.find_all(cls="corr-text")],
+        assert (note.id or "").startswith("n"), note.id
+        found[int((note.id or "")[1:])] = (
+            [s.text() for s in note.find_all("del")],
+            [s.text() for s in note.find_all("ins")],
+            [a.attrs["href"].removeprefix("#") for a in note.find_all("a")],
         )
-        for link in note.find_all("a"):
-            if link.attrs.get("role") == "doc-backlink":
-                found[link.attrs["href"].removeprefix("#")] = readings
     return found
 
 
-def test_ledger_lists_every_corrected_place(
-    ledger: Element, doc: Element, article_text: Element, article_url: str
-) -> None:
+def test_ledger_lists_every_corrected_place(ledger: Element, doc: Element, article_url: str) -> None:
     entries = ledger.find_all("article", cls="ledger-entry")
     ledger_url = "https://archive.example/corrections/"
     mine = [
@@ -385,49 +401,64 @@ def test_ledger_lists_every_corrected_place(
     ]
     assert len(mine) == 1, "the ledger does not list the example article once"
     rows = mine[0].find("tbody").find_all("tr")  # type: ignore[union-attr]
-    places = places_in_page(article_text)
+    places = corrected_places(doc)
     assert len(rows) == len(places)
-    notes = footnotes_by_ref(doc)
-    for row, (place, ref) in zip(rows, places, strict=True):
+    notes = footnotes_in_page(doc)
+    for row, place in zip(rows, places, strict=True):
         cells = row.find_all("td")
         link = cells[0].find("a")
         assert link is not None
         target, fragment = urldefrag(urljoin(ledger_url, link.attrs["href"]))
-        assert target.endswith("/" + article_url) and fragment == ref
+        assert target.endswith("/" + article_url) and fragment == place.block.anchor  # its paragraph
         source, replacement = cells[0].text(), cells[1].text()
-        sic, corr = place.find(cls="reading-sic"), place.find(cls="reading-corr")
-        assert sic is not None and corr is not None
-        assert (source, replacement) == (sic.text(), corrected_text(corr)), ref
-        assert ref in notes, f"no footnote links back to {ref}"
-        readings, replacements = notes[ref]
-        assert source in readings and replacement in replacements, ref
+        assert (source, replacement) == (place.source.text(), corrected_text(place.corrected)), fragment
+        readings, replacements, back = notes[place.note]
+        assert source in readings and replacement in replacements, fragment
+        assert fragment in back, f"footnote {place.note} does not link back to {fragment}"
     header = mine[0].find("h3")
     assert header is not None and f"{len(places)} corrections" in header.text()
 
 
-def test_ledger_counts_per_rule_add_up(ledger: Element, article_text: Element, doc: Element) -> None:
-    total = len(places_in_page(article_text))
+def test_ledger_counts_per_rule_add_up(ledger: Element, doc: Element) -> None:
+    places = corrected_places(doc)
     section = ledger.find("section", aria_labelledby="rules-title")
     assert section is not None, "no 'By correction' table"
     rows = section.find("tbody").find_all("tr")  # type: ignore[union-attr]
-    places = [int(row.find_all("td")[3].text()) for row in rows]
-    assert sum(places) == total
+    counts = [int(row.find_all("td")[3].text()) for row in rows]
+    assert sum(counts) == len(places)
     lead = ledger.find("p", cls="lead")
-    assert lead is not None and re.search(rf"\b{total} in 1 article\b", lead.text())
-    # the example is the only article: each rule's count is the number of back-links of its footnote
-    footnotes = doc.find("section", cls="footnotes")
-    assert footnotes is not None
-    per_note = [
-        len([a for a in li.find_all("a") if a.attrs.get("role") == "doc-backlink"])
-        for li in footnotes.find_all("li")
-    ]
-    assert sorted(places) == sorted(per_note)
+    assert lead is not None and re.search(rf"\b{len(places)} in 1 article\b", lead.text())
+    # the example is the only article: each rule's count is the number of markers of its footnote
+    assert sorted(counts) == sorted(Counter(place.note for place in places).values())
 
 
-def test_article_note_points_to_the_ledger(doc: Element, article_text: Element, article_url: str) -> None:
+def test_footnotes_link_back_to_each_paragraph_they_apply_in_once(doc: Element) -> None:
+    places = corrected_places(doc)
+    ids = {el.id for el in doc.iter() if el.id}
+    applies: dict[int, list[str]] = {}
+    for place in places:
+        if place.block.anchor not in applies.setdefault(place.note, []):
+            applies[place.note].append(place.block.anchor or "")
+    notes = footnotes_in_page(doc)
+    assert sorted(notes) == list(range(1, len(notes) + 1)) == sorted(applies)
+    for number, (_, _, back) in notes.items():
+        assert back == applies[number], f"footnote {number}"
+        assert set(back) <= ids
+
+
+def test_each_note_is_written_once_in_the_page(doc: Element, example: Analysed) -> None:
+    """Once per footnote, that is: two corrections may share a note (a rule and its capitalised twin)."""
+    page = (doc.find("html") or doc).text()
+    notes = Counter(note.note for note in example.article.footnotes)
+    assert len(notes) > 100
+    for text, footnotes in notes.items():
+        assert page.count(text) == footnotes, text
+
+
+def test_article_note_points_to_the_ledger(doc: Element, article_url: str) -> None:
     note = doc.find("aside", cls="corrections-note")
     assert note is not None
-    total = len(places_in_page(article_text))
+    total = len(corrected_places(doc))
     assert re.search(rf"This text carries {total} corrections\b", " ".join(note.text().split()))
     links = [urljoin("https://archive.example/" + article_url, a.attrs["href"]) for a in note.find_all("a")]
     assert "https://archive.example/corrections/" in links

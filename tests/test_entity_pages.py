@@ -4,7 +4,8 @@ the sidebar names entities canonically, and entity pages list each mention with 
 Expected mentions come from a small reference matcher written here from the documented rules
 (README, "Entities"): whole words, longest match first, case-sensitive unless the alias says
 ``ignore_case``, possessives included, never inside a URL. It runs over each block's corrected text as
-the page shows it and is compared with the page's ``.mention`` elements.
+the page shows it and is compared with the article's mentions as the build finds them (the page
+marks up only the mentions it links: the first of each entity).
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ import pytest
 
 from sitegen.diagnostics import Level
 from sitegen.entities import Entity, load_registry
+from sitegen.model import Mention
 
-from .conftest import BuiltSite, run_cli
+from .conftest import DEFAULT_CONFIG, BuiltSite, run_cli
 from .htmltext import ArticleBlock, Element, article_blocks, corrected_text, parse_html
+from .test_annotated_article import analyse_example
 
 BLOCKING = {"serious", "critical"}
 SITE = "https://archive.example/"  # any origin: hrefs are resolved against it to compare URLs
@@ -111,10 +114,12 @@ def test_mentions_follow_the_rules_on_a_small_archive(make_site: Any) -> None:
     """The example happens not to exercise every rule (its registry lists adjective forms, has no
     case-insensitive alias): a small archive with the awkward cases, compared with the reference."""
     files = {f"content/entities/{k}.md": f"---\n{v}\n---\n" for k, v in SMALL_REGISTRY.items()}
-    site = make_site(seeds={"tricky": f"date 2021-01-01 {TRICKY_TEXT}\n"}, files=files)
+    config = DEFAULT_CONFIG + '[entities]\nlink_mentions = "every"\n'  # every mention a link: all in the page
+    site = make_site(seeds={"tricky": f"date 2021-01-01 {TRICKY_TEXT}\n"}, files=files, config=config)
     report = site.build()
     assert report.log.errors == 0, [d.format() for d in report.log.items]
     (path,) = site.out.glob("2021/*/*/*/index.html")
+    base = path.parent.relative_to(site.out).as_posix() + "/"
     blocks = article_blocks(path.read_text(encoding="utf-8"))
     assert [b.corrected for b in blocks] == TRICKY_TEXT.split("\n\n")
     entities, _ = load_registry(sorted((site.root / "content" / "entities").glob("*.md")), site.root)
@@ -123,7 +128,9 @@ def test_mentions_follow_the_rules_on_a_small_archive(make_site: Any) -> None:
         want += [
             Expected(e, block.corrected[a:b]) for a, b, e in reference_mentions(block.corrected, entities)
         ]
-        got += [Expected(m.attrs["data-entity"], corrected_text(m)) for m in mentions_in(block.element)]
+        got += [
+            Expected(entity_of(m.attrs["href"], base), corrected_text(m)) for m in mentions_in(block.element)
+        ]
     assert got == want
     surfaces = [x.surface for x in want]
     assert surfaces.count("AMERICA") == 1 and "America" in surfaces and "Iran2" not in surfaces
@@ -164,7 +171,14 @@ def mentions_in(element: Element) -> list[Element]:
 
 @pytest.fixture(scope="module")
 def page_mentions(blocks: list[ArticleBlock]) -> list[Element]:
+    """The mention links of the page."""
     return [m for b in blocks for m in mentions_in(b.element)]
+
+
+@pytest.fixture(scope="module")
+def mentions(example_site: BuiltSite) -> tuple[Mention, ...]:
+    """Every mention of the example article, as the build finds them."""
+    return analyse_example(example_site.root).article.mentions
 
 
 def entity_of(href: str, base: str) -> str:
@@ -178,7 +192,7 @@ def entity_of(href: str, base: str) -> str:
 
 
 def test_every_registered_form_in_the_corrected_text_is_a_mention(
-    blocks: list[ArticleBlock], registry: dict[str, Entity]
+    blocks: list[ArticleBlock], registry: dict[str, Entity], mentions: tuple[Mention, ...]
 ) -> None:
     entities = list(registry.values())
     problems: list[str] = []
@@ -186,30 +200,31 @@ def test_every_registered_form_in_the_corrected_text_is_a_mention(
     for block in blocks:
         text = block.corrected
         expected = [Expected(e, text[a:b]) for a, b, e in reference_mentions(text, entities)]
-        shown = [
-            Expected(m.attrs.get("data-entity", ""), corrected_text(m)) for m in mentions_in(block.element)
-        ]
+        found = [Expected(m.entity, m.surface) for m in mentions if m.block == block.number]
         total += len(expected)
-        if shown != expected:
-            missing = [x for x in expected if x not in shown]
-            extra = [x for x in shown if x not in expected]
+        if found != expected:
+            missing = [x for x in expected if x not in found]
+            extra = [x for x in found if x not in expected]
             problems.append(f"block {block.number}: missing {missing[:4]}, unexpected {extra[:4]}")
     assert total > 500, "the example should have many mentions"
     assert not problems, f"{len(problems)} block(s) differ:\n" + "\n".join(problems[:10])
 
 
-def test_mentions_are_linked_once_per_entity_and_ids_are_sequential(
-    page_mentions: list[Element], registry: dict[str, Entity], article_url: str
+def test_the_first_mention_of_each_entity_links_and_only_links_are_marked_up(
+    blocks: list[ArticleBlock], mentions: tuple[Mention, ...], article_url: str
 ) -> None:
-    seen: set[str] = set()
-    for number, element in enumerate(page_mentions, start=1):
-        entity = element.attrs["data-entity"]
-        assert element.id == f"m-{number}"
-        assert (element.tag == "a") == (entity not in seen), f"{element.id}: first mention of {entity} links"
-        if element.tag == "a":
-            assert entity_of(element.attrs["href"], article_url) == entity
-            assert element.attrs["data-card"].startswith(registry[entity].name)
-        seen.add(entity)
+    first: dict[str, Mention] = {}
+    for mention in mentions:
+        first.setdefault(mention.entity, mention)
+    assert [m for m in mentions if m.linked] == list(first.values())
+    links = [(b, m) for b in blocks for m in mentions_in(b.element)]
+    assert [(b.number, entity_of(m.attrs["href"], article_url)) for b, m in links] == [
+        (m.block, m.entity) for m in first.values()
+    ]
+    for (_, link), mention in zip(links, first.values(), strict=True):
+        assert link.tag == "a" and mention.surface in corrected_text(link)
+        # no id, card or entity id on each mention: the sidebar holds the cards, once per entity
+        assert set(link.attrs) == {"class", "href"}, link.attrs
 
 
 # --------------------------------------------------------------------------- the sidebar
@@ -251,12 +266,12 @@ def test_sidebar_shows_canonical_names(sidebar: list[SidebarEntry], registry: di
 
 
 def test_sidebar_groups_orders_and_counts(
-    sidebar: list[SidebarEntry], page_mentions: list[Element], registry: dict[str, Entity]
+    sidebar: list[SidebarEntry], mentions: tuple[Mention, ...], registry: dict[str, Entity]
 ) -> None:
-    counts = Counter(m.attrs["data-entity"] for m in page_mentions)
+    counts = Counter(m.entity for m in mentions)
     first: dict[str, int] = {}
-    for position, element in enumerate(page_mentions):
-        first.setdefault(element.attrs["data-entity"], position)
+    for position, mention in enumerate(mentions):
+        first.setdefault(mention.entity, position)
     assert {e.entity for e in sidebar} == set(counts)
     assert len(sidebar) == len(counts), "an entity is listed twice"
     expected = []
@@ -284,7 +299,7 @@ def test_entity_page_lists_each_mention_with_a_link_back(
     article_url: str,
     doc: Element,
     blocks: list[ArticleBlock],
-    page_mentions: list[Element],
+    mentions: tuple[Mention, ...],
     registry: dict[str, Entity],
 ) -> None:
     page = entity_page(example_site, entity_id)
@@ -302,24 +317,23 @@ def test_entity_page_lists_each_mention_with_a_link_back(
     ]
     assert len(items) == 1, f"the article is listed {len(items)} times on /{base}"
     snippets = items[0].find("ul", cls="kwic").find_all("li")  # type: ignore[union-attr]
-    mine = [m for m in page_mentions if m.attrs["data-entity"] == entity_id]
+    mine = [m for m in mentions if m.entity == entity_id]
     assert len(mine) > 0
     assert len(snippets) == len(mine)
 
     by_id = {el.id: el for el in doc.iter() if el.id}
-    block_of = {m.id: b for b in blocks for m in mentions_in(b.element)}
+    block_of = {b.number: b for b in blocks}
     for snippet, mention in zip(snippets, mine, strict=True):
         mark, link = snippet.find("mark"), snippet.find("a")
         assert mark is not None and link is not None
-        surface = corrected_text(mention)
-        assert mark.text() == surface
+        assert mark.text() == mention.surface
+        # the link goes to the mention's paragraph (mentions have no ids of their own)
         target, fragment = urldefrag(urljoin(SITE + base, link.attrs["href"]))
-        assert target == SITE + article_url and fragment == mention.id
-        landed = by_id.get(fragment)
-        assert landed is not None and "mention" in landed.classes
-        assert landed.attrs["data-entity"] == entity_id and corrected_text(landed) == surface
+        block = block_of[mention.block]
+        assert target == SITE + article_url and fragment == block.anchor
+        assert by_id.get(fragment) is block.element
         context = snippet.text().removeprefix("…").removesuffix("…")
-        assert context in block_of[fragment].corrected, f"snippet for {fragment} is not from its paragraph"
+        assert context in block.corrected, f"snippet for {fragment} is not from its paragraph"
 
     facts = page.find("div", cls="entity-facts")
     assert facts is not None
@@ -336,6 +350,30 @@ def test_entity_page_jsonld_names_the_entity(example_site: BuiltSite, registry: 
         assert data["name"] == entity.name
         if entity.wikidata:
             assert data["sameAs"].endswith("/" + entity.wikidata)
+
+
+@pytest.mark.browser
+def test_a_mention_link_shows_its_entity_card_on_hover_and_focus(
+    page: Any, example_server: str, article_url: str, registry: dict[str, Entity]
+) -> None:
+    """The card's text is written once, in the sidebar; reading.js shows it beside each link."""
+    response = page.goto(example_server + article_url, wait_until="load")
+    assert response is not None and response.ok
+    links = page.locator(".article-text a.mention")
+    card = page.locator(".entity-card")
+    for index in (0, 5):
+        link = links.nth(index)
+        entity = registry[entity_of(link.get_attribute("href"), article_url)]
+        assert entity.description, "pick mentions of entities with a description"
+        link.hover()
+        assert card.is_visible() and card.inner_text() == f"{entity.name} — {entity.description}"
+        assert link.get_attribute("aria-describedby") == card.get_attribute("id")
+        page.mouse.move(0, 0)
+        assert not card.is_visible() and link.get_attribute("aria-describedby") is None
+    links.nth(1).focus()
+    assert card.is_visible()
+    page.keyboard.press("Escape")
+    assert not card.is_visible()
 
 
 @pytest.mark.browser

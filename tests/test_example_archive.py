@@ -207,7 +207,7 @@ def test_the_browser_dom_keeps_every_paragraph(
                 copy.querySelectorAll(drop).forEach(el => el.remove());
                 return copy.textContent;
             };
-            return [reading('.reading-corr, sup.fn-ref'), reading('.reading-sic, sup.fn-ref')];
+            return [reading('ins, a[href^="#n"]'), reading('del, a[href^="#n"]')];
         })"""
     )
     assert [received for received, _ in readings] == [p.text for p in seed.paragraphs]

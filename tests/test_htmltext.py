@@ -10,15 +10,11 @@ from .htmltext import article_blocks, corrected_text, parse_html, received_text
 # The markup corrections and mentions are given on the article page (see sitegen/inline.py).
 CORRECTED_BLOCK = (
     '<div class="article-text">'
-    '<p id="p1" data-p="1">The <a class="mention" href="../e/" data-entity="x">Quds '
-    '<span class="corr" data-c="1"><span class="reading-corr">Force</span>'
-    '<span class="reading-sic">Drive</span>'
-    '<sup class="fn-ref"><a id="r1" href="#fn-1" role="doc-noteref">1</a></sup></span></a>'
+    "<p id=p1 data-p=1>The <a class=mention href=../e/>Quds "
+    "<del>Drive</del><ins>Force</ins></a><a href=#n1>1</a>"
     " is tantamount to declaring "
-    '<span class="corr"><span class="reading-corr">war &amp; <a class="mention" href="#">peace</a></span>'
-    '<span class="reading-sic">struggle</span><sup class="fn-ref"><a href="#fn-2">2</a></sup></span>.</p>'
-    '<h2 id="a-heading" data-p="2">Heading with <span class="corr"><span class="reading-corr">new</span>'
-    '<span class="reading-sic">old</span><sup class="fn-ref">3</sup></span> words</h2>'
+    '<del>struggle</del><ins>war &amp; <a class="mention" href="#">peace</a></ins><a href=#n2>2</a>.</p>'
+    '<h2 id="a-heading" data-p="2">Heading with <del>old</del><ins>new</ins><a href="#n3">3</a> words</h2>'
     '<figure class="caption" id="p3" data-p="3"><figcaption>A caption &lt;b&gt;</figcaption></figure>'
     '<blockquote id="p4" data-p="4"><p>Quoted <br>text</p></blockquote>'
     "</div>"
@@ -50,14 +46,12 @@ def test_plain_blocks_read_the_same_both_ways() -> None:
     assert block.received == block.corrected == "Plain & simple"
 
 
-def test_a_footnote_marker_outside_sup_is_kept() -> None:
-    """Only ``sup.fn-ref`` is a marker; other elements with text are part of the reading."""
-    root = parse_html(
-        '<p><span class="fn-ref">kept</span><sup>also kept</sup><sup class="fn-ref">1</sup></p>'
-    )
+def test_only_links_to_a_note_are_markers() -> None:
+    """Only ``a href=#nN`` is a marker; other links and elements with text are part of the reading."""
+    root = parse_html('<p><a href="#n">kept</a><a href="#p1">1</a><sup>also</sup><a href=#n12>12</a></p>')
     element = root.find("p")
     assert element is not None
-    assert received_text(element) == corrected_text(element) == "keptalso kept"
+    assert received_text(element) == corrected_text(element) == "kept1also"
 
 
 def test_missing_article_text_is_an_assertion() -> None:

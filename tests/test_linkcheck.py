@@ -8,7 +8,7 @@ import posixpath
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.linkcheck import _join
+from sitegen.linkcheck import LinkOrigin, _join, scan_page
 
 
 def reference(page_dir: str, path: str) -> str | None:
@@ -36,3 +36,15 @@ def test_links_the_url_filter_writes() -> None:
     assert _join("2021/03/02/slug", "../../../../") == ""
     assert _join("2021/03/02/slug", "../../../../../x/") is None
     assert _join("", "x.txt") == "x.txt"
+
+
+def test_unquoted_ids_and_links_count_and_text_does_not() -> None:
+    """Article pages leave short attribute values unquoted; text that reads like an attribute is text."""
+    page = (
+        "<p id=p1>A form with id=p9 and href=#nowhere in its text."
+        '<a href=#n1>1</a> <a href="#p1">back</a> <a href=#p2>on</a> <a class=x href=#n3>3</a></p>'
+        '<li id="n1">note</li>'
+    )
+    links = scan_page("a/index.html", page, LinkOrigin(None, {}), "/")
+    assert links.ids.split("\n") == ["n1", "p1"]
+    assert [p.message.split("'")[1] for p in links.problems] == ["#p2", "#n3"]

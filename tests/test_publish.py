@@ -369,7 +369,7 @@ def test_scaffold_builds_without_errors_or_warnings(tmp_path: Path) -> None:
         assert shown == []
     article = tmp_path / "_site" / "2024" / "05" / "14" / "gull-point-lighthouse-to-reopen-this-summer"
     html = (article / "index.html").read_text(encoding="utf-8")
-    assert 'id="fn-1"' in html and "weather" in html  # the deliberate typo is corrected
+    assert "<li id=n1>" in html and "weather" in html  # the deliberate typo is corrected
     assert "entities/kestrel-bay/" in html  # and the entity linked
     assert "The &#34;Kestrel&#34; &amp; Bay archive" in html or "The &quot;Kestrel&quot;" in html
 
@@ -439,6 +439,27 @@ def test_index_site_writes_the_bundle_and_skips_when_nothing_changed(tmp_path: P
     assert problems == [] and "pagefind/pagefind.js" in changed
     on_disk = {p.relative_to(site.out).as_posix() for p in (site.out / "pagefind").rglob("*") if p.is_file()}
     assert on_disk == set(changed)  # an older bundle's files are gone, none left behind
+
+
+def test_search_indexes_the_corrected_reading_only(tmp_path: Path) -> None:
+    """The received reading (del) and the footnote markers are in the page, not in the index."""
+    import gzip
+    import json
+
+    require(pagefind_available(), 'the Pagefind binary (pip install "sitegen[search]")')
+    site = built_site(tmp_path / "s")
+    (page,) = site.out.glob("2024/*/*/*/index.html")
+    html = page.read_text(encoding="utf-8")
+    assert "<del>wheather</del><ins>weather</ins><a href=#n1>1</a>" in html
+    files, problems = index_site(site.out, "x")
+    assert problems == [] and files
+    indexed = []
+    for fragment in (site.out / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        indexed.append(json.loads(data[data.index(b"{") :])["content"])
+    (article,) = [text for text in indexed if "early July" in text]
+    assert "early July, weather permitting" in article  # no received word, no marker
+    assert "July, wheather" not in article
 
 
 def test_index_site_leaves_files_it_did_not_write_alone(tmp_path: Path) -> None:

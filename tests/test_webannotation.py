@@ -24,7 +24,7 @@ import pytest
 from sitegen.seeds import FileOffsets, parse_seed
 
 from .conftest import BuiltSite
-from .htmltext import corrected_text, parse_html
+from .htmltext import corrected_places, corrected_text, parse_html
 from .test_annotated_article import analyse_example
 
 DATA = Path(__file__).parent / "data"
@@ -388,19 +388,14 @@ def test_a_consumer_places_every_correction_from_the_export_and_the_seed(
     placed.sort()
 
     page = parse_html((export_path.parent / "index.html").read_text(encoding="utf-8"))
-    places = page.find_all("span", cls="corr")
-    expected = []
-    for element in places:
-        sic, corr = element.find(cls="reading-sic"), element.find(cls="reading-corr")
-        assert sic is not None and corr is not None
-        expected.append((sic.text(), corrected_text(corr)))
+    places = corrected_places(page)
+    expected = [(place.source.text(), corrected_text(place.corrected)) for place in places]
     assert len(placed) == len(expected) > 1000
     assert len({p[0] for p in placed}) == len(placed), "two corrections at one position"
     assert [(received, corrected) for _, received, corrected, _ in placed] == expected
     # the footnote each place links to is the correction whose annotation places it
-    markers = [a.attrs["href"] for sup in page.find_all("sup", cls="fn-ref") for a in sup.find_all("a")]
-    assert len(markers) == len(placed)
-    assert [m.split("-")[1] for m in markers] == [p[3].split("-")[1] for p in placed]
+    markers = [place.marker.attrs["href"] for place in places]
+    assert [m.removeprefix("#n") for m in markers] == [p[3].removeprefix("fn-").split("-")[0] for p in placed]
 
 
 def test_notes_are_stated_once(export: dict[str, Any]) -> None:

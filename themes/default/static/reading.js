@@ -1,13 +1,16 @@
-// The "show the text as received" switch. Without JavaScript the corrected
-// reading shows and the footnotes carry the source reading; this script only
-// flips which of the two readings (both already in the page) is displayed.
+// Two small helpers of an article page; without JavaScript the page loses neither reading
+// (the corrected text shows, each footnote gives the source reading) nor any entity's
+// description (the sidebar shows them).
 (function () {
   "use strict";
-  var KEY = "sitegen-reading";
   var article = document.getElementById("article");
+  if (!article) return;
+
+  // The "show the text as received" switch: flips which of the two readings (both already
+  // in the page: <del>received</del><ins>corrected</ins>) is displayed.
+  var KEY = "sitegen-reading";
   var button = document.querySelector("[data-reading-switch]");
   var status = document.querySelector("[data-reading-status]");
-  if (!article || !button) return;
 
   function stored() {
     try { return window.localStorage.getItem(KEY); } catch (e) { return null; }
@@ -24,11 +27,58 @@
     }
   }
 
-  button.hidden = false;
-  show(stored() === "received", false);
-  button.addEventListener("click", function () {
-    var received = button.getAttribute("aria-pressed") !== "true";
-    store(received ? "received" : "corrected");
-    show(received, true);
+  if (button) {
+    button.hidden = false;
+    show(stored() === "received", false);
+    button.addEventListener("click", function () {
+      var received = button.getAttribute("aria-pressed") !== "true";
+      store(received ? "received" : "corrected");
+      show(received, true);
+    });
+  }
+
+  // Entity cards: a mention link shows its entity's name and description on hover or
+  // focus. Each is written once, in the sidebar (a link to the entity's page, then <small>).
+  var cards = {};
+  document.querySelectorAll(".entity-sidebar li").forEach(function (item) {
+    var link = item.querySelector("a");
+    var description = item.querySelector("small");
+    if (link) {
+      cards[link.href] = link.textContent + (description ? " — " + description.textContent : "");
+    }
+  });
+  var card = document.createElement("div");
+  card.className = "entity-card";
+  card.id = "entity-card";
+  card.setAttribute("role", "tooltip");
+  card.hidden = true;
+  document.body.appendChild(card);
+
+  function mention(event) {
+    var target = event.target;
+    return target && target.closest ? target.closest("a.mention") : null;
+  }
+  function open(event) {
+    var link = mention(event);
+    if (!link || !cards[link.href]) return;
+    card.textContent = cards[link.href];
+    card.hidden = false;
+    var box = link.getBoundingClientRect();
+    card.style.left = window.scrollX + box.left + "px";
+    card.style.top = window.scrollY + box.bottom + 6 + "px";
+    link.setAttribute("aria-describedby", card.id);
+  }
+  function close(event) {
+    var link = mention(event);
+    if (!link) return;
+    card.hidden = true;
+    link.removeAttribute("aria-describedby");
+  }
+  article.addEventListener("mouseover", open);
+  article.addEventListener("focusin", open);
+  article.addEventListener("mouseout", close);
+  article.addEventListener("focusout", close);
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") card.hidden = true;
   });
 })();
