@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sitegen.budget import ANNOTATIONS, OTHER, SEED_COPIES
 from sitegen.entities import KINDS
 from sitegen.markdown import link_lines, render_markdown
 from sitegen.model import Article
@@ -68,14 +69,15 @@ class FilePlan:
     path: str
     fingerprint: str
     produce: Callable[[], bytes]
+    kind: str = OTHER  # kind of output, for the byte budget (budget.py)
 
 
 def digest_of(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def data_file(path: str, data: bytes) -> FilePlan:
-    return FilePlan(path, hashlib.blake2b(data, digest_size=16).hexdigest(), lambda: data)
+def data_file(path: str, data: bytes, kind: str = OTHER) -> FilePlan:
+    return FilePlan(path, hashlib.blake2b(data, digest_size=16).hexdigest(), lambda: data, kind)
 
 
 def article_link(article: Article) -> Context:
@@ -391,12 +393,12 @@ def _annotations_file(site: Site, article: Article, urls: UrlBuilder, root: Path
     fingerprint = digest_of(
         "annotations", 1, article.digest, urls.full(""), [(e, site.entities[e].wikidata) for e in entities]
     )
-    return FilePlan(article.url + "annotations.jsonld", fingerprint, produce)
+    return FilePlan(article.url + "annotations.jsonld", fingerprint, produce, ANNOTATIONS)
 
 
 def _seed_file(article: Article, root: Path) -> FilePlan:
     seed_file = root / article.seed_path
-    return FilePlan(article.url + article.id + ".txt", article.seed_digest, seed_file.read_bytes)
+    return FilePlan(article.url + article.id + ".txt", article.seed_digest, seed_file.read_bytes, SEED_COPIES)
 
 
 def plan_article(
