@@ -33,6 +33,7 @@ from sitegen.model import (
     Mention,
     Seed,
     TocEntry,
+    paragraph_anchor,
 )
 from sitegen.text import first_sentence, slugify, split_sentences, trim_left, trim_right
 from sitegen.urls import permalink, relative
@@ -236,9 +237,9 @@ def analyse_article(
         role = roles.get(number, "body")
         if role == "heading":
             anchor = _heading_anchor(corrected, used_anchors, number)
-            toc.append(TocEntry(anchor, corrected))
+            toc.append(TocEntry(anchor, corrected, number))
         else:
-            anchor = f"p{number}"
+            anchor = paragraph_anchor(number)
         html = render_inline(
             texts[index],
             inline_edits[index],

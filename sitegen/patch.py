@@ -109,7 +109,7 @@ def shown_elsewhere(article: Article) -> tuple[Any, ...]:
         article.editorial_path,
         tuple(m.entity for m in article.mentions),
         article.footnotes,
-        tuple((p.footnote, p.ref, p.source, p.replacement) for p in article.places),
+        tuple((p.footnote, article.block_anchor(p.block), p.source, p.replacement) for p in article.places),
     )
 
 

@@ -33,6 +33,7 @@ from sitegen.incremental import (
     rule_signatures,
     site_digest,
 )
+from sitegen.ledger import plan_ledger
 from sitegen.linkcheck import LinkChecker
 from sitegen.load import load_pages
 from sitegen.model import Article, ArticleBody
@@ -44,7 +45,7 @@ from sitegen.patch import (
 )
 from sitegen.patcher import Patcher, index_for_search
 from sitegen.plan import FilePlan, PagePlan, data_file, page_context, plan_core, site_context
-from sitegen.plan_archive import plan_entities, plan_ledger, plan_tags, plan_timeline
+from sitegen.plan_archive import plan_entities, plan_tags, plan_timeline
 from sitegen.produce import PageRecord, produce_outputs
 from sitegen.reanalyse import Analysed, CachedAnalysis, analyse_one, analysis_config, invalidated
 from sitegen.render import Renderer
