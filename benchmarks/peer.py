@@ -389,7 +389,12 @@ def generated(args: argparse.Namespace, size: int) -> Result:
     sys.path.insert(0, str(HERE))
     import synth  # a sibling script, imported only when archives are generated
 
-    name = f"n{size}-e{args.entities}-r{args.rules}-{args.profile}-s{args.seed}"
+    realistic = args.profile == "realistic"  # realistic.py: the example's registry and rules
+    name = (
+        f"n{size}-{args.profile}-s{args.seed}"
+        if realistic
+        else (f"n{size}-e{args.entities}-r{args.rules}-{args.profile}-s{args.seed}")
+    )
     root = Path(args.work).resolve() / name
     site, hugo = root / "site", root / "hugo"
     params = {
@@ -403,22 +408,19 @@ def generated(args: argparse.Namespace, size: int) -> Result:
     stats = None
     try:
         stats = json.loads((site / synth.MARKER).read_text())
-        if stats.get("params") != params or not (hugo / synth.MARKER).is_file():
+        made = stats.get("params", {})
+        if realistic:  # its registry and rules are the example's, not parameters
+            made = {**made, "entities": args.entities, "rules": args.rules}
+        if made != params or not (hugo / synth.MARKER).is_file():
             stats = None
     except (OSError, ValueError):
         stats = None
     if stats is None or args.regenerate:
         print(f"generating {name} …", file=sys.stderr, flush=True)
-        argv = [
+        common = [
             str(site),
             "--articles",
             str(size),
-            "--entities",
-            str(args.entities),
-            "--rules",
-            str(args.rules),
-            "--profile",
-            args.profile,
             "--seed",
             str(args.seed),
             "--hugo",
@@ -426,8 +428,15 @@ def generated(args: argparse.Namespace, size: int) -> Result:
             "--force",
             "-q",
         ]
-        stats = synth.generate(synth.parse_args(argv))
-    label = f"{size} articles, {args.entities} entities, {args.rules} rules, profile {args.profile}"
+        if realistic:
+            import realistic as generator
+
+            stats = generator.generate(generator.parse_args(common))
+        else:
+            more = ["--entities", str(args.entities), "--rules", str(args.rules), "--profile", args.profile]
+            stats = synth.generate(synth.parse_args(common + more))
+    p = stats.get("params", {})
+    label = f"{size} articles, {p.get('entities')} entities, {p.get('rules')} rules, profile {args.profile}"
     return Result(label, size, str(site), str(hugo), stats.get("seconds"))
 
 
@@ -442,7 +451,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", help="generate and compare archives of these sizes, e.g. 1000,10000")
     parser.add_argument("--entities", type=int, default=1000)
     parser.add_argument("--rules", type=int, default=200)
-    parser.add_argument("--profile", choices=("zipf", "hot"), default="zipf")
+    parser.add_argument(
+        "--profile",
+        choices=("zipf", "hot", "realistic"),
+        default="zipf",
+        help="synth.py's zipf or hot, or realistic.py (the example's registry and rules)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--work", default=str(DEFAULT_WORK), help="where --sizes keeps archives (default benchmarks/out)"

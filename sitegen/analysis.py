@@ -31,6 +31,7 @@ from sitegen.model import (
     Mention,
     Seed,
     TocEntry,
+    paragraph_anchor,
 )
 from sitegen.text import first_sentence, slugify, split_sentences, trim_left, trim_right
 from sitegen.urls import permalink, relative
@@ -156,9 +157,9 @@ def analyse_article(
     for index, corrected in enumerate(corrected_texts):
         if roles.get(index + 1, "body") == "heading":
             anchors.append(_heading_anchor(corrected, used_anchors, index + 1))
-            toc.append(TocEntry(anchors[-1], corrected))
+            toc.append(TocEntry(anchors[-1], corrected, index + 1))
         else:
-            anchors.append(f"p{index + 1}")
+            anchors.append(paragraph_anchor(index + 1))
     footnotes = _footnotes(edits, corrections, anchors)
 
     first_body = next(

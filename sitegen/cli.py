@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from sitegen import __version__
+from sitegen.budget import report_lines
 from sitegen.diagnostics import DiagnosticLog, Level, SitegenError
 from sitegen.pipeline import BuildOptions, build
 
@@ -162,6 +163,8 @@ def build_command(
         summary += f" ({report.log.errors} error(s), {report.log.warnings} warning(s))"
     if verbosity >= 0:
         stderr.print(summary, markup=False, soft_wrap=True)
+        if report.sizes:
+            stderr.print("\n".join(report_lines(report.sizes)), markup=False, soft_wrap=True)
     sys.exit(1 if report.log.failed(strict) else 0)
 
 

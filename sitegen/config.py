@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from sitegen.budget import GITHUB_PAGES_LIMIT, parse_size
 from sitegen.diagnostics import Diagnostic, SitegenError, error
 from sitegen.tomlpos import TomlPositions
 
@@ -45,6 +46,7 @@ class SiteConfig:
     permalink: str = "/{year}/{month}/{day}/{slug}/"
     per_page: int = 50
     custom_domain: str = ""  # GitHub Pages custom domain: written to CNAME
+    max_site_size: int = GITHUB_PAGES_LIMIT  # bytes; above it the build warns (budget.py)
     entities: EntitiesConfig = field(default_factory=EntitiesConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
 
@@ -125,6 +127,15 @@ def _check_permalink(value: Any) -> str | None:
     return None
 
 
+def _check_size(value: Any) -> str | None:
+    if parse_size(value) is None:
+        return (
+            'must be a size such as "500MB" or "1GiB" (units B, KB, MB, GB, KiB, MiB, GiB) '
+            "or a positive number of bytes"
+        )
+    return None
+
+
 def _check_choice(choices: tuple[str, ...]) -> Any:
     def check(value: Any) -> str | None:
         if value not in choices:
@@ -153,11 +164,13 @@ _CHECKS: dict[str, Any] = {
     "permalink": _check_permalink,
     "per_page": _check_int,
     "custom_domain": _check_domain,
+    "max_site_size": _check_size,
     "entities.link_mentions": _check_choice(MENTION_LINKING),
     "entities.per_page": _check_int,
     "search.enabled": _check_bool,
 }
 _SECTIONS: dict[str, type] = {"entities": EntitiesConfig, "search": SearchConfig}
+_CONVERT: dict[str, Any] = {"max_site_size": parse_size}  # checked values stored in another form
 
 
 def _unknown_key(key: str, known: list[str], rel: str, line: int | None) -> Diagnostic:
@@ -224,7 +237,7 @@ def parse_config(text: str, rel: str = CONFIG_FILE) -> tuple[SiteConfig, list[Di
         if message:
             problems.append(error("config-value", f"'{key}' {message}", rel, positions.line(key)))
         else:
-            values[key] = value
+            values[key] = _CONVERT[key](value) if key in _CONVERT else value
     return SiteConfig(**values), problems
 
 

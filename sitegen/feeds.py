@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from urllib.parse import quote, urlsplit
 
 from sitegen import __version__
+from sitegen.budget import LISTINGS
 from sitegen.diagnostics import Diagnostic, info
 from sitegen.model import Article
 from sitegen.plan import FilePlan, digest_of
@@ -206,7 +207,7 @@ def feed_file(site: Site, urls: UrlBuilder, limit: int = 50) -> FilePlan:
         newest,
         shown,
     )
-    return FilePlan(FEED_PATH, fingerprint, lambda: atom_feed(site, urls, limit))
+    return FilePlan(FEED_PATH, fingerprint, lambda: atom_feed(site, urls, limit), LISTINGS)
 
 
 def plan_publish(

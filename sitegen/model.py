@@ -89,6 +89,12 @@ class Block(NamedTuple):
 class TocEntry(NamedTuple):
     anchor: str
     text: str
+    number: int = 0  # the heading's paragraph number
+
+
+def paragraph_anchor(number: int) -> str:
+    """The id of paragraph ``number`` on its article page (a heading's is its own slug)."""
+    return f"p{number}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +130,14 @@ class Article:
     note_links: tuple[tuple[str, int], ...] = ()  # (href, line in the editorial file) from the note
     seed_digest: str = ""  # hash of the seed file's bytes (the source view and download show them)
     digest: str = ""  # content hash of this record and its body: names the body in caches
+
+    def block_anchor(self, number: int) -> str:
+        """The id of paragraph ``number`` on the article page: what a link to a corrected
+        place or a mention in that paragraph points to (places and mentions have no ids)."""
+        for entry in self.toc:
+            if entry.number == number:
+                return entry.anchor
+        return paragraph_anchor(number)
 
 
 # Footnotes, corrected places and mentions repeat the same strings across articles (a

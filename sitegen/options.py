@@ -40,4 +40,5 @@ class BuildReport:
     links_checked: int = 0  # pages whose links were checked (not reused from the last build)
     seconds: float = 0.0
     output: Path | None = None
+    sizes: dict[str, int] = field(default_factory=dict)  # published bytes by kind (budget.py)
     check: CheckReport | None = None  # content checks, filled on dry runs (sitegen check)

@@ -54,7 +54,7 @@ class LastBuild:
     link_problems: list[Diagnostic]
     limit_problems: list[Diagnostic]  # GitHub Pages' limits (sizes change with every write)
     manifest: dict[str, str]  # every output and its manifest entry
-    size: int  # bytes of every output, for GitHub Pages' limit
+    sizes: dict[str, int]  # bytes of the outputs by kind, for the report and the host's limit
     foreign: set[str]  # files in the output folder that sitegen did not write
     index: dict[str, int] = field(default_factory=dict)  # article id → index in site.articles
     seeds: dict[str, Path] = field(default_factory=dict)  # by article id
@@ -109,7 +109,7 @@ def shown_elsewhere(article: Article) -> tuple[Any, ...]:
         article.editorial_path,
         tuple(m.entity for m in article.mentions),
         article.footnotes,
-        tuple((p.footnote, p.ref, p.source, p.replacement) for p in article.places),
+        tuple((p.footnote, article.block_anchor(p.block), p.source, p.replacement) for p in article.places),
     )
 
 
@@ -199,7 +199,7 @@ class Snapshot:
     shell: bytes  # the site model without its articles, pickled (patches do not change it)
     link_problems: list[Diagnostic]
     limit_problems: list[Diagnostic]
-    size: int
+    sizes: dict[str, int]
     foreign: set[str]
     inbound: dict[str, set[str]] | None  # LinkChecker.inbound
 
@@ -222,7 +222,7 @@ def take_snapshot(
         shell,
         last.link_problems,
         last.limit_problems,
-        last.size,
+        last.sizes,
         last.foreign,
         inbound,
     )
@@ -255,6 +255,6 @@ def restore(
         snapshot.link_problems,
         snapshot.limit_problems,
         manifest,
-        snapshot.size,
+        snapshot.sizes,
         snapshot.foreign,
     )

@@ -12,6 +12,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from sitegen.analysis import Annotators
+from sitegen.budget import output_kinds, patched_sizes
 from sitegen.config import SiteConfig
 from sitegen.corrections import load_rules
 from sitegen.diagnostics import DiagnosticLog
@@ -184,11 +185,15 @@ class Patcher(StateKeeper):
             index_for_search(site.search, self.options.search, last.out, output_dir, search_log)
         self.link_inbound = None  # until the page records it describes are kept, below
         link_problems = links.finish(set(output_dir.current) | bundle_entry(site.search))
-        size = last.size + sum(
-            _entry_size(output_dir.current[p]) - _entry_size(last.manifest.get(p, ":0"))
-            for p in output_dir.report.written
+        kinds = output_kinds(pages, outputs)
+        # A new search index replaces files of the old one: those are gone, not rewritten.
+        gone = (
+            last.manifest.keys() - output_dir.current.keys() if produced.rendered and site.search else set()
         )
-        limit_problems = output_dir.pages_limits(size)
+        changed = [*output_dir.report.written, *gone]
+        sizes = patched_sizes(last.sizes, kinds, last.manifest, output_dir.current, changed)
+        report.sizes = sizes
+        limit_problems = output_dir.pages_limits(sizes, last.config.max_site_size)
 
         # The log of a full build: the last one's, with these articles' problems, the link
         # check's and the limits' as they are now.
@@ -225,7 +230,13 @@ class Patcher(StateKeeper):
         self.stamps = stamps
         problems = [d for d in log.items if d.code != "state-rebuilt"]
         # The digest that lets the next process skip a build with no change: in flush().
-        self.meta = {**self.meta, "digest": None, "problems": problems, "links": links.by_page}
+        self.meta = {
+            **self.meta,
+            "digest": None,
+            "problems": problems,
+            "links": links.by_page,
+            "sizes": sizes,
+        }
         if not produced.problems:
             self.last = dataclasses.replace(
                 last,
@@ -234,7 +245,7 @@ class Patcher(StateKeeper):
                 link_problems=link_problems,
                 limit_problems=limit_problems,
                 manifest=output_dir.current,
-                size=size,
+                sizes=sizes,
             )
         self.pending = (output_dir, (earlier[1] if earlier else []) + bodies)
         report.rendered = produced.rendered
@@ -286,7 +297,3 @@ def index_for_search(search: bool, run: bool, out: Path, output_dir: OutputDir, 
     bundle, problems = index_site(out, html_fingerprint(output_dir.current), owned, output_dir.begin)
     log.extend(problems)
     output_dir.adopt(BUNDLE_DIR + "/", bundle)
-
-
-def _entry_size(entry: str) -> int:
-    return int(entry.rsplit(":", 1)[1])

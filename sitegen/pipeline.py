@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.analysis import Annotators
+from sitegen.budget import ASSETS, output_kinds, sizes_by_kind
 from sitegen.checks import content_checks
 from sitegen.config import SiteConfig, load_config
 from sitegen.corrections import load_rules
@@ -32,6 +33,7 @@ from sitegen.incremental import (
     rule_signatures,
     site_digest,
 )
+from sitegen.ledger import plan_ledger
 from sitegen.linkcheck import LinkChecker
 from sitegen.load import load_pages
 from sitegen.model import Article, ArticleBody
@@ -43,7 +45,7 @@ from sitegen.patch import (
 )
 from sitegen.patcher import Patcher, index_for_search
 from sitegen.plan import FilePlan, PagePlan, data_file, page_context, plan_core, site_context
-from sitegen.plan_archive import plan_entities, plan_ledger, plan_tags, plan_timeline
+from sitegen.plan_archive import plan_entities, plan_tags, plan_timeline
 from sitegen.produce import PageRecord, produce_outputs
 from sitegen.reanalyse import Analysed, CachedAnalysis, analyse_one, analysis_config, invalidated
 from sitegen.render import Renderer
@@ -92,10 +94,10 @@ def plan_outputs(
     log.extend(problems)
     files.extend(published)
     files.extend(
-        data_file("assets/" + rel, path.read_bytes())
+        data_file("assets/" + rel, path.read_bytes(), ASSETS)
         for rel, path in static_files(inputs.static_dirs).items()
     )
-    files.append(data_file("assets/pygments.css", pygments_css().encode("utf-8")))
+    files.append(data_file("assets/pygments.css", pygments_css().encode("utf-8"), ASSETS))
     files.append(data_file(".nojekyll", b""))  # GitHub Pages: no Jekyll pass over the output
     if config.custom_domain:
         files.append(data_file("CNAME", config.custom_domain.encode("ascii") + b"\n"))
@@ -195,7 +197,9 @@ class Builder(Patcher):
             # Nothing the site depends on changed since the last build: its output is what
             # a full build would write. Report that build's problems again, do nothing else.
             log.extend(self.meta["problems"])
-            log.extend(output_dir.pages_limits())  # files beside ours may have changed
+            report.sizes = self.meta.get("sizes") or {}
+            # files beside ours may have changed
+            log.extend(output_dir.pages_limits(report.sizes or None, config.max_site_size))
             report.write = output_dir.finish_unchanged()
             report.pages = len(report.write.unchanged)
             report.seconds = time.perf_counter() - started
@@ -263,8 +267,12 @@ class Builder(Patcher):
         report.pages = len(output_dir.current)
         report.planned = len(pages) + len(files)
         report.write = output_dir.finish()
-        size = output_dir.size()
-        limit_problems = [] if options.dry_run else output_dir.pages_limits(size)
+        kinds = output_kinds(pages, files)
+        report.sizes = sizes_by_kind(kinds, output_dir.current, output_dir.current)
+        del kinds
+        limit_problems = (
+            [] if options.dry_run else output_dir.pages_limits(report.sizes, config.max_site_size)
+        )
         log.extend(limit_problems)
 
         self.stamps = stamps
@@ -285,6 +293,7 @@ class Builder(Patcher):
             "output": str(out),
             "links": links.by_page,
             "crossrefs": self.crossrefs,
+            "sizes": report.sizes,
         }
         if not options.dry_run:
             last = None
@@ -301,7 +310,7 @@ class Builder(Patcher):
                     link_problems,
                     limit_problems,
                     output_dir.current,
-                    size,
+                    report.sizes,
                     output_dir.foreign,
                 )
             snapshot = take_snapshot(last, self.link_inbound) if last is not None else None

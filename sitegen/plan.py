@@ -10,11 +10,12 @@ import hashlib
 import json
 import marshal
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sitegen.budget import ANNOTATIONS, OTHER, SEED_COPIES
 from sitegen.entities import KINDS
 from sitegen.markdown import link_lines, render_markdown
 from sitegen.model import Article, Footnote
@@ -69,18 +70,24 @@ class FilePlan:
     path: str
     fingerprint: str
     produce: Callable[[], bytes]
+    kind: str = OTHER  # kind of output, for the byte budget (budget.py)
 
 
 def digest_of(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def data_file(path: str, data: bytes) -> FilePlan:
-    return FilePlan(path, hashlib.blake2b(data, digest_size=16).hexdigest(), lambda: data)
+def data_file(path: str, data: bytes, kind: str = OTHER) -> FilePlan:
+    return FilePlan(path, hashlib.blake2b(data, digest_size=16).hexdigest(), lambda: data, kind)
 
 
 def article_link(article: Article) -> Context:
     return {"title": article.title, "url": article.url, "date": article.date.isoformat()}
+
+
+def paragraph_links(article: Article, numbers: Iterable[int]) -> list[Context]:
+    """Links to the paragraphs ``numbers`` of an article (each once, in the order given)."""
+    return [{"number": n, "url": f"{article.url}#{article.block_anchor(n)}"} for n in dict.fromkeys(numbers)]
 
 
 def site_context(site: Site, urls: UrlBuilder) -> Context:
@@ -271,6 +278,7 @@ class PageKeys:
         self._cards: dict[str, str] = {}
         self._records: dict[str, str] = {}
         self._snippets: dict[int, dict[str, str]] = {}
+        self._ledger: dict[int, str] = {}
 
     def entity(self, entity_id: str) -> str:
         """An entity's whole record (note, links, aliases, ...): what its own page shows."""
@@ -289,14 +297,17 @@ class PageKeys:
         return card
 
     def snippets(self, index: int) -> dict[str, str]:
-        """Per entity, a digest of what an entity page shows of article ``index``: its link
-        and the mentions of that entity (an edit elsewhere in the article changes neither)."""
+        """Per entity, a digest of what an entity page shows of article ``index``: its link,
+        the first mention of that entity and the paragraphs of all (an edit elsewhere in the
+        article changes none of them)."""
         found = self._snippets.get(index)
         if found is None:
             article = self.site.articles[index]
             by_entity: dict[str, list[tuple[str, str, str, str]]] = {}
             for m in article.mentions:
-                by_entity.setdefault(m.entity, []).append((m.before, m.surface, m.after, m.anchor))
+                seen = by_entity.setdefault(m.entity, [])
+                anchor = article.block_anchor(m.block)
+                seen.append((m.before, m.surface, m.after, anchor) if not seen else ("", "", "", anchor))
             link = (article.title, article.url, article.date.toordinal())
             found = self._snippets[index] = {e: _key(link, items) for e, items in by_entity.items()}
         return found
@@ -353,16 +364,23 @@ class PageKeys:
             article.seed_digest,
         )
 
-    def ledger_page_key(self, fixed: Context, indices: list[int]) -> str:
-        """What one ledger page reads: its fixed context (the rules table, totals) and, per
-        article listed, its link and corrected places with their notes."""
-        rows = []
-        for i in indices:
-            article = self.site.articles[i]
-            notes = [(n.number, n.type, n.category, n.note) for n in article.footnotes]
-            places = [(p.source, p.replacement, p.footnote, p.ref) for p in article.places]
-            rows.append((article.title, article.url, article.date.toordinal(), notes, places))
-        return _key("ledger", self.shared, fixed, rows)
+    def ledger_digest(self, index: int) -> str:
+        """What the ledger shows of article ``index``: its link and, per correction, the
+        paragraphs of its places."""
+        found = self._ledger.get(index)
+        if found is None:
+            article = self.site.articles[index]
+            correction_of = {n.number: n.correction for n in article.footnotes}
+            places = [
+                (correction_of[p.footnote], article.block_anchor(p.block), p.block) for p in article.places
+            ]
+            found = self._ledger[index] = _key(article.title, article.url, places)
+        return found
+
+    def ledger_page_key(self, fixed: Context, listed: Any) -> str:
+        """What one ledger page reads: its fixed context (totals, the corrections shown) and
+        ``listed``, the ledger digests of the articles it lists."""
+        return _key("ledger", self.shared, {k: v for k, v in fixed.items() if k != "site"}, listed)
 
 
 def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
@@ -413,12 +431,12 @@ def _annotations_file(site: Site, article: Article, urls: UrlBuilder, root: Path
     fingerprint = digest_of(
         "annotations", 2, article.digest, urls.full(""), [(e, site.entities[e].wikidata) for e in entities]
     )
-    return FilePlan(article.url + "annotations.jsonld", fingerprint, produce)
+    return FilePlan(article.url + "annotations.jsonld", fingerprint, produce, ANNOTATIONS)
 
 
 def _seed_file(article: Article, root: Path) -> FilePlan:
     seed_file = root / article.seed_path
-    return FilePlan(article.url + article.id + ".txt", article.seed_digest, seed_file.read_bytes)
+    return FilePlan(article.url + article.id + ".txt", article.seed_digest, seed_file.read_bytes, SEED_COPIES)
 
 
 def plan_article(

@@ -1,14 +1,13 @@
-"""Plan the archive's navigation pages: entities, tags, timeline, corrections ledger."""
+"""Plan the archive's navigation pages: entities, tags, timeline (the ledger: ledger.py)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from sitegen.entities import KINDS
 from sitegen.markdown import link_lines, render_markdown
-from sitegen.model import Article, Footnote
+from sitegen.model import Article
 from sitegen.plan import (
     KIND_LABELS,
     Context,
@@ -18,6 +17,7 @@ from sitegen.plan import (
     page_context,
     paged_url,
     paginate,
+    paragraph_links,
     site_context,
 )
 from sitegen.site import Site
@@ -43,18 +43,19 @@ def _entity_context(site: Site, entity_id: str, links: list[tuple[str, int]]) ->
     }
 
 
-def _article_with_snippets(article: Article, entity_id: str) -> Context:
-    snippets = [
-        {
-            "before": m.before,
-            "surface": m.surface,
-            "after": m.after,
-            "url": f"{article.url}#{m.anchor}",
-        }
-        for m in article.mentions
-        if m.entity == entity_id
-    ]
-    return dict(article_link(article), snippets=snippets)
+def _article_with_snippet(article: Article, entity_id: str) -> Context:
+    """One keyword-in-context snippet (the first mention) and links to the paragraphs of the
+    others: every mention stays one link away, in a fraction of the bytes of a snippet each."""
+    mine = [m for m in article.mentions if m.entity == entity_id]
+    first = mine[0]
+    snippet = {
+        "before": first.before,
+        "surface": first.surface,
+        "after": first.after,
+        "url": f"{article.url}#{article.block_anchor(first.block)}",
+    }
+    others = paragraph_links(article, (m.block for m in mine[1:] if m.block != first.block))
+    return dict(article_link(article), snippet=snippet, mentions=len(mine), paragraphs=others)
 
 
 def _entity_page(
@@ -75,7 +76,7 @@ def _entity_page(
             "site": site_ctx,
             "page": page_ctx,
             "entity": entity_ctx,
-            "articles": [_article_with_snippets(site.articles[i], entity_id) for i in indices],
+            "articles": [_article_with_snippet(site.articles[i], entity_id) for i in indices],
             "article_count": len(site.refs.entity_articles.get(entity_id, ())),
             "mention_count": site.refs.entity_counts.get(entity_id, 0),
             "cooccurring": [
@@ -286,100 +287,4 @@ def plan_timeline(site: Site, urls: UrlBuilder) -> list[PagePlan]:
             (),
         )
     )
-    return plans
-
-
-def _ledger_rows(article: Article) -> list[Context]:
-    by_note = {n.number: n for n in article.footnotes}
-    return [
-        {
-            "source": place.source,
-            "replacement": place.replacement,
-            "type": by_note[place.footnote].type,
-            "category": by_note[place.footnote].category,
-            "note": by_note[place.footnote].note,
-            "url": f"{article.url}#{place.ref}",
-        }
-        for place in article.places
-    ]
-
-
-def _ledger_page(site: Site, indices: list[int], fixed: Context) -> Callable[[], Context]:
-    """One page of the ledger, built when the page is rendered (the rows are many)."""
-
-    def build() -> Context:
-        entries = []
-        for i in indices:
-            rows = _ledger_rows(site.articles[i])
-            entries.append(dict(article_link(site.articles[i]), rows=rows, count=len(rows)))
-        return {**fixed, "entries": entries}
-
-    return build
-
-
-def plan_ledger(site: Site, urls: UrlBuilder) -> list[PagePlan]:
-    """Every correction in the archive, by article, and how often each rule applied."""
-    site_ctx = site_context(site, urls)
-    keys = PageKeys(site, urls)
-    per_rule: Counter[str] = Counter()
-    per_rule_articles: Counter[str] = Counter()
-    first_note: dict[str, Footnote] = {}
-    entries: list[int] = []  # indices of the articles with corrections
-    for index, article in enumerate(site.articles):
-        if not article.places:
-            continue
-        correction_of = {n.number: n.correction for n in article.footnotes}
-        for place in article.places:
-            per_rule[correction_of[place.footnote]] += 1
-        for note in article.footnotes:
-            per_rule_articles[note.correction] += 1
-            first_note.setdefault(note.correction, note)
-        entries.append(index)
-    rules = []
-    for key, count in sorted(per_rule.items(), key=lambda item: (-item[1], item[0])):
-        note = first_note[key]
-        rule = site.rules.get(key)
-        # A regex is no reading: show what it matched, as for per-article records.
-        literal = rule is not None and not getattr(rule, "regex", False)
-        find = getattr(rule, "find", "") if literal else " / ".join(note.readings)
-        rules.append(
-            {
-                "key": key,
-                "find": find,
-                "replace": " / ".join(note.replacements),
-                "type": note.type,
-                "category": note.category,
-                "note": note.note,
-                "places": count,
-                "articles": per_rule_articles[key],
-                "site_wide": rule is not None,
-            }
-        )
-    total = sum(per_rule.values())
-    plans = []
-    for url, chunk, pagination in paginate(entries, site.config.per_page, paged_url("corrections/")):
-        first = pagination["number"] == 1
-        fixed = {
-            "site": site_ctx,
-            "page": page_context(
-                url,
-                "Corrections ledger" if first else f"Corrections ledger, page {pagination['number']}",
-                "ledger",
-                urls,
-                "Every editorial correction in the archive, with the source reading it replaces.",
-            ),
-            "pagination": pagination,
-            "rules": rules if first else [],
-            "total": total,
-            "article_count": len(entries),
-        }
-        plans.append(
-            PagePlan(
-                url,
-                "ledger.html",
-                _ledger_page(site, chunk, fixed),
-                (),
-                key=keys.ledger_page_key(fixed, chunk),
-            )
-        )
     return plans

@@ -13,16 +13,16 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitegen.budget import GITHUB_PAGES_LIMIT, OTHER, dominant, entry_size, format_size
 from sitegen.diagnostics import Diagnostic, SitegenError, error, warning
 
 MANIFEST = ".sitegen-manifest.json"
 PENDING_FILE = ".sitegen-pending.json"  # see OutputDir.begin
 MANIFEST_VERSION = 2  # entries: '<blake2b hex>:<size in bytes>'
-PAGES_LIMIT = 1_000_000_000  # bytes: GitHub Pages' limit on a published site
 
 
 def digest(data: bytes) -> str:
@@ -374,11 +374,13 @@ class OutputDir:
 
     def size(self) -> int:
         """Bytes of every output (as the manifest entries record them)."""
-        return sum(int(entry.rsplit(":", 1)[1]) for entry in self.current.values())
+        return sum(entry_size(entry) for entry in self.current.values())
 
-    def pages_limits(self, size: int | None = None) -> list[Diagnostic]:
-        """GitHub Pages refuses symlinks in an artifact and publishes at most 1 GB (``size``: of
-        our outputs, if known)."""
+    def pages_limits(
+        self, sizes: Mapping[str, int] | None = None, limit: int = GITHUB_PAGES_LIMIT
+    ) -> list[Diagnostic]:
+        """GitHub Pages refuses symlinks in an artifact and publishes at most 1 GB (``limit``:
+        ``max_site_size``). ``sizes``: our outputs' bytes by kind, if known."""
         problems = []
         links = sorted(r for r in self.foreign if (self.path / r).is_symlink())
         if links:
@@ -390,14 +392,19 @@ class OutputDir:
                     "artifact with links: remove them",
                 )
             )
-        total = self.size() if size is None else size
-        total += sum((self.path / r).stat().st_size for r in self.foreign if (self.path / r).is_file())
-        if total > PAGES_LIMIT:
+        by_kind = dict(sizes) if sizes is not None else {OTHER: self.size()}
+        beside = sum((self.path / r).stat().st_size for r in self.foreign if (self.path / r).is_file())
+        by_kind[OTHER] = by_kind.get(OTHER, 0) + beside
+        total = sum(by_kind.values())
+        if total > limit:
+            over = "max_site_size" if limit != GITHUB_PAGES_LIMIT else "GitHub Pages' limit"
             problems.append(
                 warning(
-                    "pages-size",
-                    f"the site is {total / 1e9:.2f} GB; GitHub Pages publishes at most "
-                    "1 GB: split the archive or host it elsewhere",
+                    "site-too-large",
+                    f"the published site is {format_size(total)}, over {format_size(limit)} ({over}); "
+                    f"most of it is {', '.join(dominant(by_kind))}. GitHub Pages refuses a site over "
+                    "1 GB (the deployment fails) and stops any deployment after 10 minutes; GitLab "
+                    "Pages has the same 1 GB limit. Shrink or split the archive, or host it elsewhere",
                 )
             )
         return problems

@@ -1,5 +1,6 @@
 """Entities in the built example archive: every registered form in the corrected text is a mention,
-the sidebar names entities canonically, and entity pages list each mention with a working link back.
+the sidebar names entities canonically, and entity pages show a snippet per article with every mention one
+link away (the paragraph it is in).
 
 Expected mentions come from a small reference matcher written here from the documented rules
 (README, "Entities"): whole words, longest match first, case-sensitive unless the alias says
@@ -293,11 +294,10 @@ def entity_page(example_site: BuiltSite, entity_id: str) -> Element:
 
 
 @pytest.mark.parametrize("entity_id", SAMPLE_ENTITIES)
-def test_entity_page_lists_each_mention_with_a_link_back(
+def test_entity_page_shows_one_snippet_per_article_and_every_mention_one_link_away(
     example_site: BuiltSite,
     entity_id: str,
     article_url: str,
-    doc: Element,
     blocks: list[ArticleBlock],
     mentions: tuple[Mention, ...],
     registry: dict[str, Entity],
@@ -313,27 +313,39 @@ def test_entity_page_lists_each_mention_with_a_link_back(
         for li in listing.children
         if isinstance(li, Element)
         and li.tag == "li"
-        and urljoin(SITE + base, li.find("h3").find("a").attrs["href"]) == SITE + article_url  # type: ignore[union-attr]
+        and urldefrag(urljoin(SITE + base, li.find("h3").find("a").attrs["href"]))[0] == SITE + article_url  # type: ignore[union-attr]
     ]
     assert len(items) == 1, f"the article is listed {len(items)} times on /{base}"
-    snippets = items[0].find("ul", cls="kwic").find_all("li")  # type: ignore[union-attr]
-    mine = [m for m in mentions if m.entity == entity_id]
-    assert len(mine) > 0
-    assert len(snippets) == len(mine)
-
-    by_id = {el.id: el for el in doc.iter() if el.id}
+    item = items[0]
+    # The entity's mentions in the article (only linked ones are marked up), with their paragraphs.
     block_of = {b.number: b for b in blocks}
-    for snippet, mention in zip(snippets, mine, strict=True):
-        mark, link = snippet.find("mark"), snippet.find("a")
-        assert mark is not None and link is not None
-        assert mark.text() == mention.surface
-        # the link goes to the mention's paragraph (mentions have no ids of their own)
-        target, fragment = urldefrag(urljoin(SITE + base, link.attrs["href"]))
-        block = block_of[mention.block]
-        assert target == SITE + article_url and fragment == block.anchor
-        assert by_id.get(fragment) is block.element
-        context = snippet.text().removeprefix("…").removesuffix("…")
-        assert context in block.corrected, f"snippet for {fragment} is not from its paragraph"
+    mine = [(block_of[m.block], m) for m in mentions if m.entity == entity_id]
+    assert len(mine) > 1
+    meta = item.find("p", cls="article-meta")
+    assert meta is not None and f"{len(mine)} mentions" in meta.text()
+
+    def target(link: Element) -> str:
+        """The paragraph a link points to: the article page and a block's own id."""
+        where, fragment = urldefrag(urljoin(SITE + base, link.attrs["href"]))
+        assert where == SITE + article_url
+        assert any(b.anchor == fragment for b in blocks), f"#{fragment} is no paragraph of the article"
+        return fragment
+
+    # One keyword-in-context snippet: the first mention; the title links to its paragraph.
+    snippets = item.find_all("p", cls="kwic")
+    assert len(snippets) == 1
+    first_block, first = mine[0]
+    mark, link = snippets[0].find("mark"), item.find("h3").find("a")  # type: ignore[union-attr]
+    assert mark is not None and link is not None
+    assert mark.text() == first.surface
+    assert target(link) == first_block.anchor
+    context = snippets[0].text().removeprefix("…").removesuffix("…")
+    assert context in first_block.corrected, "the snippet is not from its paragraph"
+    # The others: counted, and each of their paragraphs one link away.
+    more = item.find("p", cls="more-mentions")
+    assert more is not None and f"and {len(mine) - 1} more mention" in more.text()
+    linked = {first_block.anchor} | {target(a) for a in more.find_all("a")}
+    assert linked == {b.anchor for b, _ in mine}
 
     facts = page.find("div", cls="entity-facts")
     assert facts is not None

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from pathlib import Path
 from typing import Any
 
 from sitegen import text
+from sitegen.pipeline import BuildOptions, build
 from sitegen.seeds import read_seed
 from tests.conftest import REPO_ROOT
 
@@ -33,3 +35,32 @@ def test_default_titles_and_slugs_are_sitegens() -> None:
     for sample in samples:
         assert synth.first_sentence(sample) == text.first_sentence(sample), sample
         assert synth.slugify(sample) == text.slugify(sample), sample
+
+
+def load_realistic() -> Any:
+    load_synth()  # realistic.py imports its sibling by name
+    spec = importlib.util.spec_from_file_location("realistic", REPO_ROOT / "benchmarks" / "realistic.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_realistic_profile_is_deterministic_and_builds_cleanly(tmp_path: Path) -> None:
+    realistic = load_realistic()
+    written = []
+    for name in ("a", "b"):
+        args = realistic.parse_args(
+            [str(tmp_path / name), "--articles", "3", "--hugo", str(tmp_path / f"h{name}")]
+        )
+        stats = realistic.generate(args)
+        written.append(
+            {p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*.txt")}
+        )
+    assert written[0] == written[1] and len(written[0]) == 3
+    # The example's rules and registry, resampled seeds of the example's length per article / 6.
+    assert stats["params"]["rules"] > 500 and stats["params"]["entities"] > 150
+    assert 5_000 < stats["seed_bytes_per_article"] < 14_000
+    report = build(BuildOptions(root=tmp_path / "a", output=tmp_path / "out", jobs=1))
+    assert report.log.errors == 0, [d.message for d in report.log.items]
+    assert sum(1 for _ in (tmp_path / "out").rglob("annotations.jsonld")) == 3
