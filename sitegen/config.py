@@ -16,6 +16,7 @@ from typing import Any
 
 from sitegen.diagnostics import Diagnostic, SitegenError, error
 from sitegen.tomlpos import TomlPositions
+from sitegen.urlpolicy import unsafe_reason
 
 CONFIG_FILE = "sitegen.toml"
 PERMALINK_FIELDS = {"year", "month", "day", "slug", "id"}
@@ -85,12 +86,24 @@ def _check_int(value: Any) -> str | None:
     return None
 
 
+# Characters that have no place in a base URL and could end the HTML attribute or JavaScript
+# string it is written into.
+_NOT_IN_BASE_URL = re.compile(r"[\s\"'<>`\\\x00-\x1f\x7f]")
+
+
 def _check_base_url(value: Any) -> str | None:
     if not isinstance(value, str):
         return "must be a string"
+    shape = "must be an absolute http(s) URL such as 'https://user.github.io/repo/', or a path such as '/'"
+    unsafe = unsafe_reason(value)
+    if unsafe:
+        return f"{shape}; {value!r} {unsafe}"
+    bad = _NOT_IN_BASE_URL.search(value)
+    if bad:
+        return f"{shape}, without {bad.group()!r} (no quotes, '<', '>', backslashes, spaces or controls)"
     if value.startswith("/") or re.fullmatch(r"https?://[^/\s]+(/[^\s?#]*)?", value):
         return None
-    return "must be an absolute http(s) URL such as 'https://user.github.io/repo/', or a path such as '/'"
+    return shape
 
 
 def _check_permalink(value: Any) -> str | None:
@@ -113,8 +126,11 @@ def _check_permalink(value: Any) -> str | None:
             return f"field '{{{field_text}}}' must be a plain name such as {{slug}}"
         names.add(name)
         literal += "x"
-    if re.search(r"[\s?#\\%]", literal) or any(part in (".", "..") for part in literal.split("/")):
-        return "must be a plain path: no whitespace, '?', '#', '%', '\\', nor '.' or '..' segments"
+    if re.search(r"[\s?#\\%\"'<>`]", literal) or any(part in (".", "..") for part in literal.split("/")):
+        return (
+            "must be a plain path: no whitespace, '?', '#', '%', '\\', quotes, '<', '>', "
+            "nor '.' or '..' segments"
+        )
     unknown = names - PERMALINK_FIELDS
     if unknown:
         return f"uses unknown field(s) {sorted(unknown)}; known: {sorted(PERMALINK_FIELDS)}"

@@ -13,7 +13,9 @@ from typing import Any
 
 from sitegen.diagnostics import Diagnostic, error
 from sitegen.frontmatter import FrontMatter, split_front_matter
+from sitegen.markdown import unsafe_links
 from sitegen.model import ROLES, AuthoredPage, Editorial, SourceInfo
+from sitegen.urlpolicy import unsafe_url
 
 # \Z, not $: '$' also matches before a final newline, so 'slug: |' YAML ("foo\n") would pass.
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -170,7 +172,12 @@ def parse_editorial(text: str, article_id: str, rel: str) -> tuple[Editorial | N
     raw_source = fm.data.get("source")
     if raw_source is not None:
         if isinstance(raw_source, dict) and set(raw_source) <= {"publisher", "url"}:
-            source = SourceInfo(str(raw_source.get("publisher", "")), str(raw_source.get("url", "")))
+            url = str(raw_source.get("url", ""))
+            refused = unsafe_url(url, "'source.url'", rel, fm.line("source", "url"))
+            if refused is not None:
+                problems.append(refused)
+                url = ""
+            source = SourceInfo(str(raw_source.get("publisher", "")), url)
         else:
             problems.append(
                 error(
@@ -180,6 +187,7 @@ def parse_editorial(text: str, article_id: str, rel: str) -> tuple[Editorial | N
                     fm.line("source"),
                 )
             )
+    problems.extend(unsafe_links(fm.body, rel, fm.body_line))
     editorial = Editorial(
         id=article_id,
         path=rel,
@@ -224,4 +232,5 @@ def parse_page(text: str, page_id: str, rel: str) -> tuple[AuthoredPage | None, 
             )
         )
         return None, problems
+    problems.extend(unsafe_links(fm.body, rel, fm.body_line))
     return AuthoredPage(slug, rel, title, fm.body, fm.body_line, order), problems

@@ -21,7 +21,9 @@ from urllib.parse import urlsplit
 from sitegen.diagnostics import Diagnostic, Level, error, warning
 from sitegen.editorial import read_text_file, unknown_keys
 from sitegen.frontmatter import FrontMatter, split_front_matter
+from sitegen.markdown import unsafe_links
 from sitegen.seeds import digest_bytes
+from sitegen.urlpolicy import unsafe_url
 
 KINDS = ("person", "organization", "place", "event", "other")
 ENTITY_KEYS = ("name", "kind", "aliases", "wikidata", "description", "links")
@@ -203,6 +205,7 @@ def _text(fm: FrontMatter, key: str, code: str, rel: str, problems: list[Diagnos
 
 
 def _url_ok(url: str) -> bool:
+    """An entity's links lead to other sites: absolute http(s) addresses only."""
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in url)
 
@@ -229,6 +232,8 @@ def _links(fm: FrontMatter, rel: str, problems: list[Diagnostic]) -> tuple[Link,
             )
         elif not isinstance(title, str) or not title.strip():
             problems.append(error("entity-links", "a link needs a 'title' (text)", rel, line))
+        elif isinstance(url, str) and (refused := unsafe_url(url, "link url", rel, line)):
+            problems.append(refused)
         elif not isinstance(url, str) or not _url_ok(url):
             problems.append(
                 error("entity-links", f"link url {url!r} must be an http:// or https:// address", rel, line)
@@ -277,7 +282,10 @@ def parse_entity(text: str, entity_id: str, rel: str) -> tuple[Entity | None, li
             )
         )
     links = _links(fm, rel, problems)
-    if name is None or kind is None or any(p.level >= Level.ERROR for p in problems):
+    dropped = name is None or kind is None or any(p.level >= Level.ERROR for p in problems)
+    # A refused link in the note is left out of the page; the entity itself stays.
+    problems.extend(unsafe_links(fm.body, rel, fm.body_line))
+    if dropped or name is None or kind is None:
         return None, problems
     body = fm.body.rstrip()
     stripped = body.lstrip("\n")

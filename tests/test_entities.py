@@ -205,7 +205,7 @@ def test_bad_links() -> None:
         "kind: place",
         "links:",
         "  - {title: Wikipedia, url: 'https://en.wikipedia.org/wiki/Iran'}",  # 5: fine
-        "  - {title: FTP, url: 'ftp://example.org/iran'}",  # 6: not http(s)
+        "  - {title: FTP, url: 'ftp://example.org/iran'}",  # 6: a scheme the URL policy refuses
         "  - {url: 'https://example.org'}",  # 7: no title
         "  - https://example.org",  # 8: not a mapping
         "  - {title: X, url: 'https://example.org', lang: en}",  # 9: unknown key
@@ -213,7 +213,7 @@ def test_bad_links() -> None:
     )
     entity, problems = parse(text)
     assert entity is None
-    assert codes(problems) == [("entity-links", REL, n) for n in (6, 7, 8, 9, 10)]
+    assert codes(problems) == [("unsafe-url", REL, 6)] + [("entity-links", REL, n) for n in (7, 8, 9, 10)]
     _, problems = parse(entity_file("name: Iran", "kind: place", "links: https://example.org"))
     assert codes(problems) == [("entity-links", REL, 4)]
 
