@@ -7,6 +7,7 @@ an error that suggests the nearest known one (MkDocs and Zola do the same).
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import string
 import tomllib
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.diagnostics import Diagnostic, SitegenError, error
+from sitegen.sources import read_input
 from sitegen.tomlpos import TomlPositions
 from sitegen.urlpolicy import unsafe_reason
 
@@ -247,7 +249,7 @@ def parse_config(text: str, rel: str = CONFIG_FILE) -> tuple[SiteConfig, list[Di
 def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
     """Read ``sitegen.toml`` under ``root``; raise :class:`SitegenError` listing every problem."""
     path = root / CONFIG_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise SitegenError(
             [
                 error(
@@ -256,8 +258,11 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
                 )
             ]
         )
+    data, refused = read_input(path, root)
+    if data is None:
+        raise SitegenError([refused] if refused else [])
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SitegenError([error("config-encoding", f"not UTF-8: {exc}", CONFIG_FILE)]) from exc
     config, problems = parse_config(text)

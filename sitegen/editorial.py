@@ -15,6 +15,7 @@ from sitegen.diagnostics import Diagnostic, error
 from sitegen.frontmatter import FrontMatter, split_front_matter
 from sitegen.markdown import unsafe_links
 from sitegen.model import ROLES, AuthoredPage, Editorial, SourceInfo
+from sitegen.sources import read_input
 from sitegen.urlpolicy import unsafe_url
 
 # \Z, not $: '$' also matches before a final newline, so 'slug: |' YAML ("foo\n") would pass.
@@ -35,15 +36,17 @@ def unknown_keys(fm: FrontMatter, known: tuple[str, ...], rel: str, code: str) -
     return problems
 
 
-def read_text_file(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
+def read_text_file(path: Path, root: Path) -> tuple[str | None, list[Diagnostic]]:
+    data, refused = read_input(path, root)
+    if data is None:
+        return None, [refused] if refused else []
     try:
-        return path.read_bytes().decode("utf-8"), []
+        return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
+        rel = path.relative_to(root).as_posix()
         return None, [
             error("content-encoding", f"not UTF-8 (offset {exc.start}); save the file as UTF-8", rel)
         ]
-    except OSError as exc:
-        return None, [error("content-unreadable", f"cannot be read: {exc.strerror}", rel)]
 
 
 def _string(fm: FrontMatter, key: str, rel: str, problems: list[Diagnostic]) -> str | None:

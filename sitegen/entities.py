@@ -375,7 +375,7 @@ def load_registry(
             )
             continue
         seen[path.stem] = rel
-        text, read_problems = read_text_file(path, rel)
+        text, read_problems = read_text_file(path, root)
         problems.extend(read_problems)
         if text is None:
             continue

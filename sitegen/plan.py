@@ -18,6 +18,7 @@ from sitegen.entities import KINDS
 from sitegen.markdown import link_lines, render_markdown
 from sitegen.model import Article
 from sitegen.site import Site
+from sitegen.sources import input_bytes
 from sitegen.urls import UrlBuilder, output_path
 
 Context = dict[str, Any]
@@ -383,7 +384,7 @@ def _annotations_file(site: Site, article: Article, urls: UrlBuilder, root: Path
     from sitegen.webannotation import annotation_page
 
     def produce() -> bytes:
-        seed, _ = parse_seed((root / article.seed_path).read_bytes(), article.id, article.seed_path)
+        seed, _ = parse_seed(input_bytes(root / article.seed_path, root), article.id, article.seed_path)
         text = seed.source_text if seed else ""
         return annotation_page(site, article, urls, text).encode("utf-8")
 
@@ -396,7 +397,9 @@ def _annotations_file(site: Site, article: Article, urls: UrlBuilder, root: Path
 
 def _seed_file(article: Article, root: Path) -> FilePlan:
     seed_file = root / article.seed_path
-    return FilePlan(article.url + article.id + ".txt", article.seed_digest, seed_file.read_bytes)
+    return FilePlan(
+        article.url + article.id + ".txt", article.seed_digest, lambda: input_bytes(seed_file, root)
+    )
 
 
 def plan_article(

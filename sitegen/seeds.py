@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sitegen.diagnostics import Diagnostic, error
 from sitegen.model import Paragraph, Seed
+from sitegen.sources import read_input
 
 _DATE_LINE = re.compile(r"^[ \t]*date(?:[ \t]+(\S+))?(?:[ \t]+(.*))?$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # ASCII digits only: \d admits '２０２０'
@@ -117,16 +118,7 @@ def read_seed(path: Path, root: Path) -> tuple[Seed | None, list[Diagnostic]]:
                 rel,
             )
         ]
-    if path.is_symlink() or not path.is_file():
-        return None, [
-            error(
-                "seed-not-file",
-                "not a regular file; seeds must be plain files (not directories, links or devices)",
-                rel,
-            )
-        ]
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [error("seed-unreadable", f"cannot be read: {exc.strerror}", rel)]
+    data, refused = read_input(path, root)
+    if data is None:
+        return None, [refused] if refused else []
     return parse_seed(data, path.stem, rel)

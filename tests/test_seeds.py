@@ -211,7 +211,7 @@ def test_a_directory_is_not_a_seed(tmp_path: Path) -> None:
     seed, problems = read_seed(tmp_path / "seeds" / "x.txt", tmp_path)
     assert seed is None
     problem = only_error(problems)
-    assert (problem.code, problem.path, problem.line) == ("seed-not-file", "seeds/x.txt", None)
+    assert (problem.code, problem.path, problem.line) == ("input-not-file", "seeds/x.txt", None)
 
 
 def test_a_symbolic_link_is_not_a_seed(tmp_path: Path) -> None:
@@ -223,7 +223,7 @@ def test_a_symbolic_link_is_not_a_seed(tmp_path: Path) -> None:
     seed, problems = read_seed(link, tmp_path)
     assert seed is None
     problem = only_error(problems)
-    assert (problem.code, problem.path, problem.line) == ("seed-not-file", "seeds/linked.txt", None)
+    assert (problem.code, problem.path, problem.line) == ("input-symlink", "seeds/linked.txt", None)
 
 
 @pytest.mark.parametrize("stem", ["-dash", "has space", ".hidden", "new\nline", "newline-at-end\n", "ümlaut"])
@@ -264,5 +264,5 @@ def test_a_directory_in_seeds_is_reported_by_the_build(make_site: Callable[..., 
     result = site.cli()
     assert result.exit_code == 1
     assert "seeds/x.txt: ERROR: not a regular file" in result.stderr
-    assert "[seed-not-file]" in result.stderr
+    assert "[input-not-file]" in result.stderr
     assert "2020/01/04/good-article-stands/index.html" in site.outputs()
