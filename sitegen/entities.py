@@ -33,6 +33,16 @@ _ALIAS_KEYS = ("alias", "ignore_case")
 _LINK_KEYS = ("title", "url")
 
 
+# Words a news text is full of: an alias that is one of them would link ordinary text.
+COMMON_WORDS = frozenset(
+    """a about after all also an and any are as at be been but by can could did do for from had
+    has have he her here him his how i if in into is it its last man may more most much new no
+    not now of on one only or other our out over people said says she so some state than that
+    the their them then there they this those time to two up us was we were what when which who
+    will with war world would year you""".split()  # noqa: SIM905 (a list of 90 words, one a line, reads worse)
+)
+
+
 def fold_case(text: str) -> str:
     """The case folding used for ``ignore_case`` forms, here and by the mention finder.
 
@@ -190,8 +200,31 @@ def _aliases(fm: FrontMatter, name: str | None, rel: str, problems: list[Diagnos
                 )
             )
             continue
+        common = _common_word(alias)
+        if common:
+            problems.append(
+                warning(
+                    "alias-common-word",
+                    f"alias '{alias.text}' {common}, so ordinary text would be linked to this entity; "
+                    "use a longer form, or a case-sensitive one in capitals (an acronym such as 'UN')",
+                    rel,
+                    alias.line,
+                )
+            )
         kept.append(alias)
     return tuple(kept)
+
+
+def _common_word(alias: Alias) -> str | None:
+    """Why ``alias`` would match ordinary words, or None."""
+    letters = sum(c.isalnum() for c in alias.text)
+    if not alias.ignore_case and alias.text.isupper() and letters > 1:
+        return None  # an acronym ('UN', 'U.S.'): matches capitals only
+    if fold_case(alias.text) in COMMON_WORDS:
+        return "is a common English word"
+    if letters <= 2:
+        return f"has only {letters} letter{'s' if letters > 1 else ''}"
+    return None
 
 
 def _text(fm: FrontMatter, key: str, code: str, rel: str, problems: list[Diagnostic]) -> str | None:
