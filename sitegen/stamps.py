@@ -63,7 +63,7 @@ def template_files(inputs: SiteInputs) -> list[Path]:
 
 
 def all_inputs(inputs: SiteInputs, root: Path) -> list[Path]:
-    paths = [
+    return [
         root / "sitegen.toml",
         *inputs.seeds,
         *inputs.editorials,
@@ -73,14 +73,13 @@ def all_inputs(inputs: SiteInputs, root: Path) -> list[Path]:
         *inputs.template_files,
         *inputs.static_files,
     ]
-    return paths
 
 
 def static_files(inputs: SiteInputs) -> dict[str, Path]:
     """Theme assets first, then the site's own: same relative path → the site wins."""
     files: dict[str, Path] = {}
     for directory in inputs.static_dirs:
-        for path in sorted(p for p in inputs.static_files if p.is_relative_to(directory)):
+        for path in (p for p in inputs.static_files if p.is_relative_to(directory)):  # sorted
             if not path.name.startswith("."):
                 files[path.relative_to(directory).as_posix()] = path
     return files
