@@ -7,6 +7,7 @@ an error that suggests the nearest known one (MkDocs and Zola do the same).
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import string
 import tomllib
@@ -16,7 +17,9 @@ from typing import Any
 
 from sitegen.budget import GITHUB_PAGES_LIMIT, parse_size
 from sitegen.diagnostics import Diagnostic, SitegenError, error
+from sitegen.sources import read_input
 from sitegen.tomlpos import TomlPositions
+from sitegen.urlpolicy import unsafe_reason
 
 CONFIG_FILE = "sitegen.toml"
 PERMALINK_FIELDS = {"year", "month", "day", "slug", "id"}
@@ -87,12 +90,24 @@ def _check_int(value: Any) -> str | None:
     return None
 
 
+# Characters that have no place in a base URL and could end the HTML attribute or JavaScript
+# string it is written into.
+_NOT_IN_BASE_URL = re.compile(r"[\s\"'<>`\\\x00-\x1f\x7f]")
+
+
 def _check_base_url(value: Any) -> str | None:
     if not isinstance(value, str):
         return "must be a string"
+    shape = "must be an absolute http(s) URL such as 'https://user.github.io/repo/', or a path such as '/'"
+    unsafe = unsafe_reason(value)
+    if unsafe:
+        return f"{shape}; {value!r} {unsafe}"
+    bad = _NOT_IN_BASE_URL.search(value)
+    if bad:
+        return f"{shape}, without {bad.group()!r} (no quotes, '<', '>', backslashes, spaces or controls)"
     if value.startswith("/") or re.fullmatch(r"https?://[^/\s]+(/[^\s?#]*)?", value):
         return None
-    return "must be an absolute http(s) URL such as 'https://user.github.io/repo/', or a path such as '/'"
+    return shape
 
 
 def _check_permalink(value: Any) -> str | None:
@@ -115,8 +130,11 @@ def _check_permalink(value: Any) -> str | None:
             return f"field '{{{field_text}}}' must be a plain name such as {{slug}}"
         names.add(name)
         literal += "x"
-    if re.search(r"[\s?#\\%]", literal) or any(part in (".", "..") for part in literal.split("/")):
-        return "must be a plain path: no whitespace, '?', '#', '%', '\\', nor '.' or '..' segments"
+    if re.search(r"[\s?#\\%\"'<>`]", literal) or any(part in (".", "..") for part in literal.split("/")):
+        return (
+            "must be a plain path: no whitespace, '?', '#', '%', '\\', quotes, '<', '>', "
+            "nor '.' or '..' segments"
+        )
     unknown = names - PERMALINK_FIELDS
     if unknown:
         return f"uses unknown field(s) {sorted(unknown)}; known: {sorted(PERMALINK_FIELDS)}"
@@ -244,7 +262,7 @@ def parse_config(text: str, rel: str = CONFIG_FILE) -> tuple[SiteConfig, list[Di
 def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
     """Read ``sitegen.toml`` under ``root``; raise :class:`SitegenError` listing every problem."""
     path = root / CONFIG_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise SitegenError(
             [
                 error(
@@ -253,8 +271,11 @@ def load_config(root: Path, base_url: str | None = None) -> SiteConfig:
                 )
             ]
         )
+    data, refused = read_input(path, root)
+    if data is None:
+        raise SitegenError([refused] if refused else [])
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SitegenError([error("config-encoding", f"not UTF-8: {exc}", CONFIG_FILE)]) from exc
     config, problems = parse_config(text)

@@ -337,7 +337,7 @@ def load_rules(paths: Sequence[Path], root: Path) -> tuple[list[Rule], list[Diag
     problems: list[Diagnostic] = []
     for path in paths:
         rel = path.relative_to(root).as_posix()
-        text, found = read_text_file(path, rel)
+        text, found = read_text_file(path, root)
         problems.extend(found)
         if text is not None:
             parsed, found = parse_rules(text.removeprefix("\ufeff"), rel)

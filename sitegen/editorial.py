@@ -13,7 +13,10 @@ from typing import Any
 
 from sitegen.diagnostics import Diagnostic, error
 from sitegen.frontmatter import FrontMatter, split_front_matter
+from sitegen.markdown import unsafe_links
 from sitegen.model import ROLES, AuthoredPage, Editorial, SourceInfo
+from sitegen.sources import read_input
+from sitegen.urlpolicy import unsafe_url
 
 # \Z, not $: '$' also matches before a final newline, so 'slug: |' YAML ("foo\n") would pass.
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -33,15 +36,17 @@ def unknown_keys(fm: FrontMatter, known: tuple[str, ...], rel: str, code: str) -
     return problems
 
 
-def read_text_file(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
+def read_text_file(path: Path, root: Path) -> tuple[str | None, list[Diagnostic]]:
+    data, refused = read_input(path, root)
+    if data is None:
+        return None, [refused] if refused else []
     try:
-        return path.read_bytes().decode("utf-8"), []
+        return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
+        rel = path.relative_to(root).as_posix()
         return None, [
             error("content-encoding", f"not UTF-8 (offset {exc.start}); save the file as UTF-8", rel)
         ]
-    except OSError as exc:
-        return None, [error("content-unreadable", f"cannot be read: {exc.strerror}", rel)]
 
 
 def _string(fm: FrontMatter, key: str, rel: str, problems: list[Diagnostic]) -> str | None:
@@ -170,7 +175,12 @@ def parse_editorial(text: str, article_id: str, rel: str) -> tuple[Editorial | N
     raw_source = fm.data.get("source")
     if raw_source is not None:
         if isinstance(raw_source, dict) and set(raw_source) <= {"publisher", "url"}:
-            source = SourceInfo(str(raw_source.get("publisher", "")), str(raw_source.get("url", "")))
+            url = str(raw_source.get("url", ""))
+            refused = unsafe_url(url, "'source.url'", rel, fm.line("source", "url"))
+            if refused is not None:
+                problems.append(refused)
+                url = ""
+            source = SourceInfo(str(raw_source.get("publisher", "")), url)
         else:
             problems.append(
                 error(
@@ -180,6 +190,7 @@ def parse_editorial(text: str, article_id: str, rel: str) -> tuple[Editorial | N
                     fm.line("source"),
                 )
             )
+    problems.extend(unsafe_links(fm.body, rel, fm.body_line))
     editorial = Editorial(
         id=article_id,
         path=rel,
@@ -224,4 +235,5 @@ def parse_page(text: str, page_id: str, rel: str) -> tuple[AuthoredPage | None, 
             )
         )
         return None, problems
+    problems.extend(unsafe_links(fm.body, rel, fm.body_line))
     return AuthoredPage(slug, rel, title, fm.body, fm.body_line, order), problems

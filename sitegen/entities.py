@@ -21,7 +21,9 @@ from urllib.parse import urlsplit
 from sitegen.diagnostics import Diagnostic, Level, error, warning
 from sitegen.editorial import read_text_file, unknown_keys
 from sitegen.frontmatter import FrontMatter, split_front_matter
+from sitegen.markdown import unsafe_links
 from sitegen.seeds import digest_bytes
+from sitegen.urlpolicy import unsafe_url
 
 KINDS = ("person", "organization", "place", "event", "other")
 ENTITY_KEYS = ("name", "kind", "aliases", "wikidata", "description", "links")
@@ -29,6 +31,16 @@ ENTITY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
 _ALIAS_KEYS = ("alias", "ignore_case")
 _LINK_KEYS = ("title", "url")
+
+
+# Words a news text is full of: an alias that is one of them would link ordinary text.
+COMMON_WORDS = frozenset(
+    """a about after all also an and any are as at be been but by can could did do for from had
+    has have he her here him his how i if in into is it its last man may more most much new no
+    not now of on one only or other our out over people said says she so some state than that
+    the their them then there they this those time to two up us was we were what when which who
+    will with war world would year you""".split()  # noqa: SIM905 (a list of 90 words, one a line, reads worse)
+)
 
 
 def fold_case(text: str) -> str:
@@ -188,8 +200,31 @@ def _aliases(fm: FrontMatter, name: str | None, rel: str, problems: list[Diagnos
                 )
             )
             continue
+        common = _common_word(alias)
+        if common:
+            problems.append(
+                warning(
+                    "alias-common-word",
+                    f"alias '{alias.text}' {common}, so ordinary text would be linked to this entity; "
+                    "use a longer form, or a case-sensitive one in capitals (an acronym such as 'UN')",
+                    rel,
+                    alias.line,
+                )
+            )
         kept.append(alias)
     return tuple(kept)
+
+
+def _common_word(alias: Alias) -> str | None:
+    """Why ``alias`` would match ordinary words, or None."""
+    letters = sum(c.isalnum() for c in alias.text)
+    if not alias.ignore_case and alias.text.isupper() and letters > 1:
+        return None  # an acronym ('UN', 'U.S.'): matches capitals only
+    if fold_case(alias.text) in COMMON_WORDS:
+        return "is a common English word"
+    if letters <= 2:
+        return f"has only {letters} letter{'s' if letters > 1 else ''}"
+    return None
 
 
 def _text(fm: FrontMatter, key: str, code: str, rel: str, problems: list[Diagnostic]) -> str | None:
@@ -203,6 +238,7 @@ def _text(fm: FrontMatter, key: str, code: str, rel: str, problems: list[Diagnos
 
 
 def _url_ok(url: str) -> bool:
+    """An entity's links lead to other sites: absolute http(s) addresses only."""
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in url)
 
@@ -229,6 +265,8 @@ def _links(fm: FrontMatter, rel: str, problems: list[Diagnostic]) -> tuple[Link,
             )
         elif not isinstance(title, str) or not title.strip():
             problems.append(error("entity-links", "a link needs a 'title' (text)", rel, line))
+        elif isinstance(url, str) and (refused := unsafe_url(url, "link url", rel, line)):
+            problems.append(refused)
         elif not isinstance(url, str) or not _url_ok(url):
             problems.append(
                 error("entity-links", f"link url {url!r} must be an http:// or https:// address", rel, line)
@@ -277,7 +315,10 @@ def parse_entity(text: str, entity_id: str, rel: str) -> tuple[Entity | None, li
             )
         )
     links = _links(fm, rel, problems)
-    if name is None or kind is None or any(p.level >= Level.ERROR for p in problems):
+    dropped = name is None or kind is None or any(p.level >= Level.ERROR for p in problems)
+    # A refused link in the note is left out of the page; the entity itself stays.
+    problems.extend(unsafe_links(fm.body, rel, fm.body_line))
+    if dropped or name is None or kind is None:
         return None, problems
     body = fm.body.rstrip()
     stripped = body.lstrip("\n")
@@ -367,7 +408,7 @@ def load_registry(
             )
             continue
         seen[path.stem] = rel
-        text, read_problems = read_text_file(path, rel)
+        text, read_problems = read_text_file(path, root)
         problems.extend(read_problems)
         if text is None:
             continue

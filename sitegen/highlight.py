@@ -8,6 +8,8 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import TextLexer
 
+from sitegen.seeds import visible
+
 LIGHT_STYLE = "default"
 DARK_STYLE = "monokai"
 _NAME_ATTR = re.compile(r' name="L-\d+"')
@@ -23,7 +25,7 @@ def source_listing(text: str) -> str:
     """The seed as received, one anchor per line (#L-12), escaped by Pygments."""
     formatter = _LISTING
     # Pygments emits <a id name>; 'name' is obsolete in HTML5 and the id is enough.
-    return _NAME_ATTR.sub("", highlight(text, _PLAIN, formatter))
+    return _NAME_ATTR.sub("", highlight(visible(text), _PLAIN, formatter))
 
 
 def pygments_css() -> str:

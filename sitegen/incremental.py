@@ -18,6 +18,7 @@ from pathlib import Path
 from sitegen import __version__
 from sitegen.config import SiteConfig
 from sitegen.corrections import Rule
+from sitegen.diagnostics import Diagnostic
 from sitegen.entities import Entity
 from sitegen.state import FileStamp
 
@@ -114,9 +115,17 @@ def article_deps(stamps: dict[str, FileStamp], seed: str, editorial: str | None)
     )
 
 
-def site_digest(stamps: dict[str, FileStamp], config: SiteConfig, out: Path, theme: Path) -> str:
-    """Everything a build depends on: a build with the same digest as the last has nothing to do."""
+def site_digest(
+    stamps: dict[str, FileStamp],
+    config: SiteConfig,
+    out: Path,
+    theme: Path,
+    refused: Sequence[Diagnostic] = (),
+) -> str:
+    """Everything a build depends on: a build with the same digest as the last has nothing to do.
+    ``refused``: what discovery refused (a link added to static/ is news, though no input changed)."""
     inputs = sorted((p, s.digest) for p, s in stamps.items())
     return hashlib.blake2b(
-        repr((__version__, inputs, config, str(out), str(theme))).encode("utf-8"), digest_size=16
+        repr((__version__, inputs, config, str(out), str(theme), list(refused))).encode("utf-8"),
+        digest_size=16,
     ).hexdigest()

@@ -17,7 +17,7 @@ def load_pages(inputs: SiteInputs) -> tuple[list[AuthoredPage], list[Diagnostic]
     problems: list[Diagnostic] = []
     for path in inputs.pages:
         rel = inputs.rel(path)
-        text, more = read_text_file(path, rel)
+        text, more = read_text_file(path, inputs.root)
         problems.extend(more)
         if text is None:
             continue

@@ -18,7 +18,9 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from sitegen.diagnostics import Diagnostic
 from sitegen.mdplugins import critic_plugin, sitelinks_plugin
+from sitegen.urlpolicy import unsafe_url
 
 _FORMATTER = HtmlFormatter(nowrap=True)  # markdown-it writes the <pre><code> around it
 
@@ -71,6 +73,17 @@ def render_markdown(
         env["absolute_base"] = absolute_base
     html: str = markdown_renderer().render(text, env)
     return html
+
+
+def unsafe_links(text: str, rel: str, first_line: int = 1) -> list[Diagnostic]:
+    """An error for each link or image in ``text`` that the URL policy refuses (rendering
+    leaves them out), at its line in the file ``rel``: checked where the file is read."""
+    if "]" not in text and "<" not in text:  # no link, image nor autolink: skip the parse
+        return []
+    env: dict[str, Any] = {"first_line": first_line}
+    markdown_renderer().parse(text, env)
+    found = (unsafe_url(target, "the link", rel, line) for target, line in env["unsafe_links"])
+    return [problem for problem in found if problem is not None]
 
 
 def link_lines(links: list[tuple[str, int]]) -> dict[str, int]:

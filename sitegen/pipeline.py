@@ -51,7 +51,7 @@ from sitegen.reanalyse import Analysed, CachedAnalysis, analyse_one, analysis_co
 from sitegen.render import Renderer
 from sitegen.search import INSTALL_HINT, bundle_entry, pagefind_available
 from sitegen.site import Site, build_site
-from sitegen.sources import RESERVED_DIRS, SiteInputs, discover, theme_dir
+from sitegen.sources import RESERVED_DIRS, SiteInputs, discover, input_bytes, read_input, theme_dir
 from sitegen.stamps import all_inputs, stamp_files, stamp_key, static_files, template_files
 from sitegen.state import BuildState, FileStamp
 from sitegen.urls import UrlBuilder
@@ -93,10 +93,12 @@ def plan_outputs(
     published, problems = plan_publish(site, urls, [p.url for p in pages])
     log.extend(problems)
     files.extend(published)
-    files.extend(
-        data_file("assets/" + rel, path.read_bytes(), ASSETS)
-        for rel, path in static_files(inputs.static_dirs).items()
-    )
+    for rel, path in static_files(inputs).items():
+        data, refused = read_input(path, inputs.root)
+        if data is not None:
+            files.append(data_file("assets/" + rel, data, ASSETS))
+        elif refused is not None:
+            log.add(refused)
     files.append(data_file("assets/pygments.css", pygments_css().encode("utf-8"), ASSETS))
     files.append(data_file(".nojekyll", b""))  # GitHub Pages: no Jekyll pass over the output
     if config.custom_domain:
@@ -176,15 +178,17 @@ class Builder(Patcher):
                 ]
             )
         inputs = discover(root, theme)
+        log.extend(inputs.problems)
         self._load_state(log)
 
         stamps = stamp_files(all_inputs(inputs, root), root, self.stamps)
-        build_digest = site_digest(stamps, config, out, theme)
+        build_digest = site_digest(stamps, config, out, theme, inputs.problems)
         reusable = (  # the last build's outputs, problems and state are on record
             not options.dry_run
             and not options.patchable
             and self.meta.get("problems") is not None
             and self.meta.get("output") == str(out)
+            and self.meta.get("refused") == list(inputs.problems)  # a patch keeps the last ones
         )
         if reusable and self.meta.get("digest") != build_digest and not self.caches_loaded:
             # A new process: patch the last build if only article texts changed (patch.py).
@@ -291,6 +295,7 @@ class Builder(Patcher):
             "entities": entity_signatures(entities),
             "config": analysis_config(config),
             "output": str(out),
+            "refused": list(inputs.problems),
             "links": links.by_page,
             "crossrefs": self.crossrefs,
             "sizes": report.sizes,
@@ -340,7 +345,7 @@ class Builder(Patcher):
                 config.base_path,
                 {
                     "blocks": lambda d: self._body(d).blocks,
-                    "listing_html": lambda p: source_listing((root / p).read_bytes().decode("utf-8")),
+                    "listing_html": lambda p: source_listing(input_bytes(root / p, root).decode("utf-8")),
                 },
             )
             self.renderer_key = template_key

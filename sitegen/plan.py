@@ -20,6 +20,7 @@ from sitegen.entities import KINDS
 from sitegen.markdown import link_lines, render_markdown
 from sitegen.model import Article, Footnote
 from sitegen.site import Site
+from sitegen.sources import input_bytes
 from sitegen.urls import UrlBuilder, output_path
 
 Context = dict[str, Any]
@@ -421,7 +422,7 @@ def _annotations_file(site: Site, article: Article, urls: UrlBuilder, root: Path
     from sitegen.webannotation import annotation_page
 
     def produce() -> bytes:
-        data = (root / article.seed_path).read_bytes()
+        data = input_bytes(root / article.seed_path, root)
         seed, _ = parse_seed(data, article.id, article.seed_path)
         if seed is None:
             raise ValueError(f"{article.seed_path}: the seed no longer parses; build again")
@@ -436,7 +437,12 @@ def _annotations_file(site: Site, article: Article, urls: UrlBuilder, root: Path
 
 def _seed_file(article: Article, root: Path) -> FilePlan:
     seed_file = root / article.seed_path
-    return FilePlan(article.url + article.id + ".txt", article.seed_digest, seed_file.read_bytes, SEED_COPIES)
+    return FilePlan(
+        article.url + article.id + ".txt",
+        article.seed_digest,
+        lambda: input_bytes(seed_file, root),
+        SEED_COPIES,
+    )
 
 
 def plan_article(

@@ -157,12 +157,9 @@ def template_error(exc: Exception, plan: PagePlan, template_dirs: Iterable[Path]
     path = Path(where)
     if not path.is_absolute():  # Jinja names some errors by template name: find the file
         path = next(((d / where) for d in template_dirs if (d / where).is_file()), path)
-    path = path.resolve() if path.exists() else path
-    if path.is_absolute():
-        root = root.resolve()
-        where = (
-            path.resolve().relative_to(root).as_posix() if path.resolve().is_relative_to(root) else str(path)
-        )
+    if path.exists() or path.is_absolute():  # resolved but for the last step: a link is named, not its target
+        path, root = path.absolute().parent.resolve() / path.name, root.resolve()
+        where = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     message = getattr(exc, "message", None) or str(exc)
     return error(
         "template-error",

@@ -55,7 +55,7 @@ def analyse_one(path: Path, editorial: Path | None, inputs: SiteInputs, tools: A
         return Analysed(None, b"", b"", problems)
     record = None
     if editorial is not None:
-        text, more = read_text_file(editorial, inputs.rel(editorial))
+        text, more = read_text_file(editorial, inputs.root)
         problems = list(problems) + more
         if text is not None:
             record, more = parse_editorial(text, path.stem, inputs.rel(editorial))

@@ -9,15 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import marshal
+import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2 import meta, pass_context
+from jinja2.loaders import split_template_path
 from jinja2.runtime import Context as JinjaContext
 
 from sitegen.plan import PagePlan
+from sitegen.sources import INPUT_SYMLINK, files_under, read_input
 from sitegen.text import MONTHS
 from sitegen.urls import relative
 
@@ -54,6 +57,38 @@ class _Environment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
+class InputLoader(jinja2.BaseLoader):
+    """Jinja's FileSystemLoader, reading through :func:`sitegen.sources.read_input`: a link
+    (a template, or a folder on its way) is passed over as if absent, so a link to a file
+    outside the site is never read; discovery reports it."""
+
+    def __init__(self, searchpath: Sequence[Path]) -> None:
+        self.searchpath = tuple(searchpath)
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        links: list[str] = []
+        for directory in self.searchpath:
+            path = directory.joinpath(*pieces)
+            folders = [directory.joinpath(*pieces[:i]) for i in range(1, len(pieces))]
+            if any(os.path.islink(f) for f in folders):
+                links.append(str(path))
+                continue
+            if not os.path.lexists(path):
+                continue
+            data, refused = read_input(path, directory)
+            if data is not None:
+                # auto_reload is off: a Renderer lives only while its template files are unchanged.
+                return data.decode("utf-8"), str(path), lambda: True
+            if refused is not None and refused.code != INPUT_SYMLINK:
+                raise jinja2.TemplateError(f"{path}: {refused.message}")
+            links.append(str(path))
+        passed = f" (symbolic links are not read: {', '.join(links)})" if links else ""
+        raise jinja2.TemplateNotFound(template, f"template '{template}' not found{passed}")
+
+
 class Renderer:
     """Renders plans; knows each template's file closure for page fingerprints."""
 
@@ -64,7 +99,7 @@ class Renderer:
         self.resolvers = dict(resolvers or {})
         self._closures: dict[str, str] = {}
         self.env = _Environment(
-            loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+            loader=InputLoader(template_dirs),
             auto_reload=False,  # a renderer lives only while its template files are unchanged
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -93,7 +128,8 @@ class Renderer:
             h = hashlib.blake2b(digest_size=16)
             for path in sorted(self._closure(name)):
                 h.update(path.encode("utf-8") + b"\0")
-                h.update(Path(path).read_bytes() if Path(path).is_file() else b"<missing>")
+                data, _ = read_input(Path(path), Path(path).parent)
+                h.update(data if data is not None else b"<missing>")
             digest = self._closures[name] = h.hexdigest()
         return digest
 
@@ -115,7 +151,7 @@ class Renderer:
             files.add(str(filename))
             for referenced in meta.find_referenced_templates(self.env.parse(source, current, filename)):
                 if referenced is None:  # a dynamic include: depend on every template
-                    return {str(p) for d in self.template_dirs for p in d.rglob("*") if p.is_file()}
+                    return {str(p) for d in self.template_dirs for p in files_under(d)}
                 pending.append(referenced)
         return files
 

@@ -14,13 +14,21 @@ import hashlib
 import re
 from pathlib import Path
 
-from sitegen.diagnostics import Diagnostic, error
+from sitegen.diagnostics import Diagnostic, error, warning
 from sitegen.model import Paragraph, Seed
+from sitegen.sources import read_input
 
 _DATE_LINE = re.compile(r"^[ \t]*date(?:[ \t]+(\S+))?(?:[ \t]+(.*))?$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # ASCII digits only: \d admits '２０２０'
 SEED_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\Z")  # \Z: '$' would accept a trailing newline
 _LINE_END = re.compile(rb"\r\n|\r|\n")
+# C0 control characters but tab and line ends: invalid in HTML text and in XML (the feed).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character replaced by U+FFFD, as a browser shows a NUL."""
+    return CONTROL.sub("\ufffd", text)
 
 
 def digest_bytes(data: bytes) -> str:
@@ -91,8 +99,12 @@ def parse_seed(data: bytes, seed_id: str, rel: str) -> tuple[Seed | None, list[D
     paragraphs: list[Paragraph] = []
     current: list[str] = []
     start = 0
+    controls: list[tuple[int, str]] = []  # (line, character) of each control character in the text
     for index, line in body:
         stripped = line.strip()
+        if CONTROL.search(stripped):
+            controls.extend((index + 1, c) for c in CONTROL.findall(stripped))
+            stripped = visible(stripped)
         if stripped:
             if not current:
                 start = index + 1
@@ -104,7 +116,27 @@ def parse_seed(data: bytes, seed_id: str, rel: str) -> tuple[Seed | None, list[D
         paragraphs.append(Paragraph(" ".join(current), start))
     if not paragraphs:
         return None, [error("seed-empty-body", "the article has a date but no text", rel, first + 1)]
-    return Seed(seed_id, rel, date, tuple(paragraphs), digest_bytes(data)), []
+    return Seed(seed_id, rel, date, tuple(paragraphs), digest_bytes(data)), _control_warning(controls, rel)
+
+
+def _control_warning(controls: list[tuple[int, str]], rel: str) -> list[Diagnostic]:
+    """One warning for a seed's control characters, at the first. A warning, not an error:
+    damaged text is what the archive holds, and one stray byte must not take the article off
+    the site; the published reading shows U+FFFD there, the .txt copy keeps the bytes."""
+    if not controls:
+        return []
+    names = ", ".join(sorted({f"U+{ord(c):04X}" for _, c in controls}))
+    lines = sorted({line for line, _ in controls})
+    where = f"line {lines[0]}" if len(lines) == 1 else f"lines {', '.join(map(str, lines[:5]))}"
+    return [
+        warning(
+            "seed-control-char",
+            f"{len(controls)} control character(s) ({names}) on {where} are shown as U+FFFD (�) "
+            f"in the published reading; the {rel.rsplit('/', 1)[-1]} copy keeps the bytes as received",
+            rel,
+            lines[0],
+        )
+    ]
 
 
 def read_seed(path: Path, root: Path) -> tuple[Seed | None, list[Diagnostic]]:
@@ -118,18 +150,9 @@ def read_seed(path: Path, root: Path) -> tuple[Seed | None, list[Diagnostic]]:
                 rel,
             )
         ]
-    if path.is_symlink() or not path.is_file():
-        return None, [
-            error(
-                "seed-not-file",
-                "not a regular file; seeds must be plain files (not directories, links or devices)",
-                rel,
-            )
-        ]
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [error("seed-unreadable", f"cannot be read: {exc.strerror}", rel)]
+    data, refused = read_input(path, root)
+    if data is None:
+        return None, [refused] if refused else []
     return parse_seed(data, path.stem, rel)
 
 

@@ -11,8 +11,9 @@ import os
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from stat import S_ISREG
 
-from sitegen.sources import SiteInputs
+from sitegen.sources import SiteInputs, read_input
 from sitegen.state import FileStamp
 
 # A file modified within this long before it was hashed may change again without its mtime
@@ -29,9 +30,11 @@ def stamp_files(paths: Iterable[Path], root: Path, old: dict[str, FileStamp]) ->
     for path in paths:
         name = str(path)
         try:
-            stat = os.stat(name)
+            stat = os.lstat(name)
         except OSError:
             continue
+        if not S_ISREG(stat.st_mode):
+            continue  # no longer an input: discovery reports what it is
         key = name[len(inside) :] if name.startswith(inside) and os.sep == "/" else stamp_key(path, root)
         previous = old.get(key)
         if (
@@ -42,10 +45,10 @@ def stamp_files(paths: Iterable[Path], root: Path, old: dict[str, FileStamp]) ->
         ):
             stamps[key] = previous
             continue
-        try:
-            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-        except OSError:
+        data, _ = read_input(path, root)
+        if data is None:
             continue
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
         stamps[key] = FileStamp(stat.st_mtime_ns, stat.st_size, digest, now)
     return stamps
 
@@ -56,29 +59,27 @@ def stamp_key(path: Path, root: Path) -> str:
 
 
 def template_files(inputs: SiteInputs) -> list[Path]:
-    return [p for d in inputs.template_dirs for p in sorted(d.rglob("*")) if p.is_file()]
+    return list(inputs.template_files)
 
 
 def all_inputs(inputs: SiteInputs, root: Path) -> list[Path]:
-    paths = [
+    return [
         root / "sitegen.toml",
         *inputs.seeds,
         *inputs.editorials,
         *inputs.pages,
         *inputs.entities,
         *inputs.correction_files,
+        *inputs.template_files,
+        *inputs.static_files,
     ]
-    paths.extend(template_files(inputs))
-    for directory in inputs.static_dirs:
-        paths.extend(p for p in sorted(directory.rglob("*")) if p.is_file())
-    return paths
 
 
-def static_files(dirs: tuple[Path, ...]) -> dict[str, Path]:
+def static_files(inputs: SiteInputs) -> dict[str, Path]:
     """Theme assets first, then the site's own: same relative path → the site wins."""
     files: dict[str, Path] = {}
-    for directory in dirs:
-        for path in sorted(directory.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
+    for directory in inputs.static_dirs:
+        for path in (p for p in inputs.static_files if p.is_relative_to(directory)):  # sorted
+            if not path.name.startswith("."):
                 files[path.relative_to(directory).as_posix()] = path
     return files

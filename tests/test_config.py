@@ -131,6 +131,11 @@ def test_section_must_be_a_table() -> None:
         "https://example.org/#top",
         "https://example.org/\\n",
         "",
+        "/<script>/",  # a path, but one that could end the attribute or script it is written into
+        "/repo'/",
+        "https://example.org/a>b/",
+        "/a\\tb/",
+        "JaVaScript:alert(13)",
     ],
 )
 def test_bad_base_url(value: str) -> None:

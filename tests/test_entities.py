@@ -95,7 +95,7 @@ def test_bad_kind_lists_the_allowed_kinds_and_suggests() -> None:
 
 
 def test_missing_name_and_kind() -> None:
-    entity, problems = parse(entity_file("aliases: [X]"))
+    entity, problems = parse(entity_file("aliases: [Quds]"))
     assert entity is None
     assert codes(problems) == [("entity-name", REL, 1), ("entity-kind", REL, 1)]
 
@@ -205,7 +205,7 @@ def test_bad_links() -> None:
         "kind: place",
         "links:",
         "  - {title: Wikipedia, url: 'https://en.wikipedia.org/wiki/Iran'}",  # 5: fine
-        "  - {title: FTP, url: 'ftp://example.org/iran'}",  # 6: not http(s)
+        "  - {title: FTP, url: 'ftp://example.org/iran'}",  # 6: a scheme the URL policy refuses
         "  - {url: 'https://example.org'}",  # 7: no title
         "  - https://example.org",  # 8: not a mapping
         "  - {title: X, url: 'https://example.org', lang: en}",  # 9: unknown key
@@ -213,7 +213,7 @@ def test_bad_links() -> None:
     )
     entity, problems = parse(text)
     assert entity is None
-    assert codes(problems) == [("entity-links", REL, n) for n in (6, 7, 8, 9, 10)]
+    assert codes(problems) == [("unsafe-url", REL, 6)] + [("entity-links", REL, n) for n in (7, 8, 9, 10)]
     _, problems = parse(entity_file("name: Iran", "kind: place", "links: https://example.org"))
     assert codes(problems) == [("entity-links", REL, 4)]
 
@@ -296,7 +296,9 @@ def test_clashes_follow_the_matching_rule(tmp_path: Path) -> None:
     ]
     entities, problems = load_registry(paths, tmp_path)
     # 'US' and 'Us' are different case-sensitive forms; an ignore_case 'un' claims 'UN' too
-    assert codes(problems) == [("entity-alias-clash", "content/entities/d-un.md", 5)]
+    clashes = [c for c in codes(problems) if c[0] != "alias-common-word"]  # 'Us' and 'un' are short
+    assert clashes == [("entity-alias-clash", "content/entities/d-un.md", 5)]
+    problems = [p for p in problems if p.code == "entity-alias-clash"]
     assert "content/entities/c-un.md:4" in problems[0].message
     assert [a.text for a in entities[3].forms] == ["Un"]
 
@@ -328,3 +330,26 @@ def test_duplicate_ids(tmp_path: Path) -> None:
     assert [e.name for e in entities] == ["Iran"]
     assert codes(problems) == [("entity-duplicate-id", "content/entities/more/iran.md", None)]
     assert "content/entities/iran.md" in problems[0].message
+
+
+def test_an_alias_that_is_a_common_word_is_a_warning() -> None:
+    text = entity_file(
+        "name: Islamic Revolutionary Guard Corps",
+        "kind: organization",
+        "aliases:",
+        "  - the",  # 5: a common word
+        "  - {alias: War, ignore_case: false}",  # 6: capitalised, still a common word
+        "  - {alias: gc, ignore_case: true}",  # 7: two letters
+        "  - I",  # 8: one letter, in capitals
+        "  - IRGC",  # an acronym in capitals: fine
+        "  - UN",  # two letters, but an acronym matched in capitals only: fine
+        "  - Guard Corps",
+    )
+    entity, problems = parse(text)
+    assert entity is not None  # warnings: the aliases stay, the editor decides
+    assert [a.text for a in entity.aliases] == ["the", "War", "gc", "I", "IRGC", "UN", "Guard Corps"]
+    assert codes(problems) == [("alias-common-word", REL, n) for n in (5, 6, 7, 8)]
+    assert all(p.level == Level.WARNING for p in problems)
+    assert "alias 'the' is a common English word" in problems[0].message
+    assert "alias 'gc' has only 2 letters" in problems[2].message
+    assert "longer form, or a case-sensitive one in capitals" in problems[0].message

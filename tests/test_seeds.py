@@ -211,7 +211,7 @@ def test_a_directory_is_not_a_seed(tmp_path: Path) -> None:
     seed, problems = read_seed(tmp_path / "seeds" / "x.txt", tmp_path)
     assert seed is None
     problem = only_error(problems)
-    assert (problem.code, problem.path, problem.line) == ("seed-not-file", "seeds/x.txt", None)
+    assert (problem.code, problem.path, problem.line) == ("input-not-file", "seeds/x.txt", None)
 
 
 def test_a_symbolic_link_is_not_a_seed(tmp_path: Path) -> None:
@@ -223,7 +223,7 @@ def test_a_symbolic_link_is_not_a_seed(tmp_path: Path) -> None:
     seed, problems = read_seed(link, tmp_path)
     assert seed is None
     problem = only_error(problems)
-    assert (problem.code, problem.path, problem.line) == ("seed-not-file", "seeds/linked.txt", None)
+    assert (problem.code, problem.path, problem.line) == ("input-symlink", "seeds/linked.txt", None)
 
 
 @pytest.mark.parametrize("stem", ["-dash", "has space", ".hidden", "new\nline", "newline-at-end\n", "ümlaut"])
@@ -264,5 +264,34 @@ def test_a_directory_in_seeds_is_reported_by_the_build(make_site: Callable[..., 
     result = site.cli()
     assert result.exit_code == 1
     assert "seeds/x.txt: ERROR: not a regular file" in result.stderr
-    assert "[seed-not-file]" in result.stderr
+    assert "[input-not-file]" in result.stderr
     assert "2020/01/04/good-article-stands/index.html" in site.outputs()
+
+
+def test_control_characters_are_a_warning_and_shown_as_replacement_characters(
+    make_site: Callable[..., SampleSite],
+) -> None:
+    data = b"date 2020-01-04 Nul\x00byte article.\n\nBell \x07 and\nescape \x1b[31m here.\tTab kept.\n"
+    site = make_site(seeds={"nul": data, "good": b"date 2020-01-05 A good article.\n"})
+    result = site.cli()
+    assert result.exit_code == 0
+    assert (
+        "seeds/nul.txt:1: WARNING: 3 control character(s) (U+0000, U+0007, U+001B) on lines 1, 3, 4 "
+        "are shown as U+FFFD" in result.stderr
+    )
+    assert "[seed-control-char]" in result.stderr
+    page = next(rel for rel in site.outputs() if rel.endswith("/nul.txt")).replace("nul.txt", "index.html")
+    assert "Nul\ufffdbyte article." in site.read(page)
+    assert "escape \ufffd[31m here.\tTab kept." in site.read(page)
+    listing = site.read(page.replace("index.html", "source/index.html")).partition("source-listing")[2]
+    assert listing.partition("</code>")[0].count("\ufffd") == 3
+    assert (site.out / page.replace("index.html", "nul.txt")).read_bytes() == data  # as received
+    for path in site.out.rglob("*"):
+        if path.suffix in (".html", ".xml", ".jsonld", ".json"):  # text outputs, but the seed copy
+            published = path.read_bytes()
+            assert not any(b in published for b in (b"\x00", b"\x07", b"\x1b")), path
+
+
+def test_a_seed_without_control_characters_has_no_warning(tmp_path: Path) -> None:
+    seed = ok(tmp_path, b"date 2020-01-04 Tab\there, form feed at the end\x0c\n\x0c\nNext.\n")
+    assert texts(seed) == ["Tab\there, form feed at the end", "Next."]
