@@ -128,7 +128,7 @@ def regex_facts(pattern: str) -> tuple[bool, bool, str]:
         for probe in ("", " ", "a", "A a.", "a\nb")
         for match in compiled.finditer(probe.encode())
     )
-    return empty, has_upper(re.sub(r"\\[pP]\{?\w*\}?|\\.|\(\?P?<\w+>", "", pattern)), ""
+    return empty, has_upper(re.sub(r"\\[pP](?:\{\w*\}|\w)|\\.|\(\?P?<\w+>", "", pattern)), ""
 
 
 def _suggest(key: str, known: Sequence[str]) -> str:

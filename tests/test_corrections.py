@@ -234,6 +234,9 @@ def test_regex_in_re2_syntax_matches_letters_of_any_script() -> None:
     assert corrected(["on Sánchez street and álvarez Street, not ez street"], toml) == [
         "on The street and the street, not ez street"
     ]
+    # A capital outside escapes ('\\pL' is not one) makes it case-sensitive, as in Python syntax.
+    toml = rule(r"\pL+ Drive", "Quds Force", "regex = true")
+    assert corrected(["Quds Drive, quds drive, Qüds DRIVE"], toml) == ["Quds Force, quds drive, Qüds DRIVE"]
 
 
 def test_regex_a_refused_match_lets_a_later_overlapping_one_through() -> None:
