@@ -134,19 +134,38 @@ def tree_size(path: Path) -> tuple[int, int]:
     return count, size
 
 
-def measure(tool: str, index: int, cmd: list[str], tmp: Path, out: Path, count_output: bool) -> Run:
+def measure(
+    tool: str,
+    index: int,
+    cmd: list[str],
+    tmp: Path,
+    out: Path,
+    count_output: bool,
+    timeout: float | None = None,
+) -> Run:
+    """One build under the wrapper; after ``timeout`` seconds it is killed and reported with rc -9."""
     metrics = tmp / "metrics.json"
+    metrics.unlink(missing_ok=True)
     log = tmp / "stderr.log"
     before = time.perf_counter()
     with open(log, "wb") as err:
         # cwd: a neutral directory, so that 'python -m sitegen' cannot import a checkout from the cwd
         wrapped = [sys.executable, "-c", WRAPPER, str(metrics), *cmd]
-        subprocess.run(wrapped, stdout=subprocess.DEVNULL, stderr=err, cwd=tmp)
+        # its own session, so that a build past the timeout is killed with its workers
+        child = subprocess.Popen(
+            wrapped, stdout=subprocess.DEVNULL, stderr=err, cwd=tmp, start_new_session=True
+        )
+        try:
+            child.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, 9)
+            child.wait()
     outer = time.perf_counter() - before
     try:
         data = json.loads(metrics.read_text())
     except (OSError, ValueError):
-        data = {"rc": -1, "wall": 0.0, "user": 0.0, "sys": 0.0, "maxrss": 0}
+        rc = -9 if child.returncode == -9 else -1
+        data = {"rc": rc, "wall": outer, "user": 0.0, "sys": 0.0, "maxrss": 0}
     run = Run(
         tool,
         index,

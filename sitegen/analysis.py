@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -18,7 +19,15 @@ from sitegen.correct import Edit, RuleSet, correct_article
 from sitegen.corrections import Correction, Rule, parse_records
 from sitegen.diagnostics import Diagnostic, warning
 from sitegen.entities import Entity
-from sitegen.inline import InlineEdit, InlineMention, Place, attribute, corrected_places, render_inline
+from sitegen.inline import (
+    InlineEdit,
+    InlineMention,
+    Place,
+    PlaceIndex,
+    attribute,
+    corrected_places,
+    render_inline,
+)
 from sitegen.markdown import render_markdown
 from sitegen.mentions import MentionFinder
 from sitegen.model import (
@@ -33,7 +42,7 @@ from sitegen.model import (
     TocEntry,
     paragraph_anchor,
 )
-from sitegen.text import first_sentence, slugify, split_sentences, trim_left, trim_right
+from sitegen.text import SNIPPET_SIDE, first_sentence, slugify, split_sentences, trim_left, trim_right
 from sitegen.urls import permalink, relative
 
 RESERVED_ANCHORS = {"main", "article-title", "editors-note-title", "toc-title", "footnotes", "entities"}
@@ -185,26 +194,26 @@ def analyse_article(
     for index, corrected in enumerate(corrected_texts):
         number = index + 1
         anchor = anchors[index]
-        places_here = paragraph_places[index]
+        place_index = PlaceIndex(paragraph_places[index])
         inline_mentions: list[InlineMention] = []
         sentences = split_sentences(corrected) if corrected else [(0, 0)]
+        sentence_starts = [a for a, _ in sentences]
         for found in tools.finder.find(corrected):
             linked = link_mode == "every" or (link_mode == "first" and found.entity not in linked_entities)
             linked_entities.add(found.entity)
-            s_start, s_end = next(
-                ((a, b) for a, b in sentences if a <= found.start < max(b, a + 1)), (0, len(corrected))
-            )
+            s_start, s_end = _sentence_of(found.start, sentences, sentence_starts, len(corrected))
+            # Only the context a snippet keeps is sliced: a paragraph may be one very long sentence.
             mentions.append(
                 Mention(
                     found.entity,
                     anchor,
                     number,
                     found.surface,
-                    trim_left(corrected[s_start : found.start]),
-                    trim_right(corrected[found.end : s_end]),
+                    trim_left(corrected[max(s_start, found.start - SNIPPET_SIDE - 1) : found.start]),
+                    trim_right(corrected[found.end : min(s_end, found.end + SNIPPET_SIDE + 1)]),
                     linked,
-                    offset + to_source(found.start, places_here, end=False),
-                    offset + to_source(found.end, places_here, end=True),
+                    offset + place_index.to_source(found.start, end=False),
+                    offset + place_index.to_source(found.end, end=True),
                 )
             )
             # Only links are marked up: the sidebar describes each entity once, and the
@@ -278,20 +287,16 @@ def _about(editorial: Editorial | None, tools: Annotators, problems: list[Diagno
     return tuple(known)
 
 
-def to_source(position: int, places: Sequence[Place], end: bool) -> int:
-    """Map an offset in the corrected reading to the source reading of the same paragraph.
-
-    An offset inside a replacement maps to the start (or, for an end, the end)
-    of the source words it replaces, so a selector always covers whole corrections.
-    """
-    delta = 0
-    for place in places:
-        if position < place.start or (position == place.start and not end):
-            break
-        if position < place.end or (position == place.end and end and place.start == place.end):
-            return place.edit.end if end else place.edit.start
-        delta = place.edit.end - place.end
-    return position + delta
+def _sentence_of(
+    position: int, sentences: Sequence[tuple[int, int]], starts: Sequence[int], length: int
+) -> tuple[int, int]:
+    """The sentence (of ``split_sentences``: sorted, disjoint) holding ``position``, else the paragraph."""
+    i = bisect_right(starts, position) - 1
+    if i >= 0:
+        a, b = sentences[i]
+        if position < max(b, a + 1):
+            return a, b
+    return 0, length
 
 
 def _places(

@@ -4,7 +4,9 @@ Site-wide literal rules are compiled once per build into two Aho–Corasick
 automata (one over a lower-cased copy of the text for case-insensitive finds,
 one over the text itself for case-sensitive finds); only their candidate hits
 are checked in Python (whole word, scope, context, case). Regex rules, which
-are rare, are searched one by one; per-article quote records with ``str.find``.
+are rare, are searched one by one with RE2 (:mod:`sitegen.regexfind`), only in the
+paragraphs that hold the text every match must contain; per-article quote
+records with ``str.find``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,8 +22,9 @@ import ahocorasick
 
 from sitegen.corrections import CONSTRAINTS, Correction, QuoteRecord, Rule, has_upper, regex_facts
 from sitegen.diagnostics import Diagnostic, error, warning
+from sitegen.regexfind import Template, Utf8Paragraph, compile_find, parse_template, scan_paragraph
 
-ENGINE_VERSION = b"sitegen.correct 1"
+ENGINE_VERSION = b"sitegen.correct 2"  # 2: regex rules on RE2
 _NO_SCOPE: frozenset[int] = frozenset()
 
 
@@ -60,7 +63,9 @@ class _Entry:
     order: int
     rule: Rule
     folded: bool  # case-insensitive
-    pattern: re.Pattern[str]  # the find; literal rules use it only where lower-casing changes lengths
+    pattern: Any  # the find: RE2 for regex rules; a re.Pattern for literal rules, used only
+    # where lower-casing changes lengths (it is escaped: Python's re cannot backtrack on it)
+    template: Template  # regex rules: the replacement, parsed
     trigger: str  # regex rules: lower-cased text every match contains (empty: search every paragraph)
     after: tuple[_Context, ...]
     before: tuple[_Context, ...]
@@ -149,19 +154,22 @@ class RuleSet:
         self._excluded: dict[str, set[int]] = {}
         self._rule_digests: list[bytes] = []
         for order, rule in enumerate(self.rules):
+            template: Template = ()
+            pattern: Any
             if rule.regex:
                 _, upper, literal = regex_facts(rule.find)
-                # Paragraphs are searched joined by blank lines: with MULTILINE, ^ and $ match
-                # at the start and end of every paragraph, as an editor expects.
-                pattern = re.compile(rule.find, re.MULTILINE | (0 if upper else re.IGNORECASE))
-                folded = bool(pattern.flags & re.IGNORECASE)
+                folded = not upper
+                # Each paragraph is searched alone: ^ and $ match at its start and end.
+                pattern = compile_find(rule.find, ignore_case=folded)
+                template = parse_template(rule.replace, pattern)
             else:
                 folded, literal = not has_upper(rule.find), rule.find
                 pattern = re.compile(re.escape(rule.find), re.IGNORECASE if folded else 0)
             key = literal.lower()
             usable = len(key) == len(literal) and (len(key) > 1 or not rule.regex)
             contexts = [_contexts(getattr(rule, name), name.endswith("preceded_by")) for name in CONSTRAINTS]
-            entry = _Entry(order, rule, folded, pattern, key if rule.regex and usable else "", *contexts)
+            trigger = key if rule.regex and usable else ""
+            entry = _Entry(order, rule, folded, pattern, template, trigger, *contexts)
             (self._regex if rule.regex else self._literal).append(entry)
             if usable:
                 words.setdefault(key, ([], []))[1 if rule.regex else 0].append(entry)
@@ -208,11 +216,15 @@ class RuleSet:
         wanted: dict[int, set[int]] = {}  # regex rule -> paragraphs that contain its required text
         everywhere: set[int] = set()  # paragraphs where every regex rule must be tried
 
-        def consider(entry: _Entry, start: int, end: int, match: re.Match[str] | None) -> bool:
+        def consider(
+            entry: _Entry, start: int, end: int, exact: bool = False, expand: Callable[[], str] | None = None
+        ) -> bool:
+            """``exact``: found by a pattern with the find's own case, not by the automaton on
+            lower-cased text; ``expand``: a regex match's replacement."""
             if entry.order in out_of_scope:
                 return False
             rule = entry.rule
-            if match is None and not entry.folded and text[start:end] != rule.find:
+            if not exact and not entry.folded and text[start:end] != rule.find:
                 return False
             if rule.whole_word and (
                 (start > 0 and is_word(text[start - 1])) or (end < len(text) and is_word(text[end]))
@@ -230,12 +242,7 @@ class RuleSet:
                 return False
             if entry.not_before and _precedes(entry.not_before, text, start, first):
                 return False
-            replacement = rule.replace
-            if match is not None and rule.regex:
-                try:
-                    replacement = match.expand(replacement)
-                except (re.error, IndexError):
-                    return False
+            replacement = rule.replace if expand is None else expand()
             if entry.folded:
                 replacement = keep_case(text[start:end], replacement)
             found.append(_Hit(start, end, 1, entry.order, replacement, rule))
@@ -245,7 +252,7 @@ class RuleSet:
             for last, (length, entries, triggered) in self._automaton.iter(haystack):
                 end = offset + last + 1
                 for entry in entries:
-                    consider(entry, end - length, end, None)
+                    consider(entry, end - length, end)
                 if triggered:
                     index = bisect_right(starts, end - length) - 1
                     for entry in triggered:
@@ -254,8 +261,21 @@ class RuleSet:
         def search(entry: _Entry, first: int, last: int) -> None:
             position = first
             while (match := entry.pattern.search(text, position, last)) is not None:
-                accepted = consider(entry, match.start(), match.end(), match)
+                accepted = consider(entry, match.start(), match.end(), exact=True)
                 position = match.end() if accepted else match.start() + 1
+
+        encoded: dict[int, Utf8Paragraph] = {}  # paragraph index -> its bytes, for every regex rule
+
+        def search_regex(entry: _Entry, index: int) -> None:
+            first, last = paragraphs[index]
+            paragraph = encoded.get(index)
+            if paragraph is None:
+                paragraph = encoded[index] = Utf8Paragraph(text[first:last])
+
+            def accept(start: int, end: int, expand: Callable[[], str]) -> bool:
+                return consider(entry, first + start, first + end, exact=True, expand=expand)
+
+            scan_paragraph(entry.pattern, entry.template, paragraph, accept)
 
         if self._automaton is not None:
             lowered = text.lower()
@@ -279,7 +299,10 @@ class RuleSet:
             else:
                 chosen = sorted(wanted.get(entry.order, set()) | everywhere)
             for index in chosen:
-                search(entry, *paragraphs[index])
+                if entry.rule.regex:
+                    search_regex(entry, index)
+                else:
+                    search(entry, *paragraphs[index])
         return found
 
 

@@ -16,7 +16,6 @@ the valid ones still apply.
 from __future__ import annotations
 
 import difflib
-import importlib
 import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
@@ -27,6 +26,7 @@ from typing import Any, TypedDict
 from sitegen.diagnostics import Diagnostic, error
 from sitegen.editorial import read_text_file
 from sitegen.model import Editorial
+from sitegen.regexfind import RegexError, compile_find, parse_template, python_parse
 from sitegen.tomlpos import TomlPositions
 
 TYPES = ("error", "regularisation")
@@ -39,11 +39,6 @@ RULE_KEYS = ("find", *COMMON_KEYS, "whole_word", "regex", *CONSTRAINTS, "article
 RECORD_KEYS = ("exact", "prefix", "suffix", *COMMON_KEYS)
 
 _TOML_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
-
-try:  # the regex parser gives exact answers; without it a cruder check is used
-    _PARSER: Any = importlib.import_module("re._parser")
-except ImportError:  # pragma: no cover - every supported Python has it
-    _PARSER = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,15 +114,21 @@ def _literal_run(parsed: Any) -> str:
 
 
 def regex_facts(pattern: str) -> tuple[bool, bool, str]:
-    """Of a valid pattern: (can match the empty string, has an uppercase literal letter, required literal)."""
-    if _PARSER is not None:
-        try:
-            parsed = _PARSER.parse(pattern)
-            return parsed.getwidth()[0] == 0, _upper_literal(parsed), _literal_run(parsed)
-        except Exception:  # pragma: no cover - private API changed
-            pass
-    empty = any(re.search(pattern, probe) is not None for probe in ("", " ", "a", "A a."))
-    return empty, has_upper(re.sub(r"\\.", "", pattern)), ""  # pragma: no cover
+    """Of a pattern RE2 compiles: (can match the empty string, has an uppercase literal letter,
+    required literal). Python's parser gives exact answers; for RE2-only syntax (such as
+    '\\pL'), a cruder check: RE2 on a few probes, and capitals outside escapes."""
+    try:
+        parsed = python_parse(pattern)
+        return parsed.getwidth()[0] == 0, _upper_literal(parsed), _literal_run(parsed)
+    except Exception:  # RE2 syntax that Python's parser does not know
+        pass
+    compiled = compile_find(pattern)
+    empty = any(
+        match.start() == match.end()
+        for probe in ("", " ", "a", "A a.", "a\nb")
+        for match in compiled.finditer(probe.encode())
+    )
+    return empty, has_upper(re.sub(r"\\[pP](?:\{\w*\}|\w)|\\.|\(\?P?<\w+>", "", pattern)), ""
 
 
 def _suggest(key: str, known: Sequence[str]) -> str:
@@ -218,9 +219,9 @@ class _Checker:
 
 def _check_regex(check: _Checker, find: str, replace: str) -> None:
     try:
-        compiled = re.compile(find)
-    except re.error as exc:
-        check.fail("correction-regex", f"'find' is not a valid regular expression: {exc}", "find")
+        compiled = compile_find(find)
+    except RegexError as exc:
+        check.fail(exc.code, str(exc), "find")
         return
     can_be_empty = regex_facts(find)[0]
     if can_be_empty:
@@ -230,13 +231,10 @@ def _check_regex(check: _Checker, find: str, replace: str) -> None:
             "make it match at least one character",
             "find",
         )
-    if _PARSER is not None:
-        try:
-            _PARSER.parse_template(replace, compiled)
-        except re.error as exc:
-            check.fail(
-                "correction-replace", f"'replace' is not a valid replacement for 'find': {exc}", "replace"
-            )
+    try:
+        parse_template(replace, compiled)
+    except (re.error, IndexError) as exc:
+        check.fail("correction-replace", f"'replace' is not a valid replacement for 'find': {exc}", "replace")
 
 
 def _rule(

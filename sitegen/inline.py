@@ -13,6 +13,7 @@ cover it, so elements always nest.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -69,6 +70,50 @@ def _esc(text: str) -> str:
         .replace("'", "&#39;")
         .replace('"', "&#34;")
     )
+
+
+class PlaceIndex:
+    """One paragraph's places (sorted, disjoint) with their starts and ends, for bisection: each
+    lookup costs log(places), so a paragraph with many corrections and mentions stays linear."""
+
+    __slots__ = ("ends", "places", "starts")
+
+    def __init__(self, places: Sequence[Place]) -> None:
+        self.places = places
+        self.starts = [p.start for p in places]
+        self.ends = [p.end for p in places]  # non-decreasing too, as places are disjoint
+
+    def host(self, start: int, end: int) -> int | None:
+        """The first place that holds [start, end) and is not exactly it."""
+        for i in range(bisect_left(self.ends, end), bisect_right(self.starts, start)):
+            p = self.places[i]
+            if p.start <= start and end <= p.end and (p.start, p.end) != (start, end):
+                return i
+        return None
+
+    def widen(self, start: int, end: int) -> tuple[int, int]:
+        """[start, end) widened to cover every place it cuts through (and those they reach)."""
+        i = bisect_right(self.ends, start)  # the places before end at or before start
+        while i < len(self.places) and self.places[i].start < end:
+            start, end = min(start, self.places[i].start), max(end, self.places[i].end)
+            i += 1
+        return start, end
+
+    def to_source(self, position: int, end: bool) -> int:
+        """Map an offset in the corrected reading to the source reading of the same paragraph.
+
+        An offset inside a replacement maps to the start (or, for an end, the end)
+        of the source words it replaces, so a selector always covers whole corrections.
+        """
+        passed = (bisect_right if end else bisect_left)(self.starts, position)  # places before it
+        for i in range(bisect_left(self.ends, position), passed):
+            p = self.places[i]
+            if position < p.end or (position == p.end and end and p.start == p.end):
+                return p.edit.end if end else p.edit.start
+        if not passed:
+            return position
+        last = self.places[passed - 1]
+        return position + last.edit.end - last.end
 
 
 def corrected_places(source: str, edits: Sequence[InlineEdit]) -> tuple[str, list[Place]]:
@@ -144,24 +189,15 @@ def render_inline(
     ``corrected_and_places`` is ``corrected_places(source, edits)``, when the caller has it.
     """
     corrected, places = corrected_and_places or corrected_places(source, edits)
+    index = PlaceIndex(places)
     outer: list[tuple[int, int, InlineMention]] = []
     inside: dict[int, list[InlineMention]] = {}
     for mention in mentions:
-        start, end = mention.start, mention.end
-        host = next(
-            (
-                i
-                for i, p in enumerate(places)
-                if p.start <= start and end <= p.end and (p.start, p.end) != (start, end)
-            ),
-            None,
-        )
+        host = index.host(mention.start, mention.end)
         if host is not None:  # a mention inside a corrected reading: shown with that reading only
             inside.setdefault(host, []).append(mention)
             continue
-        for place in places:
-            if place.start < end and start < place.end:
-                start, end = min(start, place.start), max(end, place.end)
+        start, end = index.widen(mention.start, mention.end)
         if outer and start < outer[-1][1]:
             continue  # widening ran into the previous mention: keep the first
         outer.append((start, end, mention))

@@ -113,7 +113,7 @@ class LinkChecker:
         # Links to fragments are checked as they are read, against their target's ids (read
         # once per target): a large site has hundreds of thousands of them, too many to hold.
         # The ids stay one string ('\nid\nid\n'): as sets, a site's would take 100 MB.
-        ids_of: dict[str, str] = {}
+        ids_of: dict[str, _Ids] = {}
         linking: dict[str, set[str]] = {}  # target page -> pages checked that link to its fragments
         found: dict[str, list[tuple[int, Diagnostic]]] = {}
         for page, packed in self.pages.items():
@@ -129,8 +129,8 @@ class LinkChecker:
                 elif fragment and target in self.pages:
                     ids = ids_of.get(target)
                     if ids is None:
-                        ids = ids_of[target] = f"\n{_ids(self.pages[target])}\n"
-                    if "\n" in fragment or f"\n{fragment}\n" not in ids:
+                        ids = ids_of[target] = _Ids(_ids(self.pages[target]))
+                    if fragment not in ids:
                         why = f"points to '#{fragment}', which /{target} does not have"
                         checked.append((position, _broken(page, href, why, record.origin)))
                     pages = linking.get(target)
@@ -169,6 +169,26 @@ class LinkChecker:
             for page in pages:
                 if page in self.rendered:
                     inbound.setdefault(target, set()).add(page)
+
+
+class _Ids:
+    """A page's ids, for checking fragments: one string ('\nid\nid\n') for most pages (as
+    sets, a large site's would take 100 MB), a set for a page with very many (a long article),
+    where scanning the string for every link to it would cost links × ids."""
+
+    __slots__ = ("_joined", "_set")
+
+    def __init__(self, ids: str) -> None:
+        self._set = frozenset(ids.split("\n")) if len(ids) > _MANY_IDS else None
+        self._joined = "" if self._set is not None else f"\n{ids}\n"
+
+    def __contains__(self, fragment: str) -> bool:
+        if self._set is not None:
+            return fragment in self._set
+        return "\n" not in fragment and f"\n{fragment}\n" in self._joined
+
+
+_MANY_IDS = 1 << 14  # characters of ids above which a page's ids are a set
 
 
 def _ids(packed: bytes) -> str:

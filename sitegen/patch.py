@@ -31,7 +31,7 @@ from sitegen.config import SiteConfig
 from sitegen.diagnostics import Diagnostic
 from sitegen.model import Article
 from sitegen.plan import FilePlan, PageKeys, PagePlan, plan_article, site_context
-from sitegen.plan_archive import plan_entity
+from sitegen.plan_archive import MentionGroups, plan_entity
 from sitegen.site import Site
 from sitegen.sources import CONTENT_DIR, SEEDS_DIR, SiteInputs
 from sitegen.urls import UrlBuilder
@@ -133,8 +133,9 @@ def plan_patch(
             if before.get(entity_id) != snippets:
                 position = site.refs.entity_articles[entity_id].index(index)
                 listed.setdefault(entity_id, set()).add(position // per_page + 1)
+    groups = MentionGroups(site)
     for entity_id in sorted(listed):
-        pages += plan_entity(site, urls, keys, entity_id, site_ctx, listed[entity_id])
+        pages += plan_entity(site, urls, keys, entity_id, site_ctx, groups, listed[entity_id])
     return pages, files
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sitegen.entities import KINDS
 from sitegen.markdown import link_lines, render_markdown
-from sitegen.model import Article
+from sitegen.model import Article, Mention
 from sitegen.plan import (
     KIND_LABELS,
     Context,
@@ -43,10 +43,32 @@ def _entity_context(site: Site, entity_id: str, links: list[tuple[str, int]]) ->
     }
 
 
-def _article_with_snippet(article: Article, entity_id: str) -> Context:
+class MentionGroups:
+    """The mentions of each long article grouped by entity, made on first use and shared by
+    every entity page: listing an entity's snippets then costs its own mentions, not all the
+    article's (one long article may mention hundreds of entities thousands of times)."""
+
+    LONG = 64  # mentions; a shorter article is simply scanned
+
+    def __init__(self, site: Site) -> None:
+        self._site = site
+        self._groups: dict[int, dict[str, list[Mention]]] = {}
+
+    def of(self, index: int, entity_id: str) -> list[Mention]:
+        mentions = self._site.articles[index].mentions
+        if len(mentions) <= self.LONG:
+            return [m for m in mentions if m.entity == entity_id]
+        groups = self._groups.get(index)
+        if groups is None:
+            groups = self._groups[index] = {}
+            for m in mentions:
+                groups.setdefault(m.entity, []).append(m)
+        return groups.get(entity_id, [])
+
+
+def _article_with_snippet(article: Article, mine: list[Mention]) -> Context:
     """One keyword-in-context snippet (the first mention) and links to the paragraphs of the
     others: every mention stays one link away, in a fraction of the bytes of a snippet each."""
-    mine = [m for m in article.mentions if m.entity == entity_id]
     first = mine[0]
     snippet = {
         "before": first.before,
@@ -67,6 +89,7 @@ def _entity_page(
     indices: list[int],
     pagination: Context,
     site_ctx: Context,
+    groups: MentionGroups,
 ) -> Callable[[], Context]:
     """One page of an entity's listing, built when the page is rendered (snippets are big)."""
 
@@ -76,7 +99,7 @@ def _entity_page(
             "site": site_ctx,
             "page": page_ctx,
             "entity": entity_ctx,
-            "articles": [_article_with_snippet(site.articles[i], entity_id) for i in indices],
+            "articles": [_article_with_snippet(site.articles[i], groups.of(i, entity_id)) for i in indices],
             "article_count": len(site.refs.entity_articles.get(entity_id, ())),
             "mention_count": site.refs.entity_counts.get(entity_id, 0),
             "cooccurring": [
@@ -98,6 +121,7 @@ def plan_entity(
     keys: PageKeys,
     entity_id: str,
     site_ctx: Context,
+    groups: MentionGroups,
     numbers: set[int] | None = None,
 ) -> list[PagePlan]:
     """The pages of one entity's listing (only the page ``numbers`` given, if any)."""
@@ -124,6 +148,7 @@ def plan_entity(
                     chunk,
                     pagination,
                     site_ctx,
+                    groups,
                 ),
                 (entity.path,),
                 link_lines=link_lines(note_links) if pagination["number"] == 1 else {},
@@ -137,8 +162,9 @@ def plan_entities(site: Site, urls: UrlBuilder) -> list[PagePlan]:
     site_ctx = site_context(site, urls)
     keys = PageKeys(site, urls)
     plans: list[PagePlan] = []
+    mention_groups = MentionGroups(site)
     for entity_id in sorted(site.entities):
-        plans += plan_entity(site, urls, keys, entity_id, site_ctx)
+        plans += plan_entity(site, urls, keys, entity_id, site_ctx, mention_groups)
     groups = []
     for kind in KINDS:
         members = sorted((e for e in site.entities.values() if e.kind == kind), key=lambda e: e.name.lower())

@@ -206,6 +206,68 @@ def test_regex_escapes_do_not_count_as_uppercase() -> None:
     assert corrected(["STRUGGLE!"], toml) == ["WAR."]
 
 
+def test_a_catastrophic_regex_ends_with_the_right_matches() -> None:
+    # Python's backtracking re takes 2**n steps here (no end in 120 s at 34 a's); RE2 is linear.
+    toml = rule(r"(a+)+$", "many", "regex = true")
+    assert corrected(["a" * 34 + "b", "b " + "a" * 40, "a" * 30 + "b " + "a" * 3]) == [
+        "a" * 34 + "b",
+        "b " + "a" * 40,
+        "a" * 30 + "b " + "a" * 3,
+    ]
+    assert corrected(["a" * 34 + "b", "b " + "a" * 40, "a" * 30 + "b " + "a" * 3], toml) == [
+        "a" * 34 + "b",
+        "b many",
+        "a" * 30 + "b many",
+    ]
+
+
+def test_regex_groups_by_name_and_offsets_after_wide_characters() -> None:
+    # UTF-8 bytes are searched: offsets must come back as characters, past ’, — and 𝔸.
+    toml = rule(r"(?P<n>\d+) struggles", r"\g<n> wars", "regex = true")
+    text = "Iran’s 3 struggles — 𝔸 and 12 Struggles, then 4 struggles"
+    assert corrected([text], toml) == ["Iran’s 3 wars — 𝔸 and 12 wars, then 4 wars"]
+
+
+def test_regex_in_re2_syntax_matches_letters_of_any_script() -> None:
+    # '\\pL' is RE2 syntax (Python's re rejects it); the find has no capital, so it ignores case.
+    toml = rule(r"\pL+ez street", "the street", "regex = true")
+    assert corrected(["on Sánchez street and álvarez Street, not ez street"], toml) == [
+        "on The street and the street, not ez street"
+    ]
+    # A capital outside escapes ('\\pL' is not one) makes it case-sensitive, as in Python syntax.
+    toml = rule(r"\pL+ Drive", "Quds Force", "regex = true")
+    assert corrected(["Quds Drive, quds drive, Qüds DRIVE"], toml) == ["Quds Force, quds drive, Qüds DRIVE"]
+
+
+def test_regex_a_refused_match_lets_a_later_overlapping_one_through() -> None:
+    # '12 fights' is refused (not after '1'); the search goes on inside it and finds '2 fights'.
+    toml = rule(r"\d+ fights", "battles", "regex = true", "whole_word = false", 'preceded_by = ["1"]')
+    assert corrected(["x 12 fights; 3 fights"], toml) == ["x 1battles; 3 fights"]
+
+
+def test_regex_features_re2_lacks_are_errors_naming_the_rule_and_what_to_do() -> None:
+    toml = (
+        rule(r"(?<=.)1000’s", "thousands", "regex = true")
+        + rule(r"(\w+) \1", r"\1", "regex = true")
+        + rule(r"(?>a+)b", "x", "regex = true")
+        + rule(r"(unclosed", "x", "regex = true")
+        + rule("struggle", "war")
+    )
+    rules, problems = parse_rules(toml, RULES)
+    assert where(problems) == [
+        (RULES, 2, "correction-regex-unsupported"),
+        (RULES, 9, "correction-regex-unsupported"),
+        (RULES, 16, "correction-regex-unsupported"),
+        (RULES, 23, "correction-regex"),
+    ]
+    lookbehind, backreference, atomic, invalid = (d.message for d in problems)
+    assert "rule 1" in lookbehind and "RE2" in lookbehind and "lookbehind" in lookbehind
+    assert "preceded_by" in lookbehind
+    assert "backreferences" in backreference and "atomic groups" in atomic
+    assert "not a valid regular expression" in invalid and "missing )" in invalid
+    assert [r.find for r in rules] == ["struggle"]
+
+
 # Validation of rules
 
 BAD_RULES = """\
