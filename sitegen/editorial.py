@@ -34,14 +34,24 @@ def unknown_keys(fm: FrontMatter, known: tuple[str, ...], rel: str, code: str) -
 
 
 def read_text_file(path: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
+    data, problems = read_file_bytes(path, rel)
+    return (None, problems) if data is None else decode_text(data, rel)
+
+
+def read_file_bytes(path: Path, rel: str) -> tuple[bytes | None, list[Diagnostic]]:
     try:
-        return path.read_bytes().decode("utf-8"), []
+        return path.read_bytes(), []
+    except OSError as exc:
+        return None, [error("content-unreadable", f"cannot be read: {exc.strerror}", rel)]
+
+
+def decode_text(data: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
+    try:
+        return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         return None, [
             error("content-encoding", f"not UTF-8 (offset {exc.start}); save the file as UTF-8", rel)
         ]
-    except OSError as exc:
-        return None, [error("content-unreadable", f"cannot be read: {exc.strerror}", rel)]
 
 
 def _string(fm: FrontMatter, key: str, rel: str, problems: list[Diagnostic]) -> str | None:

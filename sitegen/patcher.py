@@ -38,7 +38,7 @@ from sitegen.reanalyse import CachedAnalysis, analyse_one
 from sitegen.render import Renderer
 from sitegen.search import BUNDLE_DIR, bundle_entry, html_fingerprint, index_site, pagefind_available
 from sitegen.sources import SEEDS_DIR, SiteInputs
-from sitegen.stamps import stamp_files
+from sitegen.stamps import settle, stamp_files
 from sitegen.state import FileStamp
 from sitegen.workers import frozen_heap
 from sitegen.writer import PENDING, OutputDir, entry_id, manifest_id
@@ -148,6 +148,10 @@ class Patcher(StateKeeper):
         }
         todo = sorted(i for i in edited if deps_of[i] != self.cache[i].deps)
         results = {i: analyse_one(*edited[i], last.inputs, last.tools) for i in todo}
+        for article_id, result in results.items():  # record the bytes read (see Builder._analyse)
+            if settle(stamps, result.read):
+                seed, editorial = edited[article_id]
+                deps_of[article_id] = article_deps(stamps, rel(seed), rel(editorial) if editorial else None)
         replaced: dict[int, Article] = {}
         dead: set[str] = set()  # bodies of the analyses replaced
         for article_id, result in results.items():
@@ -171,7 +175,7 @@ class Patcher(StateKeeper):
             assert result.article is not None
             self.bodies[result.article.digest] = pickle.loads(result.body)
             bodies.append((result.article.digest, result.body, result.texts))
-        pages, outputs = plan_patch(site, last.site, last.urls, root, indices)
+        pages, outputs = plan_patch(site, last.site, last.urls, self._seed_bytes, indices)
         output_dir = OutputDir.resume(last.out, last.manifest, last.foreign)
         links = LinkChecker(last.config.base_path, self.meta.get("links"), self.link_inbound)
         for path, (_, packed) in self.pages.items():

@@ -25,7 +25,7 @@ from sitegen.crossref import CrossRefs
 from sitegen.diagnostics import DiagnosticLog, SitegenError, error, info, warning
 from sitegen.entities import ParseCache, load_registry
 from sitegen.feeds import plan_publish
-from sitegen.highlight import pygments_css, source_listing
+from sitegen.highlight import pygments_css
 from sitegen.incremental import (
     article_deps,
     entity_signatures,
@@ -42,7 +42,15 @@ from sitegen.patch import (
     take_snapshot,
 )
 from sitegen.patcher import Patcher, index_for_search
-from sitegen.plan import FilePlan, PagePlan, data_file, page_context, plan_core, site_context
+from sitegen.plan import (
+    FilePlan,
+    PagePlan,
+    SeedBytes,
+    data_file,
+    page_context,
+    plan_core,
+    site_context,
+)
 from sitegen.plan_archive import plan_entities, plan_ledger, plan_tags, plan_timeline
 from sitegen.produce import PageRecord, produce_outputs
 from sitegen.reanalyse import Analysed, CachedAnalysis, analyse_one, analysis_config, invalidated
@@ -50,7 +58,7 @@ from sitegen.render import Renderer
 from sitegen.search import INSTALL_HINT, bundle_entry, pagefind_available
 from sitegen.site import Site, build_site
 from sitegen.sources import RESERVED_DIRS, SiteInputs, discover, theme_dir
-from sitegen.stamps import all_inputs, stamp_files, stamp_key, static_files, template_files
+from sitegen.stamps import all_inputs, settle, stamp_files, stamp_key, static_files, template_files
 from sitegen.state import BuildState, FileStamp
 from sitegen.urls import UrlBuilder
 from sitegen.workers import default_jobs, frozen_heap, run_tasks
@@ -75,11 +83,11 @@ def resolve_output(root: Path, config: SiteConfig, output: Path | None) -> Path:
 
 
 def plan_outputs(
-    site: Site, urls: UrlBuilder, inputs: SiteInputs, log: DiagnosticLog
+    site: Site, urls: UrlBuilder, inputs: SiteInputs, seed_bytes: SeedBytes, log: DiagnosticLog
 ) -> tuple[list[PagePlan], list[FilePlan]]:
     """Every output of the site: pages (template + context) and files (fingerprint + producer)."""
     config = site.config
-    pages, files = plan_core(site, urls, inputs.root)
+    pages, files = plan_core(site, urls, seed_bytes)
     pages += plan_entities(site, urls) + plan_tags(site, urls) + plan_timeline(site, urls)
     pages += plan_ledger(site, urls)
     if site.search:
@@ -133,6 +141,7 @@ class Builder(Patcher):
         self.link_inbound: dict[str, set[str]] | None = None  # see LinkChecker.inbound
         self.snapshot_shell: bytes | None = None  # the pickled site model of the last Snapshot
         self.dead_bodies: set[str] = set()  # bodies of replaced analyses, for a partial cache
+        self.settled = False  # this build's analyses read other bytes than the stamps (stamps.settle)
 
     # -- the build ---------------------------------------------------------------------------------
     def build(self, changes: Collection[str] | None = None) -> BuildReport:
@@ -211,7 +220,10 @@ class Builder(Patcher):
         log.extend(problems)
         tools = Annotators.build(config, entities, rules)
 
+        self.settled = False
         articles = self._analyse(inputs, stamps, tools, entities, rules, report, log)
+        if self.settled:  # the digest the next build compares with: of the bytes used
+            build_digest = site_digest(stamps, config, out, theme)
         gc.freeze()
 
         pages_loaded, problems = load_pages(inputs)
@@ -227,7 +239,7 @@ class Builder(Patcher):
         )
         log.extend(problems)
         urls = UrlBuilder(config)
-        pages, files = plan_outputs(site, urls, inputs, log)
+        pages, files = plan_outputs(site, urls, inputs, self._seed_bytes, log)
         gc.freeze()
 
         renderer = self._renderer(inputs, config, stamps)
@@ -329,10 +341,7 @@ class Builder(Patcher):
             self.renderer = Renderer(
                 inputs.template_dirs,
                 config.base_path,
-                {
-                    "blocks": lambda d: self._body(d).blocks,
-                    "listing_html": lambda p: source_listing((root / p).read_bytes().decode("utf-8")),
-                },
+                {"blocks": lambda d: self._body(d).blocks},
             )
             self.renderer_key = template_key
         return self.renderer
@@ -364,14 +373,15 @@ class Builder(Patcher):
 
         # Cached analyses whose inputs are unchanged are reused; the others are redone,
         # on worker processes when there are many.
+        def deps(path: Path) -> str:
+            editorial = editorial_paths.get(path.stem)
+            return article_deps(stamps, inputs.rel(path), inputs.rel(editorial) if editorial else None)
+
         deps_of: dict[str, str] = {}
         todo: list[Path] = []
         for path in inputs.seeds:
             article_id = path.stem
-            editorial = editorial_paths.get(article_id)
-            deps_of[article_id] = article_deps(
-                stamps, inputs.rel(path), inputs.rel(editorial) if editorial else None
-            )
+            deps_of[article_id] = deps(path)
             cached = self.cache.get(article_id)
             if not (
                 cached and not everything and article_id not in dirty and cached.deps == deps_of[article_id]
@@ -405,6 +415,12 @@ class Builder(Patcher):
                 self.options.progress("analyse", index + 1, len(todo))
         if to_store and self.state is not None:
             self.state.put_bodies(to_store)
+        # The stamps and cache keys must name the bytes each analysis read, not the earlier
+        # read of the stamps: a seed rewritten in between is then seen by the next build.
+        for path in todo:
+            if settle(stamps, fresh[path.stem].read):
+                self.settled = True
+                deps_of[path.stem] = deps(path)
 
         articles: list[Article] = []
         kept: dict[str, CachedAnalysis] = {}

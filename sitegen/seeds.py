@@ -103,11 +103,19 @@ def parse_seed(data: bytes, seed_id: str, rel: str) -> tuple[Seed | None, list[D
         paragraphs.append(Paragraph(" ".join(current), start))
     if not paragraphs:
         return None, [error("seed-empty-body", "the article has a date but no text", rel, first + 1)]
-    return Seed(seed_id, rel, date, tuple(paragraphs), digest_bytes(data)), []
+    return Seed(seed_id, rel, date, tuple(paragraphs), digest_bytes(data), data), []
 
 
 def read_seed(path: Path, root: Path) -> tuple[Seed | None, list[Diagnostic]]:
     """Read and parse ``path``; every failure becomes a diagnostic naming the file."""
+    data, problems = read_seed_bytes(path, root)
+    if data is None:
+        return None, problems
+    return parse_seed(data, path.stem, path.relative_to(root).as_posix())
+
+
+def read_seed_bytes(path: Path, root: Path) -> tuple[bytes | None, list[Diagnostic]]:
+    """The bytes of seed ``path``, read once; or None and why they cannot be used."""
     rel = path.relative_to(root).as_posix()
     if not SEED_ID.match(path.stem):
         return None, [
@@ -126,7 +134,6 @@ def read_seed(path: Path, root: Path) -> tuple[Seed | None, list[Diagnostic]]:
             )
         ]
     try:
-        data = path.read_bytes()
+        return path.read_bytes(), []
     except OSError as exc:
         return None, [error("seed-unreadable", f"cannot be read: {exc.strerror}", rel)]
-    return parse_seed(data, path.stem, rel)
