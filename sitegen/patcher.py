@@ -187,7 +187,12 @@ class Patcher(StateKeeper):
         if produced.rendered:
             index_for_search(site.search, self.options.search, last.out, output_dir, search_log)
         self.link_inbound = None  # until the page records it describes are kept, below
-        link_problems = links.finish(set(output_dir.current) | bundle_entry(site.search))
+        link_problems = links.finish(
+            set(output_dir.current) | bundle_entry(site.search), unrendered=produced.unrendered
+        )
+        render_failed = produced.render_failed(links.follow_on)
+        if render_failed is not None:
+            link_problems.append(render_failed)
         size = last.size + sum(
             _entry_size(output_dir.current[p]) - _entry_size(last.manifest.get(p, ":0"))
             for p in output_dir.report.written
@@ -229,7 +234,13 @@ class Patcher(StateKeeper):
         self.stamps = stamps
         problems = [d for d in log.items if d.code != "state-rebuilt"]
         # The digest that lets the next process skip a build with no change: in flush().
-        self.meta = {**self.meta, "digest": None, "problems": problems, "links": links.by_page}
+        self.meta = {
+            **self.meta,
+            "digest": None,
+            "problems": problems,
+            "links": links.by_page,
+            "unrendered": produced.unrendered,  # a patch follows a build that had none
+        }
         if not produced.problems:
             self.last = dataclasses.replace(
                 last,
@@ -241,7 +252,7 @@ class Patcher(StateKeeper):
                 size=size,
             )
         self.pending = (output_dir, (earlier[1] if earlier else []) + bodies)
-        report.rendered = produced.rendered
+        report.rendered, report.unrendered = produced.rendered, produced.unrendered
         report.planned = len(pages) + len(outputs)
         report.write = output_dir.report
         report.pages = len(output_dir.current)

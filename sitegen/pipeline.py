@@ -207,6 +207,7 @@ class Builder(Patcher):
             log.extend(output_dir.pages_limits())  # files beside ours may have changed
             report.write = output_dir.finish_unchanged()
             report.pages = len(report.write.unchanged)
+            report.unrendered = self.meta.get("unrendered", [])
             report.seconds = time.perf_counter() - started
             return report
 
@@ -254,11 +255,16 @@ class Builder(Patcher):
             pages, files, renderer, output_dir, self.pages, links, root, self.jobs, options.progress
         )
         log.extend(produced.problems)
-        report.rendered = produced.rendered
+        report.rendered, report.unrendered = produced.rendered, produced.unrendered
         new_pages = produced.records
         removed = any(p not in new_pages for p in self.pages)
         self.link_inbound = None  # until the page records it describes are kept, below
-        link_problems = links.finish(set(output_dir.current) | bundle_entry(site.search), removed)
+        link_problems = links.finish(
+            set(output_dir.current) | bundle_entry(site.search), removed, produced.unrendered
+        )
+        render_failed = produced.render_failed(links.follow_on)
+        if render_failed is not None:
+            link_problems.append(render_failed)
         log.extend(link_problems)
         report.links_checked = links.checked
         if not options.dry_run:
@@ -297,6 +303,7 @@ class Builder(Patcher):
             "output": str(out),
             "links": links.by_page,
             "crossrefs": self.crossrefs,
+            "unrendered": produced.unrendered,
         }
         if not options.dry_run:
             last = None
