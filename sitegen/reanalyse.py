@@ -24,6 +24,7 @@ from sitegen.incremental import (
     affected_by_registry,
     affected_by_rules,
     entity_signatures,
+    library_versions,
     rule_signatures,
 )
 from sitegen.model import Article
@@ -94,8 +95,8 @@ ANALYSIS_VERSION = "1"
 
 
 def analysis_config(config: SiteConfig) -> str:
-    """The parts of the configuration every analysis reads."""
-    return repr((ANALYSIS_VERSION, config.permalink, config.entities.link_mentions))
+    """The parts of the configuration every analysis reads, and the libraries it runs with."""
+    return repr((ANALYSIS_VERSION, library_versions(), config.permalink, config.entities.link_mentions))
 
 
 def invalidated(

@@ -17,6 +17,7 @@ import jinja2
 from jinja2 import meta, pass_context
 from jinja2.runtime import Context as JinjaContext
 
+from sitegen.incremental import library_versions
 from sitegen.plan import PagePlan
 from sitegen.text import MONTHS
 from sitegen.urls import relative
@@ -120,10 +121,11 @@ class Renderer:
         return files
 
     def fingerprint(self, plan: PagePlan, context: dict[str, Any] | None = None) -> str:
-        """Everything the page's bytes depend on: its template files, its context (or the key
-        of the inputs it is built from: plan.PageKeys), lazy references."""
+        """Everything the page's bytes depend on: its template files, the libraries' versions,
+        its context (or the key of the inputs it is built from: plan.PageKeys), lazy references."""
         h = hashlib.blake2b(digest_size=16)
         h.update(self.template_digest(plan.template).encode("ascii"))
+        h.update(library_versions().encode("utf-8"))  # Jinja, MarkupSafe, Pygments: their output
         if plan.key:
             h.update(b"key:" + plan.key.encode("ascii"))
         else:  # marshal version 2: no object references, so the bytes are stable
