@@ -141,7 +141,7 @@ class Builder(Patcher):
         self.link_inbound: dict[str, set[str]] | None = None  # see LinkChecker.inbound
         self.snapshot_shell: bytes | None = None  # the pickled site model of the last Snapshot
         self.dead_bodies: set[str] = set()  # bodies of replaced analyses, for a partial cache
-        self.settled = False  # this build's analyses read other bytes than the stamps (stamps.settle)
+        self.settled = False  # this build read other bytes than the stamps of some file (stamps.settle)
 
     # -- the build ---------------------------------------------------------------------------------
     def build(self, changes: Collection[str] | None = None) -> BuildReport:
@@ -223,8 +223,6 @@ class Builder(Patcher):
 
         self.settled = False
         articles = self._analyse(inputs, stamps, tools, entities, rules, report, log)
-        if self.settled:  # the digest the next build compares with: of the bytes used
-            build_digest = site_digest(stamps, config, out, theme)
         gc.freeze()
 
         pages_loaded, problems = load_pages(inputs)
@@ -256,6 +254,11 @@ class Builder(Patcher):
         )
         log.extend(produced.problems)
         report.rendered, report.unrendered = produced.rendered, produced.unrendered
+        if settle(stamps, {stamp_key(Path(p), root): d for p, d in renderer.read().items()}):
+            self.settled = True  # a template file changed after it was stamped: as read
+            self.renderer_key = self._template_key(inputs, config, stamps)
+        if self.settled:  # the digest the next build compares with: of the bytes used
+            build_digest = site_digest(stamps, config, out, theme)
         new_pages = produced.records
         removed = any(p not in new_pages for p in self.pages)
         self.link_inbound = None  # until the page records it describes are kept, below
@@ -334,16 +337,7 @@ class Builder(Patcher):
     def _renderer(self, inputs: SiteInputs, config: SiteConfig, stamps: dict[str, FileStamp]) -> Renderer:
         """Reuse the renderer (its compiled templates and closure hashes) while no template
         file changed: the key names every template file by content."""
-        root = self.root
-        template_key = (
-            tuple(map(str, inputs.template_dirs)),
-            config.base_path,
-            tuple(
-                (key, stamps[key].digest)
-                for key in map(lambda p: stamp_key(p, root), template_files(inputs))
-                if key in stamps
-            ),
-        )
+        template_key = self._template_key(inputs, config, stamps)
         if self.renderer is None or self.renderer_key != template_key:
             self.renderer = Renderer(
                 inputs.template_dirs,
@@ -352,6 +346,18 @@ class Builder(Patcher):
             )
             self.renderer_key = template_key
         return self.renderer
+
+    def _template_key(self, inputs: SiteInputs, config: SiteConfig, stamps: dict[str, FileStamp]) -> object:
+        root = self.root
+        return (
+            tuple(map(str, inputs.template_dirs)),
+            config.base_path,
+            tuple(
+                (key, stamps[key].digest)
+                for key in map(lambda p: stamp_key(p, root), template_files(inputs))
+                if key in stamps
+            ),
+        )
 
     def _analyse(
         self,

@@ -9,12 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import marshal
+import os
+import posixpath
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2 import meta, pass_context
+from jinja2.loaders import split_template_path
 from jinja2.runtime import Context as JinjaContext
 
 from sitegen.incremental import library_versions
@@ -55,6 +58,39 @@ class _Environment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
+class _TemplateFiles(jinja2.FileSystemLoader):
+    """Reads each template file once for the renderer's life (which ends when a template file
+    changes): a page is rendered from the very text its fingerprint names, even when the
+    file is edited during the build (the next build sees that: Renderer.read)."""
+
+    def __init__(self, dirs: Sequence[Path]) -> None:
+        super().__init__([str(d) for d in dirs])
+        self.texts: dict[str, tuple[str, str] | None] = {}  # file → (text, hash of its bytes)
+
+    def text(self, filename: str) -> str | None:
+        if filename not in self.texts:
+            try:
+                data = Path(filename).read_bytes()
+            except OSError:  # missing (or a folder): as the template search does, try the next
+                self.texts[filename] = None
+            else:  # as open() in text mode reads it for FileSystemLoader: universal newlines
+                text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+                self.texts[filename] = (text, hashlib.blake2b(data, digest_size=16).hexdigest())
+        found = self.texts[filename]
+        return found[0] if found is not None else None
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        for directory in self.searchpath:
+            filename = os.path.normpath(posixpath.join(directory, *pieces))
+            text = self.text(filename)
+            if text is not None:
+                return text, filename, lambda: True
+        raise jinja2.TemplateNotFound(template)
+
+
 class Renderer:
     """Renders plans; knows each template's file closure for page fingerprints."""
 
@@ -64,8 +100,9 @@ class Renderer:
         self.template_dirs = tuple(template_dirs)
         self.resolvers = dict(resolvers or {})
         self._closures: dict[str, str] = {}
+        self.files = _TemplateFiles(template_dirs)
         self.env = _Environment(
-            loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+            loader=self.files,
             auto_reload=False,  # a renderer lives only while its template files are unchanged
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -93,10 +130,15 @@ class Renderer:
         if digest is None:
             h = hashlib.blake2b(digest_size=16)
             for path in sorted(self._closure(name)):
+                text = self.files.text(path)
                 h.update(path.encode("utf-8") + b"\0")
-                h.update(Path(path).read_bytes() if Path(path).is_file() else b"<missing>")
+                h.update(text.encode("utf-8") if text is not None else b"<missing>")
             digest = self._closures[name] = h.hexdigest()
         return digest
+
+    def read(self) -> dict[str, str]:
+        """The hash of the bytes read of every template file read so far, by absolute path."""
+        return {path: found[1] for path, found in self.files.texts.items() if found is not None}
 
     def _closure(self, name: str) -> set[str]:
         seen: set[str] = set()
@@ -108,7 +150,7 @@ class Renderer:
                 continue
             seen.add(current)
             try:
-                source, filename, _ = self.env.loader.get_source(self.env, current)  # type: ignore[union-attr]
+                source, filename, _ = self.files.get_source(self.env, current)
             except jinja2.TemplateNotFound:
                 # A template that does not exist yet: creating it later must change the digest.
                 files.update(str(d / current) for d in self.template_dirs)
@@ -116,7 +158,9 @@ class Renderer:
             files.add(str(filename))
             for referenced in meta.find_referenced_templates(self.env.parse(source, current, filename)):
                 if referenced is None:  # a dynamic include: depend on every template
-                    return {str(p) for d in self.template_dirs for p in d.rglob("*") if p.is_file()}
+                    return {
+                        os.path.normpath(p) for d in self.template_dirs for p in d.rglob("*") if p.is_file()
+                    }
                 pending.append(referenced)
         return files
 

@@ -139,3 +139,32 @@ def test_outputs_need_no_seed_file_once_analysed(
     edited = edit_at(monkeypatch, "produce_outputs", lambda: seeds.rename(tmp_path / "away"))
     assert site.build(jobs=1).log.errors == 0 and edited
     assert_shows(site, V1)
+
+
+def test_a_template_edited_during_a_build_is_seen_by_the_next_build(
+    make_site: Callable[..., SampleSite], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Templates too: the pages are rendered from the text read once, and the state records
+    those bytes, so putting the file back as it was stamped still rebuilds the pages."""
+    template = '{% extends "base.html" %}{% block main %}<p id="version">one</p>{% endblock %}\n'
+    site = make_site(seeds={"fair": V1}, config=CONFIG, files={"templates/article.html": template})
+    path = site.root / "templates" / "article.html"
+    old = time.time_ns() - 60 * 10**9
+    os.utime(path, ns=(old, old))
+
+    def rewrite(text: str) -> None:
+        path.write_text(text, encoding="utf-8")
+        os.utime(path, ns=(old, old))
+
+    def version() -> str:
+        (page,) = site.out.glob("2021/03/15/*/index.html")
+        return page.read_text("utf-8").split('<p id="version">')[1].split("<")[0]
+
+    edited = edit_at(monkeypatch, "produce_outputs", lambda: rewrite(template.replace("one", "two")))
+    assert site.build(jobs=1).log.errors == 0 and edited
+    assert version() == "two"
+    monkeypatch.undo()
+
+    rewrite(template)  # same bytes, size and mtime as stamped
+    assert site.build(jobs=1).log.errors == 0
+    assert version() == "one"
