@@ -185,7 +185,8 @@ class Patcher(StateKeeper):
         output_dir.keep_rest()
         search_log = DiagnosticLog()
         if produced.rendered:
-            index_for_search(site.search, self.options.search, last.out, output_dir, search_log)
+            run = self.options.search and not produced.unrendered  # as in Builder._build
+            index_for_search(site.search, run, last.out, output_dir, search_log)
         self.link_inbound = None  # until the page records it describes are kept, below
         link_problems = links.finish(
             set(output_dir.current) | bundle_entry(site.search), unrendered=produced.unrendered

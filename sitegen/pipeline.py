@@ -275,7 +275,8 @@ class Builder(Patcher):
                 log.add(
                     info("search-unavailable", f"search is off: Pagefind is not installed; {INSTALL_HINT}")
                 )
-            index_for_search(site.search, options.search, out, output_dir, log)
+            # Pages a template error left unrendered: the last index stands until they render.
+            index_for_search(site.search, options.search and not produced.unrendered, out, output_dir, log)
         if options.dry_run:
             report.check = content_checks(
                 site, entities, rules, tools.finder, {a.id: self._body(a.digest) for a in site.articles}

@@ -10,6 +10,8 @@ for any number of workers.
 
 from __future__ import annotations
 
+import os
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -193,7 +195,10 @@ def _file(plan: FilePlan, output_dir: OutputDir, previous: dict[str, PageRecord]
 
 def template_error(exc: Exception, plan: PagePlan, template_dirs: Iterable[Path], root: Path) -> Diagnostic:
     """A template problem as a diagnostic at the template's file and line."""
-    where = getattr(exc, "filename", None) or getattr(exc, "name", None) or plan.template
+    where = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    line = getattr(exc, "lineno", None)
+    if where is None:  # an error while rendering: the innermost template frame says where
+        where, line = _template_frame(exc, template_dirs) or (plan.template, None)
     path = Path(where)
     if not path.is_absolute():  # Jinja names some errors by template name: find the file
         path = next(((d / where) for d in template_dirs if (d / where).is_file()), path)
@@ -208,5 +213,16 @@ def template_error(exc: Exception, plan: PagePlan, template_dirs: Iterable[Path]
         "template-error",
         f"rendering /{plan.url} with {plan.template}: {message}",
         where,
-        getattr(exc, "lineno", None),
+        line,
     )
+
+
+def _template_frame(exc: Exception, template_dirs: Iterable[Path]) -> tuple[str, int] | None:
+    """The template file and line of the innermost template frame of ``exc``'s traceback (Jinja
+    gives template code its file and line): in base.html, not in the page's own template."""
+    dirs = tuple(os.path.join(os.path.normpath(d), "") for d in template_dirs)
+    found = None
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code.co_filename.startswith(dirs):
+            found = (frame.f_code.co_filename, line)
+    return found

@@ -216,3 +216,16 @@ def test_a_template_error_on_the_first_build_counts_the_broken_links_it_causes(
     site.write("templates/article.html", (THEME / "templates" / "article.html").read_text(encoding="utf-8"))
     assert site.cli().exit_code == 0
     assert ARTICLE in article_pages(site.out)
+
+
+def test_an_error_in_a_shared_template_is_one_line_at_its_own_file_and_line(
+    make_site: Callable[..., SampleSite],
+) -> None:
+    """An error met while rendering (not parsing) is placed by the template frame it happened
+    in: base.html, which every page extends, not each page's own template."""
+    site = make_site(seeds=SEEDS, files={"templates/base.html": "<p>\n{{ page.no_such_key.deeper }}\n"})
+    result = site.cli()
+    assert result.exit_code == 1
+    errors = errors_of(result.stderr)
+    assert [e.rsplit(" ", 1)[1] for e in errors] == ["[template-error]", "[render-failed]"], errors
+    assert errors[0].startswith("templates/base.html:2: ERROR: "), errors[0]
