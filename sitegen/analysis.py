@@ -263,7 +263,7 @@ def analyse_article(
         note_links=tuple(note_links),
         seed_digest=seed.digest,
     )
-    body = ArticleBody(tuple(blocks))
+    body = ArticleBody(tuple(blocks), seed.data)
     digest = hashlib.blake2b(pickle.dumps((article, body), protocol=5), digest_size=16).hexdigest()
     return replace(article, digest=digest), body, problems
 

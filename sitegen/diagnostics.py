@@ -45,6 +45,10 @@ def info(code: str, message: str, path: str | None = None, line: int | None = No
     return Diagnostic(Level.INFO, code, message, path, line)
 
 
+# Problems that cause others, in the order they are shown first (before everything else).
+CAUSES = {"template-error": 0, "render-failed": 1}
+
+
 @dataclass
 class DiagnosticLog:
     """Collects diagnostics, drops exact repeats, counts by level."""
@@ -76,7 +80,12 @@ class DiagnosticLog:
         return self.errors > 0 or (strict and self.warnings > 0)
 
     def sorted(self) -> list[Diagnostic]:
-        return sorted(self.items, key=lambda d: (d.path or "", d.line or 0, -d.level, d.code))
+        """By file and line; but causes first: a template error breaks many pages, and what
+        follows from it must not bury it."""
+        return sorted(
+            self.items,
+            key=lambda d: (CAUSES.get(d.code, len(CAUSES)), d.path or "", d.line or 0, -d.level, d.code),
+        )
 
 
 class SitegenError(Exception):

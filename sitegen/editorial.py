@@ -37,13 +37,20 @@ def unknown_keys(fm: FrontMatter, known: tuple[str, ...], rel: str, code: str) -
 
 
 def read_text_file(path: Path, root: Path) -> tuple[str | None, list[Diagnostic]]:
+    data, problems = read_file_bytes(path, root)
+    return (None, problems) if data is None else decode_text(data, path.relative_to(root).as_posix())
+
+
+def read_file_bytes(path: Path, root: Path) -> tuple[bytes | None, list[Diagnostic]]:
+    """The bytes of an input file (through the one input reader), or None and why not."""
     data, refused = read_input(path, root)
-    if data is None:
-        return None, [refused] if refused else []
+    return data, [refused] if data is None and refused else []
+
+
+def decode_text(data: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
-        rel = path.relative_to(root).as_posix()
         return None, [
             error("content-encoding", f"not UTF-8 (offset {exc.start}); save the file as UTF-8", rel)
         ]

@@ -10,12 +10,14 @@ articles where its old or new forms occur, or that mention it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
-from sitegen import __version__
+from sitegen import __version__, search
 from sitegen.config import SiteConfig
 from sitegen.corrections import Rule
 from sitegen.diagnostics import Diagnostic
@@ -115,6 +117,33 @@ def article_deps(stamps: dict[str, FileStamp], seed: str, editorial: str | None)
     )
 
 
+# The libraries whose work shows in the output (templates, escaping, Markdown, front matter,
+# highlighting, matching): another version of one may change pages without any input changing.
+LIBRARIES = (
+    "jinja2",
+    "markupsafe",
+    "markdown-it-py",
+    "mdit-py-plugins",
+    "pygments",
+    "PyYAML",
+    "pyahocorasick",
+    "google-re2",
+    "orjson",
+)
+
+
+@functools.cache
+def library_versions() -> str:
+    """sitegen's version and the versions of LIBRARIES it runs with (fixed for a process)."""
+    versions = [("sitegen", __version__)]
+    for name in LIBRARIES:
+        try:
+            versions.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            versions.append((name, ""))
+    return repr(versions)
+
+
 def site_digest(
     stamps: dict[str, FileStamp],
     config: SiteConfig,
@@ -123,9 +152,12 @@ def site_digest(
     refused: Sequence[Diagnostic] = (),
 ) -> str:
     """Everything a build depends on: a build with the same digest as the last has nothing to do.
-    ``refused``: what discovery refused (a link added to static/ is news, though no input changed)."""
+    Besides the inputs, the optional parts it runs with: the libraries' versions and Pagefind
+    (installing it adds search to a site built without); and ``refused``, what discovery
+    refused (a link added to static/ is news, though no input changed)."""
     inputs = sorted((p, s.digest) for p, s in stamps.items())
+    environment = (library_versions(), search.pagefind_identity())
     return hashlib.blake2b(
-        repr((__version__, inputs, config, str(out), str(theme), list(refused))).encode("utf-8"),
+        repr((environment, inputs, config, str(out), str(theme), list(refused))).encode("utf-8"),
         digest_size=16,
     ).hexdigest()

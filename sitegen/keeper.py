@@ -11,7 +11,7 @@ from typing import Any
 from sitegen.crossref import CrossRefs
 from sitegen.diagnostics import Diagnostic, DiagnosticLog, info
 from sitegen.incremental import ArticleTexts
-from sitegen.model import ArticleBody
+from sitegen.model import Article, ArticleBody
 from sitegen.options import BuildOptions
 from sitegen.patch import Snapshot
 from sitegen.produce import PageRecord
@@ -100,6 +100,10 @@ class StateKeeper:
         if body is None:
             raise LookupError(f"no article body {digest} in the build state")
         return body
+
+    def _seed_bytes(self, article: Article) -> bytes:
+        """The seed's bytes the article's analysis read (plan.SeedBytes)."""
+        return self._body(article.digest).source
 
     def _stored_inbound(self) -> dict[str, set[str]] | None:
         """The link index saved with the page records this process read (LinkChecker.inbound)."""

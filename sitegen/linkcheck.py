@@ -11,6 +11,7 @@ import html
 import pickle
 import posixpath
 import re
+from collections.abc import Collection
 from typing import NamedTuple
 
 from sitegen.diagnostics import Diagnostic, error
@@ -80,6 +81,7 @@ class LinkChecker:
         self.earlier: dict[str, bytes] = {}  # rendered page -> its record in the last build
         self.by_page: dict[str, list[Diagnostic]] = {}  # this build's problems, for the next one
         self.checked = 0  # pages whose links finish() checked
+        self.follow_on = 0  # problems finish() did not list: they follow from a template error
 
     def add(self, page: str, packed: bytes, earlier: bytes | None = None) -> None:
         """A page rendered now (``earlier``: its record from the last build, if any)."""
@@ -102,9 +104,17 @@ class LinkChecker:
         """A page not rendered again: its links as recorded by the last build."""
         self.pages[page] = packed
 
-    def finish(self, outputs: set[str], removed: bool = False) -> list[Diagnostic]:
-        """Check the recorded links against every output (``removed``: some page is gone)."""
-        everything = self.everything or removed
+    def finish(
+        self, outputs: set[str], removed: bool = False, unrendered: Collection[str] = ()
+    ) -> list[Diagnostic]:
+        """Check the recorded links against every output (``removed``: some page is gone).
+
+        ``unrendered``: pages a template error left unrendered (with their last good output, or
+        none). What follows from that error is counted in ``follow_on``, not listed: links to
+        those pages and the problems of their stale output. Every page is checked then, so the
+        count is exact; the stored problems stay complete, for the build after the fix."""
+        unrendered = set(unrendered)
+        everything = self.everything or removed or bool(unrendered)
         previous = self.previous or {}
         recheck = set(self.rendered)
         if not everything and self.inbound is not None:
@@ -115,24 +125,28 @@ class LinkChecker:
         # The ids stay one string ('\nid\nid\n'): as sets, a site's would take 100 MB.
         ids_of: dict[str, _Ids] = {}
         linking: dict[str, set[str]] = {}  # target page -> pages checked that link to its fragments
-        found: dict[str, list[tuple[int, Diagnostic]]] = {}
+        # (position in the page, problem, whether it follows from a template error)
+        found: dict[str, list[tuple[int, Diagnostic, bool]]] = {}
         for page, packed in self.pages.items():
             if not everything and page not in recheck:
                 continue
             record: PageLinks = pickle.loads(packed)
-            checked = found[page] = [(-1, p) for p in record.problems]
+            stale = page in unrendered
+            checked = found[page] = [(-1, p, stale) for p in record.problems]
             for position, (href, target, fragment) in enumerate(record.links):
                 if target not in outputs:
                     hint = " (add a trailing slash?)" if target + "/index.html" in outputs else ""
                     why = f"resolves to /{target}, which the site does not have{hint}"
-                    checked.append((position, _broken(page, href, why, record.origin)))
+                    follows = stale or target in unrendered
+                    checked.append((position, _broken(page, href, why, record.origin), follows))
                 elif fragment and target in self.pages:
                     ids = ids_of.get(target)
                     if ids is None:
                         ids = ids_of[target] = _Ids(_ids(self.pages[target]))
                     if fragment not in ids:
                         why = f"points to '#{fragment}', which /{target} does not have"
-                        checked.append((position, _broken(page, href, why, record.origin)))
+                        follows = stale or target in unrendered
+                        checked.append((position, _broken(page, href, why, record.origin), follows))
                     pages = linking.get(target)
                     if pages is None:
                         pages = linking[target] = set()
@@ -140,14 +154,18 @@ class LinkChecker:
         self.checked = len(found)
         self._index(linking, everything)
         result: list[Diagnostic] = []
+        self.follow_on = 0
         for page in self.pages:
             if page in found:
-                problems = [p for _, p in sorted(found[page], key=lambda item: item[0])]
+                ordered = sorted(found[page], key=lambda item: item[0])
+                problems = [p for _, p, _ in ordered]
+                listed = [p for _, p, follows in ordered if not follows]
             else:
-                problems = previous.get(page, [])
+                problems = listed = previous.get(page, [])
             if problems:
                 self.by_page[page] = problems
-                result.extend(problems)
+                result.extend(listed)
+                self.follow_on += len(problems) - len(listed)
         return result
 
     def _index(self, linking: dict[str, set[str]], everything: bool) -> None:

@@ -22,6 +22,7 @@ class Seed:
     date: dt.date
     paragraphs: tuple[Paragraph, ...]
     digest: str  # content hash of the raw bytes
+    data: bytes = b""  # the raw bytes, as read once: every output of the article is made from them
 
     @property
     def source_text(self) -> str:
@@ -99,10 +100,14 @@ def paragraph_anchor(number: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ArticleBody:
-    """The rendered paragraphs of an article: only its own page needs them, so they are
-    kept apart from :class:`Article` and loaded when that page is rendered."""
+    """The rendered paragraphs of an article and the seed's bytes they were made from: only
+    the article's own outputs need them, so they are kept apart from :class:`Article` and
+    loaded when those are produced. The seed copy, source view and annotation export are
+    made from ``source``, not from the file read again, so all of them show the version
+    of the seed the article page shows, even when it was edited during the build."""
 
     blocks: tuple[Block, ...]
+    source: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ class BuildReport:
     write: WriteReport = field(default_factory=WriteReport)
     pages: int = 0
     rendered: list[str] = field(default_factory=list)  # output paths rendered or produced this build
+    unrendered: list[str] = field(default_factory=list)  # pages a template error left as they were
     analysed: list[str] = field(default_factory=list)  # article ids analysed this build
     planned: int = 0  # outputs planned (every output of the site, unless a patch)
     links_checked: int = 0  # pages whose links were checked (not reused from the last build)

@@ -30,7 +30,7 @@ from sitegen.analysis import Annotators
 from sitegen.config import SiteConfig
 from sitegen.diagnostics import Diagnostic
 from sitegen.model import Article
-from sitegen.plan import FilePlan, PageKeys, PagePlan, plan_article, site_context
+from sitegen.plan import FilePlan, PageKeys, PagePlan, SeedBytes, plan_article, site_context
 from sitegen.plan_archive import MentionGroups, plan_entity
 from sitegen.site import Site
 from sitegen.sources import CONTENT_DIR, SEEDS_DIR, SiteInputs
@@ -114,7 +114,7 @@ def shown_elsewhere(article: Article) -> tuple[Any, ...]:
 
 
 def plan_patch(
-    site: Site, old_site: Site, urls: UrlBuilder, root: Path, indices: list[int]
+    site: Site, old_site: Site, urls: UrlBuilder, seed_bytes: SeedBytes, indices: list[int]
 ) -> tuple[list[PagePlan], list[FilePlan]]:
     """The outputs an edit of the articles at ``indices`` can change: their own, and the
     entity pages that list one of them with other snippets than before."""
@@ -125,7 +125,7 @@ def plan_patch(
     per_page = site.config.entities.per_page
     listed: dict[str, set[int]] = {}  # entity id → numbers of its pages to plan
     for index in sorted(indices):
-        article_pages, article_files = plan_article(site, urls, root, keys, index, site_ctx)
+        article_pages, article_files = plan_article(site, urls, seed_bytes, keys, index, site_ctx)
         pages += article_pages
         files += article_files
         before = old_keys.snippets(index)

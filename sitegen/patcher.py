@@ -39,7 +39,7 @@ from sitegen.reanalyse import CachedAnalysis, analyse_one
 from sitegen.render import Renderer
 from sitegen.search import BUNDLE_DIR, bundle_entry, html_fingerprint, index_site, pagefind_available
 from sitegen.sources import SEEDS_DIR, SiteInputs
-from sitegen.stamps import stamp_files
+from sitegen.stamps import settle, stamp_files
 from sitegen.state import FileStamp
 from sitegen.workers import frozen_heap
 from sitegen.writer import PENDING, OutputDir, entry_id, manifest_id
@@ -149,6 +149,10 @@ class Patcher(StateKeeper):
         }
         todo = sorted(i for i in edited if deps_of[i] != self.cache[i].deps)
         results = {i: analyse_one(*edited[i], last.inputs, last.tools) for i in todo}
+        for article_id, result in results.items():  # record the bytes read (see Builder._analyse)
+            if settle(stamps, result.read):
+                seed, editorial = edited[article_id]
+                deps_of[article_id] = article_deps(stamps, rel(seed), rel(editorial) if editorial else None)
         replaced: dict[int, Article] = {}
         dead: set[str] = set()  # bodies of the analyses replaced
         for article_id, result in results.items():
@@ -172,7 +176,7 @@ class Patcher(StateKeeper):
             assert result.article is not None
             self.bodies[result.article.digest] = pickle.loads(result.body)
             bodies.append((result.article.digest, result.body, result.texts))
-        pages, outputs = plan_patch(site, last.site, last.urls, root, indices)
+        pages, outputs = plan_patch(site, last.site, last.urls, self._seed_bytes, indices)
         output_dir = OutputDir.resume(last.out, last.manifest, last.foreign)
         links = LinkChecker(last.config.base_path, self.meta.get("links"), self.link_inbound)
         for path, (_, packed) in self.pages.items():
@@ -182,9 +186,15 @@ class Patcher(StateKeeper):
         output_dir.keep_rest()
         search_log = DiagnosticLog()
         if produced.rendered:
-            index_for_search(site.search, self.options.search, last.out, output_dir, search_log)
+            run = self.options.search and not produced.unrendered  # as in Builder._build
+            index_for_search(site.search, run, last.out, output_dir, search_log)
         self.link_inbound = None  # until the page records it describes are kept, below
-        link_problems = links.finish(set(output_dir.current) | bundle_entry(site.search))
+        link_problems = links.finish(
+            set(output_dir.current) | bundle_entry(site.search), unrendered=produced.unrendered
+        )
+        render_failed = produced.render_failed(links.follow_on)
+        if render_failed is not None:
+            link_problems.append(render_failed)
         kinds = output_kinds(pages, outputs)
         # A new search index replaces files of the old one: those are gone, not rewritten.
         gone = (
@@ -236,6 +246,7 @@ class Patcher(StateKeeper):
             "problems": problems,
             "links": links.by_page,
             "sizes": sizes,
+            "unrendered": produced.unrendered,  # a patch follows a build that had none
         }
         if not produced.problems:
             self.last = dataclasses.replace(
@@ -248,7 +259,7 @@ class Patcher(StateKeeper):
                 sizes=sizes,
             )
         self.pending = (output_dir, (earlier[1] if earlier else []) + bodies)
-        report.rendered = produced.rendered
+        report.rendered, report.unrendered = produced.rendered, produced.unrendered
         report.planned = len(pages) + len(outputs)
         report.write = output_dir.report
         report.pages = len(output_dir.current)

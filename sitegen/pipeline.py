@@ -26,7 +26,7 @@ from sitegen.crossref import CrossRefs
 from sitegen.diagnostics import DiagnosticLog, SitegenError, error, info, warning
 from sitegen.entities import ParseCache, load_registry
 from sitegen.feeds import plan_publish
-from sitegen.highlight import pygments_css, source_listing
+from sitegen.highlight import pygments_css
 from sitegen.incremental import (
     article_deps,
     entity_signatures,
@@ -44,15 +44,23 @@ from sitegen.patch import (
     take_snapshot,
 )
 from sitegen.patcher import Patcher, index_for_search
-from sitegen.plan import FilePlan, PagePlan, data_file, page_context, plan_core, site_context
+from sitegen.plan import (
+    FilePlan,
+    PagePlan,
+    SeedBytes,
+    data_file,
+    page_context,
+    plan_core,
+    site_context,
+)
 from sitegen.plan_archive import plan_entities, plan_tags, plan_timeline
 from sitegen.produce import PageRecord, produce_outputs
 from sitegen.reanalyse import Analysed, CachedAnalysis, analyse_one, analysis_config, invalidated
 from sitegen.render import Renderer
 from sitegen.search import INSTALL_HINT, bundle_entry, pagefind_available
 from sitegen.site import Site, build_site
-from sitegen.sources import RESERVED_DIRS, SiteInputs, discover, input_bytes, read_input, theme_dir
-from sitegen.stamps import all_inputs, stamp_files, stamp_key, static_files, template_files
+from sitegen.sources import RESERVED_DIRS, SiteInputs, discover, read_input, theme_dir
+from sitegen.stamps import all_inputs, settle, stamp_files, stamp_key, static_files, template_files
 from sitegen.state import BuildState, FileStamp
 from sitegen.urls import UrlBuilder
 from sitegen.workers import default_jobs, frozen_heap, run_tasks
@@ -77,11 +85,11 @@ def resolve_output(root: Path, config: SiteConfig, output: Path | None) -> Path:
 
 
 def plan_outputs(
-    site: Site, urls: UrlBuilder, inputs: SiteInputs, log: DiagnosticLog
+    site: Site, urls: UrlBuilder, inputs: SiteInputs, seed_bytes: SeedBytes, log: DiagnosticLog
 ) -> tuple[list[PagePlan], list[FilePlan]]:
     """Every output of the site: pages (template + context) and files (fingerprint + producer)."""
     config = site.config
-    pages, files = plan_core(site, urls, inputs.root)
+    pages, files = plan_core(site, urls, seed_bytes)
     pages += plan_entities(site, urls) + plan_tags(site, urls) + plan_timeline(site, urls)
     pages += plan_ledger(site, urls)
     if site.search:
@@ -137,6 +145,7 @@ class Builder(Patcher):
         self.link_inbound: dict[str, set[str]] | None = None  # see LinkChecker.inbound
         self.snapshot_shell: bytes | None = None  # the pickled site model of the last Snapshot
         self.dead_bodies: set[str] = set()  # bodies of replaced analyses, for a partial cache
+        self.settled = False  # this build read other bytes than the stamps of some file (stamps.settle)
 
     # -- the build ---------------------------------------------------------------------------------
     def build(self, changes: Collection[str] | None = None) -> BuildReport:
@@ -206,6 +215,7 @@ class Builder(Patcher):
             log.extend(output_dir.pages_limits(report.sizes or None, config.max_site_size))
             report.write = output_dir.finish_unchanged()
             report.pages = len(report.write.unchanged)
+            report.unrendered = self.meta.get("unrendered", [])
             report.seconds = time.perf_counter() - started
             return report
 
@@ -219,6 +229,7 @@ class Builder(Patcher):
         log.extend(problems)
         tools = Annotators.build(config, entities, rules)
 
+        self.settled = False
         articles = self._analyse(inputs, stamps, tools, entities, rules, report, log)
         gc.freeze()
 
@@ -235,7 +246,7 @@ class Builder(Patcher):
         )
         log.extend(problems)
         urls = UrlBuilder(config)
-        pages, files = plan_outputs(site, urls, inputs, log)
+        pages, files = plan_outputs(site, urls, inputs, self._seed_bytes, log)
         gc.freeze()
 
         renderer = self._renderer(inputs, config, stamps)
@@ -250,11 +261,21 @@ class Builder(Patcher):
             pages, files, renderer, output_dir, self.pages, links, root, self.jobs, options.progress
         )
         log.extend(produced.problems)
-        report.rendered = produced.rendered
+        report.rendered, report.unrendered = produced.rendered, produced.unrendered
+        if settle(stamps, {stamp_key(Path(p), root): d for p, d in renderer.read().items()}):
+            self.settled = True  # a template file changed after it was stamped: as read
+            self.renderer_key = self._template_key(inputs, config, stamps)
+        if self.settled:  # the digest the next build compares with: of the bytes used
+            build_digest = site_digest(stamps, config, out, theme)
         new_pages = produced.records
         removed = any(p not in new_pages for p in self.pages)
         self.link_inbound = None  # until the page records it describes are kept, below
-        link_problems = links.finish(set(output_dir.current) | bundle_entry(site.search), removed)
+        link_problems = links.finish(
+            set(output_dir.current) | bundle_entry(site.search), removed, produced.unrendered
+        )
+        render_failed = produced.render_failed(links.follow_on)
+        if render_failed is not None:
+            link_problems.append(render_failed)
         log.extend(link_problems)
         report.links_checked = links.checked
         if not options.dry_run:
@@ -262,7 +283,8 @@ class Builder(Patcher):
                 log.add(
                     info("search-unavailable", f"search is off: Pagefind is not installed; {INSTALL_HINT}")
                 )
-            index_for_search(site.search, options.search, out, output_dir, log)
+            # Pages a template error left unrendered: the last index stands until they render.
+            index_for_search(site.search, options.search and not produced.unrendered, out, output_dir, log)
         if options.dry_run:
             report.check = content_checks(
                 site, entities, rules, tools.finder, {a.id: self._body(a.digest) for a in site.articles}
@@ -299,6 +321,7 @@ class Builder(Patcher):
             "links": links.by_page,
             "crossrefs": self.crossrefs,
             "sizes": report.sizes,
+            "unrendered": produced.unrendered,
         }
         if not options.dry_run:
             last = None
@@ -329,8 +352,19 @@ class Builder(Patcher):
     def _renderer(self, inputs: SiteInputs, config: SiteConfig, stamps: dict[str, FileStamp]) -> Renderer:
         """Reuse the renderer (its compiled templates and closure hashes) while no template
         file changed: the key names every template file by content."""
+        template_key = self._template_key(inputs, config, stamps)
+        if self.renderer is None or self.renderer_key != template_key:
+            self.renderer = Renderer(
+                inputs.template_dirs,
+                config.base_path,
+                {"blocks": lambda d: self._body(d).blocks},
+            )
+            self.renderer_key = template_key
+        return self.renderer
+
+    def _template_key(self, inputs: SiteInputs, config: SiteConfig, stamps: dict[str, FileStamp]) -> object:
         root = self.root
-        template_key = (
+        return (
             tuple(map(str, inputs.template_dirs)),
             config.base_path,
             tuple(
@@ -339,17 +373,6 @@ class Builder(Patcher):
                 if key in stamps
             ),
         )
-        if self.renderer is None or self.renderer_key != template_key:
-            self.renderer = Renderer(
-                inputs.template_dirs,
-                config.base_path,
-                {
-                    "blocks": lambda d: self._body(d).blocks,
-                    "listing_html": lambda p: source_listing(input_bytes(root / p, root).decode("utf-8")),
-                },
-            )
-            self.renderer_key = template_key
-        return self.renderer
 
     def _analyse(
         self,
@@ -378,14 +401,15 @@ class Builder(Patcher):
 
         # Cached analyses whose inputs are unchanged are reused; the others are redone,
         # on worker processes when there are many.
+        def deps(path: Path) -> str:
+            editorial = editorial_paths.get(path.stem)
+            return article_deps(stamps, inputs.rel(path), inputs.rel(editorial) if editorial else None)
+
         deps_of: dict[str, str] = {}
         todo: list[Path] = []
         for path in inputs.seeds:
             article_id = path.stem
-            editorial = editorial_paths.get(article_id)
-            deps_of[article_id] = article_deps(
-                stamps, inputs.rel(path), inputs.rel(editorial) if editorial else None
-            )
+            deps_of[article_id] = deps(path)
             cached = self.cache.get(article_id)
             if not (
                 cached and not everything and article_id not in dirty and cached.deps == deps_of[article_id]
@@ -419,6 +443,12 @@ class Builder(Patcher):
                 self.options.progress("analyse", index + 1, len(todo))
         if to_store and self.state is not None:
             self.state.put_bodies(to_store)
+        # The stamps and cache keys must name the bytes each analysis read, not the earlier
+        # read of the stamps: a seed rewritten in between is then seen by the next build.
+        for path in todo:
+            if settle(stamps, fresh[path.stem].read):
+                self.settled = True
+                deps_of[path.stem] = deps(path)
 
         articles: list[Article] = []
         kept: dict[str, CachedAnalysis] = {}

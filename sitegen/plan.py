@@ -17,13 +17,16 @@ from typing import Any
 
 from sitegen.budget import ANNOTATIONS, OTHER, SEED_COPIES
 from sitegen.entities import KINDS
+from sitegen.highlight import source_listing
 from sitegen.markdown import link_lines, render_markdown
 from sitegen.model import Article, Footnote
 from sitegen.site import Site
-from sitegen.sources import input_bytes
 from sitegen.urls import UrlBuilder, output_path
 
 Context = dict[str, Any]
+# The bytes of an article's seed as its analysis read them (model.ArticleBody.source): the
+# outputs made of the seed come from them, never from the file read again.
+SeedBytes = Callable[[Article], bytes]
 KIND_LABELS = {
     "person": "People",
     "organization": "Organisations",
@@ -44,7 +47,7 @@ class PagePlan:
     sources: tuple[str, ...]  # the input files this page is mostly about (for diagnostics)
     link_lines: dict[str, int] = field(default_factory=dict)  # href -> line in sources[0] (from Markdown)
     # Context values too big to build for every page on every build: (context key, reference).
-    # A reference names its value by content (an article's digest, a seed's path and hash), so
+    # A reference names its value by content (an article's digest), so
     # the page stays a pure function of its context; the renderer fills them in (render.py).
     lazy: tuple[tuple[str, str], ...] = ()
     # For a context built on demand: a digest of everything the builder reads (the page's
@@ -417,12 +420,12 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
     }
 
 
-def _annotations_file(site: Site, article: Article, urls: UrlBuilder, root: Path) -> FilePlan:
+def _annotations_file(site: Site, article: Article, urls: UrlBuilder, seed_bytes: SeedBytes) -> FilePlan:
     from sitegen.seeds import parse_seed
     from sitegen.webannotation import annotation_page
 
     def produce() -> bytes:
-        data = input_bytes(root / article.seed_path, root)
+        data = seed_bytes(article)
         seed, _ = parse_seed(data, article.id, article.seed_path)
         if seed is None:
             raise ValueError(f"{article.seed_path}: the seed no longer parses; build again")
@@ -435,18 +438,14 @@ def _annotations_file(site: Site, article: Article, urls: UrlBuilder, root: Path
     return FilePlan(article.url + "annotations.jsonld", fingerprint, produce, ANNOTATIONS)
 
 
-def _seed_file(article: Article, root: Path) -> FilePlan:
-    seed_file = root / article.seed_path
+def _seed_file(article: Article, seed_bytes: SeedBytes) -> FilePlan:
     return FilePlan(
-        article.url + article.id + ".txt",
-        article.seed_digest,
-        lambda: input_bytes(seed_file, root),
-        SEED_COPIES,
+        article.url + article.id + ".txt", article.seed_digest, lambda: seed_bytes(article), SEED_COPIES
     )
 
 
 def plan_article(
-    site: Site, urls: UrlBuilder, root: Path, keys: PageKeys, index: int, site_ctx: Context
+    site: Site, urls: UrlBuilder, seed_bytes: SeedBytes, keys: PageKeys, index: int, site_ctx: Context
 ) -> tuple[list[PagePlan], list[FilePlan]]:
     """The outputs of one article: its page, its source view, the seed as received and its
     Web Annotations."""
@@ -465,6 +464,7 @@ def plan_article(
             "source_file": article.url + article.id + ".txt",
             "seed_name": Path(article.seed_path).name,
             "seed_digest": article.seed_digest,
+            "listing_html": source_listing(seed_bytes(article).decode("utf-8")),
         }
 
     # Links in the page's Markdown come from the editorial file: name it first.
@@ -484,14 +484,13 @@ def plan_article(
             "source.html",
             source_page,
             (article.seed_path,),
-            lazy=(("listing_html", article.seed_path),),
             key=keys.source_key(article),
         ),
     ]
-    return pages, [_seed_file(article, root), _annotations_file(site, article, urls, root)]
+    return pages, [_seed_file(article, seed_bytes), _annotations_file(site, article, urls, seed_bytes)]
 
 
-def plan_core(site: Site, urls: UrlBuilder, root: Path) -> tuple[list[PagePlan], list[FilePlan]]:
+def plan_core(site: Site, urls: UrlBuilder, seed_bytes: SeedBytes) -> tuple[list[PagePlan], list[FilePlan]]:
     """Home, articles (with their source views and files), authored pages, 404."""
     site_ctx = site_context(site, urls)
     pages: list[PagePlan] = []
@@ -516,7 +515,7 @@ def plan_core(site: Site, urls: UrlBuilder, root: Path) -> tuple[list[PagePlan],
 
     keys = PageKeys(site, urls)
     for index in range(len(site.articles)):
-        article_pages, article_files = plan_article(site, urls, root, keys, index, site_ctx)
+        article_pages, article_files = plan_article(site, urls, seed_bytes, keys, index, site_ctx)
         pages += article_pages
         files += article_files
 

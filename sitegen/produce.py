@@ -10,8 +10,10 @@ for any number of workers.
 
 from __future__ import annotations
 
+import os
+import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -30,12 +32,13 @@ Progress = Callable[[str, int, int], None]
 
 
 class Outcome(NamedTuple):
-    status: str  # "kept", "stored" (rendered or produced) or "failed"
+    status: str  # "kept", "stored" (rendered or produced), "unrendered" (a template error) or "failed"
     fingerprint: str = ""
     links: bytes | None = None  # packed (linkcheck.pack): as the parent keeps and stores them
     entry: str = ""  # manifest entry of the stored bytes
     written: bool = False  # the bytes differ from what was on disk
     problems: tuple[Diagnostic, ...] = ()  # why it failed
+    cause: str = ""  # an unrendered page's template error, without the page: the same for every page
 
 
 _KEPT = Outcome("kept")
@@ -46,6 +49,25 @@ class Produced:
     records: dict[str, PageRecord] = field(default_factory=dict)  # every output's record for next time
     rendered: list[str] = field(default_factory=list)  # outputs rendered or produced (not kept)
     problems: list[Diagnostic] = field(default_factory=list)
+    # Pages a template error left unrendered: they keep their last good output (and its record,
+    # so the next build renders them again) until the template is fixed; the others are missing.
+    unrendered: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    def render_failed(self, follow_on: int) -> Diagnostic | None:
+        """One line for what the template errors caused: the pages that show their last good
+        output or none, and the broken links that follow (counted, not listed: linkcheck)."""
+        if not self.unrendered:
+            return None
+        kept = len(self.unrendered) - len(self.missing)
+        parts = [f"{kept} keep their last good output until it is fixed"] if kept else []
+        parts += [f"{len(self.missing)} are missing"] if self.missing else []
+        parts += [f"{follow_on} broken link(s) that follow from it are not listed"] if follow_on else []
+        return error(
+            "render-failed",
+            f"{len(self.unrendered)} page(s) could not be rendered because of the template error(s) "
+            f"above: {'; '.join(parts)}",
+        )
 
 
 def produce_outputs(
@@ -78,11 +100,23 @@ def produce_outputs(
         return _file(files[index - len(pages)], output_dir, previous)
 
     produced = Produced()
+    template_errors: dict[tuple[str | None, int | None, str], list[Diagnostic]] = {}
     total = len(paths)
     for index, outcome in enumerate(run_tasks(task, total, jobs)):
         path = paths[index]
         if outcome.status == "failed":
             produced.problems.extend(outcome.problems)
+        elif outcome.status == "unrendered":
+            (problem,) = outcome.problems
+            template_errors.setdefault((problem.path, problem.line, outcome.cause), []).append(problem)
+            produced.unrendered.append(path)
+            if output_dir.keep(path):  # the last good output stands
+                record = previous.get(path)
+                if record is not None and record[1] is not None:
+                    links.keep(path, record[1])
+                produced.records[path] = record or ("", None)  # none: rendered again next time
+            else:
+                produced.missing.append(path)
         elif outcome.status == "kept":
             record = previous[path]
             output_dir.record(path, output_dir.previous[path], False)
@@ -99,6 +133,13 @@ def produce_outputs(
             produced.records[path] = (outcome.fingerprint, outcome.links)
         if progress:
             progress("render", index + 1, total)
+    # One error per template error, not one per page it broke: first, so it is not lost.
+    produced.problems[:0] = [
+        problems[0]
+        if len(problems) == 1
+        else replace(problems[0], message=f"{problems[0].message} (and {len(problems) - 1} other page(s))")
+        for problems in template_errors.values()
+    ]
     return produced
 
 
@@ -133,7 +174,8 @@ def _page(
             return _KEPT
         data = renderer.render(plan, context)
     except jinja2.TemplateError as exc:
-        return Outcome("failed", problems=(template_error(exc, plan, renderer.template_dirs, root),))
+        problem = template_error(exc, plan, renderer.template_dirs, root)
+        return Outcome("unrendered", problems=(problem,), cause=getattr(exc, "message", None) or str(exc))
     origin = LinkOrigin(plan.sources[0] if plan.sources else None, plan.link_lines)
     page_links = scan_page(plan.path, data.decode("utf-8"), origin, base_path)
     entry, written = output_dir.store(plan.path, data)
@@ -153,7 +195,10 @@ def _file(plan: FilePlan, output_dir: OutputDir, previous: dict[str, PageRecord]
 
 def template_error(exc: Exception, plan: PagePlan, template_dirs: Iterable[Path], root: Path) -> Diagnostic:
     """A template problem as a diagnostic at the template's file and line."""
-    where = getattr(exc, "filename", None) or getattr(exc, "name", None) or plan.template
+    where = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    line = getattr(exc, "lineno", None)
+    if where is None:  # an error while rendering: the innermost template frame says where
+        where, line = _template_frame(exc, template_dirs) or (plan.template, None)
     path = Path(where)
     if not path.is_absolute():  # Jinja names some errors by template name: find the file
         path = next(((d / where) for d in template_dirs if (d / where).is_file()), path)
@@ -165,5 +210,16 @@ def template_error(exc: Exception, plan: PagePlan, template_dirs: Iterable[Path]
         "template-error",
         f"rendering /{plan.url} with {plan.template}: {message}",
         where,
-        getattr(exc, "lineno", None),
+        line,
     )
+
+
+def _template_frame(exc: Exception, template_dirs: Iterable[Path]) -> tuple[str, int] | None:
+    """The template file and line of the innermost template frame of ``exc``'s traceback (Jinja
+    gives template code its file and line): in base.html, not in the page's own template."""
+    dirs = tuple(os.path.join(os.path.normpath(d), "") for d in template_dirs)
+    found = None
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code.co_filename.startswith(dirs):
+            found = (frame.f_code.co_filename, line)
+    return found

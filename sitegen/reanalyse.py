@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from sitegen.analysis import Annotators, analyse_article
 from sitegen.config import SiteConfig
 from sitegen.diagnostics import Diagnostic
-from sitegen.editorial import parse_editorial, read_text_file
+from sitegen.editorial import decode_text, parse_editorial, read_file_bytes
 from sitegen.incremental import (
     ArticleTexts,
     EntityInfo,
@@ -24,10 +24,11 @@ from sitegen.incremental import (
     affected_by_registry,
     affected_by_rules,
     entity_signatures,
+    library_versions,
     rule_signatures,
 )
 from sitegen.model import Article
-from sitegen.seeds import read_seed
+from sitegen.seeds import digest_bytes, parse_seed, read_seed_bytes
 from sitegen.sources import SiteInputs
 
 
@@ -46,19 +47,32 @@ class Analysed(NamedTuple):
     body: bytes  # pickled: it goes to the build state as it is, and to this process only if needed
     texts: bytes  # pickled ArticleTexts
     problems: list[Diagnostic]
+    # The hash of the bytes read of each file (site-relative; "" when unreadable): what the
+    # analysis was made from, which the build state records (stamps.settle), not an earlier read.
+    read: dict[str, str]
 
 
 def analyse_one(path: Path, editorial: Path | None, inputs: SiteInputs, tools: Annotators) -> Analysed:
-    """Read and analyse one article: a pure function of its files and the annotators."""
-    seed, problems = read_seed(path, inputs.root)
+    """Read and analyse one article: a pure function of its files and the annotators. Each
+    file is read once; everything made of the article comes from those bytes."""
+    data, problems = read_seed_bytes(path, inputs.root)
+    read = {inputs.rel(path): digest_bytes(data) if data is not None else ""}
+    seed = None
+    if data is not None:
+        seed, problems = parse_seed(data, path.stem, inputs.rel(path))
     if seed is None:
-        return Analysed(None, b"", b"", problems)
+        return Analysed(None, b"", b"", problems, read)
     record = None
     if editorial is not None:
-        text, more = read_text_file(editorial, inputs.root)
+        rel = inputs.rel(editorial)
+        raw, more = read_file_bytes(editorial, inputs.root)
+        read[rel] = digest_bytes(raw) if raw is not None else ""
+        text = None
+        if raw is not None:
+            text, more = decode_text(raw, rel)
         problems = list(problems) + more
         if text is not None:
-            record, more = parse_editorial(text, path.stem, inputs.rel(editorial))
+            record, more = parse_editorial(text, path.stem, rel)
             problems += more
     article, body, more = analyse_article(seed, record, tools)
     corrected_text = "\n\n".join(b.text for b in body.blocks)
@@ -69,7 +83,11 @@ def analyse_one(path: Path, editorial: Path | None, inputs: SiteInputs, tools: A
         record.about if record is not None else (),
     )
     return Analysed(
-        article, pickle.dumps(body, protocol=5), pickle.dumps(texts, protocol=5), list(problems) + more
+        article,
+        pickle.dumps(body, protocol=5),
+        pickle.dumps(texts, protocol=5),
+        list(problems) + more,
+        read,
     )
 
 
@@ -77,8 +95,8 @@ ANALYSIS_VERSION = "2"
 
 
 def analysis_config(config: SiteConfig) -> str:
-    """The parts of the configuration every analysis reads."""
-    return repr((ANALYSIS_VERSION, config.permalink, config.entities.link_mentions))
+    """The parts of the configuration every analysis reads, and the libraries it runs with."""
+    return repr((ANALYSIS_VERSION, library_versions(), config.permalink, config.entities.link_mentions))
 
 
 def invalidated(

@@ -19,6 +19,7 @@ from jinja2 import meta, pass_context
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context as JinjaContext
 
+from sitegen.incremental import library_versions
 from sitegen.plan import PagePlan
 from sitegen.sources import INPUT_SYMLINK, files_under, read_input
 from sitegen.text import MONTHS
@@ -57,13 +58,29 @@ class _Environment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
-class InputLoader(jinja2.BaseLoader):
+class _TemplateFiles(jinja2.BaseLoader):
     """Jinja's FileSystemLoader, reading through :func:`sitegen.sources.read_input`: a link
     (a template, or a folder on its way) is passed over as if absent, so a link to a file
-    outside the site is never read; discovery reports it."""
+    outside the site is never read; discovery reports it. Each file is read once for the
+    renderer's life (which ends when a template file changes): a page is rendered from the
+    very text its fingerprint names, even when the file is edited during the build (the
+    next build sees that: Renderer.read)."""
 
     def __init__(self, searchpath: Sequence[Path]) -> None:
         self.searchpath = tuple(searchpath)
+        self.texts: dict[str, tuple[str, str] | None] = {}  # file → (text, hash of its bytes)
+
+    def text(self, filename: str) -> str | None:
+        if filename not in self.texts:
+            path = Path(filename)
+            data, _ = read_input(path, path.parent) if os.path.lexists(path) else (None, None)
+            if data is None:  # missing, a link or not a file: as the template search does, try the next
+                self.texts[filename] = None
+            else:  # as open() in text mode reads it for FileSystemLoader: universal newlines
+                text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+                self.texts[filename] = (text, hashlib.blake2b(data, digest_size=16).hexdigest())
+        found = self.texts[filename]
+        return found[0] if found is not None else None
 
     def get_source(
         self, environment: jinja2.Environment, template: str
@@ -78,10 +95,11 @@ class InputLoader(jinja2.BaseLoader):
                 continue
             if not os.path.lexists(path):
                 continue
-            data, refused = read_input(path, directory)
-            if data is not None:
+            text = self.text(str(path))
+            if text is not None:
                 # auto_reload is off: a Renderer lives only while its template files are unchanged.
-                return data.decode("utf-8"), str(path), lambda: True
+                return text, str(path), lambda: True
+            _, refused = read_input(path, directory)
             if refused is not None and refused.code != INPUT_SYMLINK:
                 raise jinja2.TemplateError(f"{path}: {refused.message}")
             links.append(str(path))
@@ -98,8 +116,9 @@ class Renderer:
         self.template_dirs = tuple(template_dirs)
         self.resolvers = dict(resolvers or {})
         self._closures: dict[str, str] = {}
+        self.files = _TemplateFiles(template_dirs)
         self.env = _Environment(
-            loader=InputLoader(template_dirs),
+            loader=self.files,
             auto_reload=False,  # a renderer lives only while its template files are unchanged
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -127,11 +146,15 @@ class Renderer:
         if digest is None:
             h = hashlib.blake2b(digest_size=16)
             for path in sorted(self._closure(name)):
+                text = self.files.text(path)
                 h.update(path.encode("utf-8") + b"\0")
-                data, _ = read_input(Path(path), Path(path).parent)
-                h.update(data if data is not None else b"<missing>")
+                h.update(text.encode("utf-8") if text is not None else b"<missing>")
             digest = self._closures[name] = h.hexdigest()
         return digest
+
+    def read(self) -> dict[str, str]:
+        """The hash of the bytes read of every template file read so far, by absolute path."""
+        return {path: found[1] for path, found in self.files.texts.items() if found is not None}
 
     def _closure(self, name: str) -> set[str]:
         seen: set[str] = set()
@@ -143,7 +166,7 @@ class Renderer:
                 continue
             seen.add(current)
             try:
-                source, filename, _ = self.env.loader.get_source(self.env, current)  # type: ignore[union-attr]
+                source, filename, _ = self.files.get_source(self.env, current)
             except jinja2.TemplateNotFound:
                 # A template that does not exist yet: creating it later must change the digest.
                 files.update(str(d / current) for d in self.template_dirs)
@@ -156,10 +179,11 @@ class Renderer:
         return files
 
     def fingerprint(self, plan: PagePlan, context: dict[str, Any] | None = None) -> str:
-        """Everything the page's bytes depend on: its template files, its context (or the key
-        of the inputs it is built from: plan.PageKeys), lazy references."""
+        """Everything the page's bytes depend on: its template files, the libraries' versions,
+        its context (or the key of the inputs it is built from: plan.PageKeys), lazy references."""
         h = hashlib.blake2b(digest_size=16)
         h.update(self.template_digest(plan.template).encode("ascii"))
+        h.update(library_versions().encode("utf-8"))  # Jinja, MarkupSafe, Pygments: their output
         if plan.key:
             h.update(b"key:" + plan.key.encode("ascii"))
         else:  # marshal version 2: no object references, so the bytes are stable

@@ -73,6 +73,14 @@ def pagefind_available() -> bool:
     return pagefind_executable() is not None
 
 
+def pagefind_identity() -> str:
+    """Which Pagefind a build runs ("" for none): installing, upgrading or removing it changes
+    the site (its search page, every page's link to it, the index), so the build state's
+    record of a build names it (incremental.site_digest)."""
+    executable = pagefind_executable()
+    return _binary_identity(executable) if executable is not None else ""
+
+
 def html_fingerprint(outputs: Mapping[str, str]) -> str:
     """A digest of the HTML outputs, from a manifest's ``{relative path: content digest}``."""
     digest = hashlib.blake2b(digest_size=16)

@@ -116,7 +116,9 @@ def parse_seed(data: bytes, seed_id: str, rel: str) -> tuple[Seed | None, list[D
         paragraphs.append(Paragraph(" ".join(current), start))
     if not paragraphs:
         return None, [error("seed-empty-body", "the article has a date but no text", rel, first + 1)]
-    return Seed(seed_id, rel, date, tuple(paragraphs), digest_bytes(data)), _control_warning(controls, rel)
+    return Seed(seed_id, rel, date, tuple(paragraphs), digest_bytes(data), data), _control_warning(
+        controls, rel
+    )
 
 
 def _control_warning(controls: list[tuple[int, str]], rel: str) -> list[Diagnostic]:
@@ -141,6 +143,14 @@ def _control_warning(controls: list[tuple[int, str]], rel: str) -> list[Diagnost
 
 def read_seed(path: Path, root: Path) -> tuple[Seed | None, list[Diagnostic]]:
     """Read and parse ``path``; every failure becomes a diagnostic naming the file."""
+    data, problems = read_seed_bytes(path, root)
+    if data is None:
+        return None, problems
+    return parse_seed(data, path.stem, path.relative_to(root).as_posix())
+
+
+def read_seed_bytes(path: Path, root: Path) -> tuple[bytes | None, list[Diagnostic]]:
+    """The bytes of seed ``path``, read once; or None and why they cannot be used."""
     rel = path.relative_to(root).as_posix()
     if not SEED_ID.match(path.stem):
         return None, [
@@ -151,9 +161,7 @@ def read_seed(path: Path, root: Path) -> tuple[Seed | None, list[Diagnostic]]:
             )
         ]
     data, refused = read_input(path, root)
-    if data is None:
-        return None, [refused] if refused else []
-    return parse_seed(data, path.stem, rel)
+    return data, [refused] if data is None and refused else []
 
 
 _LINE_END_TEXT = re.compile(r"\r\n|\r|\n")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from stat import S_ISREG
 
@@ -51,6 +51,20 @@ def stamp_files(paths: Iterable[Path], root: Path, old: dict[str, FileStamp]) ->
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
         stamps[key] = FileStamp(stat.st_mtime_ns, stat.st_size, digest, now)
     return stamps
+
+
+def settle(stamps: dict[str, FileStamp], read: Mapping[str, str]) -> bool:
+    """Make ``stamps`` name the bytes a build used (``read``: path → hash of the bytes read),
+    where those differ from the bytes stamped: the file changed between the two reads. Such a
+    stamp matches no file's mtime, so the next build hashes the file again and sees the change.
+    Returns whether any stamp changed."""
+    changed = False
+    for key, digest in read.items():
+        stamp = stamps.get(key)
+        if (stamp.digest if stamp else "") != digest:  # "": not read, then or now
+            stamps[key] = FileStamp(0, 0, digest)
+            changed = True
+    return changed
 
 
 def stamp_key(path: Path, root: Path) -> str:

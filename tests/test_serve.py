@@ -716,3 +716,26 @@ def test_browser_reloads_shows_errors_and_reconnects(page: Any, site: SampleSite
         expect(page.locator("main")).to_contain_text("Stalls lined the new pier", timeout=8000)
         assert reloaded(page)
         other.close()
+
+
+def test_a_template_error_heads_the_overlay_and_the_open_page_stays(site: SampleSite) -> None:
+    theme_article = (REPO_ROOT / "themes/default/templates/article.html").read_text(encoding="utf-8")
+    broken = theme_article.replace('{% if block.role == "heading" %}', '{% if block.role == "heading" }')
+    assert broken != theme_article
+    with serving(site.root) as (server, _recorder):
+        stream = EventStream(server.address[1])
+        assert stream.next()[0] == "hello"
+        rel = article_rel(site.out)
+        page = (site.out / rel).read_bytes()
+        site.write("templates/article.html", broken)
+        event, data = stream.next()
+        assert event == "error"
+        errors = data["errors"].splitlines()
+        assert errors[0].startswith("templates/article.html:45: ERROR: ") and "[template-error]" in errors[0]
+        assert [e.rsplit(" ", 1)[1] for e in errors] == ["[template-error]", "[render-failed]"], errors
+        status, _headers, body = request(server.address[1], server.site.base_path + rel)
+        assert status == 200 and b"opened the spring fair" in body  # the open page is still there
+        assert (site.out / rel).read_bytes() == page
+        site.write("templates/article.html", theme_article)
+        assert stream.next()[0] == "ok"
+        stream.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -141,3 +142,90 @@ def test_a_template_that_does_not_parse_is_an_error_at_its_file_and_line(make_si
     errors = [line for line in result.stderr.splitlines() if "[template-error]" in line]
     assert errors and errors[0].startswith("templates/page.html:3: ERROR:"), result.stderr
     assert (site.out / "2020/01/01").is_dir()  # the other pages still built
+
+
+# --------------------------------------------------------------------------- a template error
+
+TYPO_LINE = 45  # '{% if block.role == "heading" %}' in the theme's article.html
+
+
+def article_pages(out: Path) -> dict[str, bytes]:
+    """The article pages (year/month/day/slug/), not their source views."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.glob("20*/*/*/*/index.html")}
+
+
+def with_typo() -> str:
+    lines = (THEME / "templates" / "article.html").read_text(encoding="utf-8").split("\n")
+    assert lines[TYPO_LINE - 1] == '{% if block.role == "heading" %}'
+    lines[TYPO_LINE - 1] = '{% if block.role == "heading" }'  # one character lost
+    return "\n".join(lines)
+
+
+def errors_of(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if ": ERROR: " in line or line.startswith("ERROR: ")]
+
+
+def test_a_template_error_is_reported_first_and_alone_and_keeps_the_last_good_pages(
+    make_site: Callable[..., SampleSite],
+) -> None:
+    site = make_site(seeds=SEEDS)
+    assert site.cli().exit_code == 0
+    before = article_pages(site.out)
+    assert ARTICLE in before and len(before) == 2
+    manifest = (site.out / ".sitegen-manifest.json").read_text(encoding="utf-8")
+
+    site.write("templates/article.html", with_typo())
+    result = site.cli()
+    assert result.exit_code == 1
+    errors = errors_of(result.stderr)
+    assert errors[0].startswith(f"templates/article.html:{TYPO_LINE}: ERROR: "), result.stderr
+    assert errors[0].endswith("(and 1 other page(s)) [template-error]"), errors[0]
+    assert [e.rsplit(" ", 1)[1] for e in errors] == ["[template-error]", "[render-failed]"], errors
+    assert "2 page(s) could not be rendered" in errors[1] and "2 keep their last good output" in errors[1]
+    # The pages stay online as they were, and sitegen's: in the manifest, so never orphaned.
+    assert article_pages(site.out) == before
+    assert (site.out / ".sitegen-manifest.json").read_text(encoding="utf-8") == manifest
+    again = site.cli()  # nothing changed: the same report, the same pages
+    assert again.exit_code == 1 and errors_of(again.stderr) == errors
+    assert article_pages(site.out) == before
+
+    fixed_template = with_typo().replace('"heading" }', '"heading" %}')
+    site.write(
+        "templates/article.html", fixed_template.replace("{% block main %}", "{% block main %}<!-- fixed -->")
+    )
+    fixed = site.cli()
+    assert fixed.exit_code == 0, fixed.stderr
+    after = article_pages(site.out)
+    assert after.keys() == before.keys()
+    assert all(b"<!-- fixed -->" in page for page in after.values())
+
+
+def test_a_template_error_on_the_first_build_counts_the_broken_links_it_causes(
+    make_site: Callable[..., SampleSite],
+) -> None:
+    site = make_site(seeds=SEEDS, files={"templates/article.html": with_typo()})
+    result = site.cli()
+    assert result.exit_code == 1
+    errors = errors_of(result.stderr)
+    assert [e.rsplit(" ", 1)[1] for e in errors] == ["[template-error]", "[render-failed]"], errors
+    assert errors[0].startswith(f"templates/article.html:{TYPO_LINE}: ERROR: ")
+    assert ": 2 are missing; " in errors[1]
+    follow_on = re.search(r"; (\d+) broken link\(s\) that follow from it are not listed", errors[1])
+    assert follow_on and int(follow_on.group(1)) > 2  # the home page, timeline, ... link to them
+    assert article_pages(site.out) == {}
+    site.write("templates/article.html", (THEME / "templates" / "article.html").read_text(encoding="utf-8"))
+    assert site.cli().exit_code == 0
+    assert ARTICLE in article_pages(site.out)
+
+
+def test_an_error_in_a_shared_template_is_one_line_at_its_own_file_and_line(
+    make_site: Callable[..., SampleSite],
+) -> None:
+    """An error met while rendering (not parsing) is placed by the template frame it happened
+    in: base.html, which every page extends, not each page's own template."""
+    site = make_site(seeds=SEEDS, files={"templates/base.html": "<p>\n{{ page.no_such_key.deeper }}\n"})
+    result = site.cli()
+    assert result.exit_code == 1
+    errors = errors_of(result.stderr)
+    assert [e.rsplit(" ", 1)[1] for e in errors] == ["[template-error]", "[render-failed]"], errors
+    assert errors[0].startswith("templates/base.html:2: ERROR: "), errors[0]
