@@ -519,6 +519,10 @@ def test_plain_404_without_a_404_page(site: SampleSite) -> None:
         (site.out / "404.html").unlink()
         status, _headers, body = request(server.address[1], server.site.base_path + "nothing/")
         assert status == 404 and b"404 Not Found" in body
+        (site.root / "secret.txt").write_text(SECRET)
+        (site.out / "404.html").symlink_to("../secret.txt")  # the not-found page is no way out either
+        status, _headers, body = request(server.address[1], server.site.base_path + "nothing/")
+        assert status == 404 and b"404 Not Found" in body and SECRET.encode() not in body
 
 
 # --------------------------------------------------------------------------- the rebuild worker
