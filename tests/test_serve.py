@@ -137,11 +137,13 @@ class EventStream:
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
         self.sock.sendall(b"GET /__sitegen__/events HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
         self.buffer = b""
-        head = self._until(b"\r\n\r\n")
+        head = self._until(b"\r\n\r\n", time.monotonic() + WAIT)
         assert b" 200 " in head.split(b"\r\n")[0] and b"text/event-stream" in head
 
-    def _until(self, separator: bytes) -> bytes:
+    def _until(self, separator: bytes, deadline: float) -> bytes:
         while separator not in self.buffer:
+            # One deadline for all reads: keep-alive comments must not extend the wait.
+            self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
             chunk = self.sock.recv(65536)
             if not chunk:
                 raise EOFError("the event stream closed")
@@ -152,10 +154,10 @@ class EventStream:
     def next(self, timeout: float = WAIT) -> tuple[str, dict[str, Any]]:
         import json
 
-        self.sock.settimeout(timeout)
+        deadline = time.monotonic() + timeout
         while True:
             event, data = "message", None
-            for line in self._until(b"\n\n").decode("utf-8").split("\n"):
+            for line in self._until(b"\n\n", deadline).decode("utf-8").split("\n"):
                 if line.startswith("event: "):
                     event = line[7:]
                 elif line.startswith("data: "):

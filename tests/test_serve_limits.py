@@ -25,11 +25,25 @@ def site_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return live_site(tmp_path_factory.mktemp("limits") / "site", "/").root
 
 
-def read_all(sock: socket.socket) -> bytes:
-    data = b""
-    while chunk := sock.recv(65536):
-        data += chunk
-    return data
+def answer(port: int, target: str | None, seconds: float = 10.0) -> tuple[int, dict[str, str], bytes]:
+    """What the server sends, until it closes or ``seconds`` passed (an event stream the server
+    accepted never closes), to a GET of ``target``, or to a connection that sends nothing."""
+    with socket.create_connection(("127.0.0.1", port), timeout=seconds) as sock:
+        if target is not None:
+            sock.sendall(f"GET {target} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        deadline = time.monotonic() + seconds
+        data = b""
+        while (remaining := deadline - time.monotonic()) > 0:
+            sock.settimeout(remaining)
+            try:
+                chunk = sock.recv(65536)
+            except TimeoutError:
+                break
+            if not chunk:
+                break
+            data += chunk
+    assert data.startswith(b"HTTP/"), f"no answer within {seconds} s: {data[:200]!r}"
+    return parse_response(data)
 
 
 # --------------------------------------------------------------------------- the Host header (pure)
@@ -119,13 +133,14 @@ def test_event_streams_beyond_the_limit_are_refused_and_a_closed_page_frees_its_
         for stream in streams:
             assert stream.next()[0] == "hello"
         for _ in range(20):  # more pages: each refused at once, the page's script retries
-            status, headers, body = request(port, EVENTS)
+            status, headers, body = answer(port, EVENTS)
             assert status == 503 and headers["retry-after"] == "1", status
             assert b"4 pages are open already" in body
             assert threading.active_count() <= before + 8
         assert server.hub.clients == 4
         streams.pop().close()  # a page closed: the next keep-alive finds it gone
-        wait_for(lambda: server.hub.clients == 3, what="the closed page's stream to end")
+        # Two keep-alives (0.1 s apart) find it gone; sitegen's own 15 s would take 30 s.
+        wait_for(lambda: server.hub.clients == 3, 10, "the closed page's stream to end")
         streams.append(EventStream(port))
         assert streams[-1].next()[0] == "hello"
         for stream in streams:
@@ -140,8 +155,7 @@ def test_connections_beyond_the_limit_get_503_without_a_thread(site_root: Path) 
         idle = [socket.create_connection(("127.0.0.1", port), timeout=WAIT) for _ in range(6)]
         wait_for(lambda: threading.active_count() >= before + 6, what="a thread per idle connection")
         for _ in range(30):
-            with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-                status, headers, body = parse_response(read_all(sock))
+            status, headers, body = answer(port, None)
             assert status == 503 and headers["retry-after"] == "1" and b"too many connections" in body
             assert threading.active_count() <= before + 6
         for sock in idle:
