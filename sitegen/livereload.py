@@ -61,7 +61,8 @@ def sse_frame(event: str, payload: dict[str, Any]) -> bytes:
 class Hub:
     """The last build's id and errors, and one event queue per connected page."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_clients: int = 64) -> None:
+        self.max_clients = max_clients
         self._lock = threading.Lock()
         self._clients: set[queue.SimpleQueue[bytes | None]] = set()
         self._idle = threading.Condition(self._lock)
@@ -72,6 +73,10 @@ class Hub:
     @property
     def build_id(self) -> str:
         return self._build
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     @property
     def clients(self) -> int:
@@ -87,10 +92,11 @@ class Hub:
                 client.put(frame)
 
     def subscribe(self) -> queue.SimpleQueue[bytes | None] | None:
-        """A new page's queue, starting with the current state (None once closed)."""
+        """A new page's queue, starting with the current state (None once closed, or when
+        ``max_clients`` pages are connected already)."""
         client: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         with self._lock:
-            if self._closed:
+            if self._closed or len(self._clients) >= self.max_clients:
                 return None
             # Under the lock: no build's event can fall between this hello and the subscription.
             hello = sse_frame("hello", {"build": self._build, "errors": self._errors})

@@ -1,16 +1,18 @@
 """``sitegen serve``: build, serve the output folder under the production base path, rebuild on change.
 
-Threads: the HTTP server's accept loop and one thread per request (event
-streams included); the watchdog observer; the rebuild worker, which runs every
-build, one at a time, with the same :class:`~sitegen.pipeline.Builder`, so
-rebuilds are incremental in memory. The files on disk stay exactly what
-``sitegen build`` writes: the live-reload script is injected into responses.
+Threads: the HTTP server's accept loop and one thread per connection (event
+streams included), at most ``max_connections`` of them; the watchdog observer;
+the rebuild worker, which runs every build, one at a time, with the same
+:class:`~sitegen.pipeline.Builder`, so rebuilds are incremental in memory. The
+files on disk stay exactly what ``sitegen build`` writes: the live-reload script
+is injected into responses.
 """
 
 from __future__ import annotations
 
 import contextlib
 import http.server
+import io
 import mimetypes
 import os
 import queue
@@ -26,7 +28,7 @@ import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from sitegen.config import load_config
 from sitegen.diagnostics import Level, SitegenError
@@ -41,9 +43,9 @@ from sitegen.livereload import (
     script_tag,
 )
 from sitegen.pipeline import Builder, BuildOptions, BuildReport
+from sitegen.serve_limits import DeadlineReader, HostPolicy, busy_response, refuse_connection
 
 Echo = Callable[[str, str], None]  # (line, style): style is "", "error", "warning" or "dim"
-KEEPALIVE = 15.0  # seconds between comments on an idle event stream (finds closed pages)
 
 TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -64,6 +66,9 @@ TYPES = {
     ".webmanifest": "application/manifest+json",
     ".ico": "image/x-icon",
 }
+
+
+TEXT = TYPES[".txt"]
 
 
 def content_type(name: str) -> str:
@@ -151,6 +156,7 @@ def read_regular(path: str) -> bytes | None:
 
 
 PLAIN_404 = b"<!DOCTYPE html>\n<title>404 Not Found</title>\n<h1>404 Not Found</h1>\n<body></body>\n"
+TOO_MANY_CONNECTIONS = busy_response("503 Service Unavailable: too many connections at once; try again.\n")
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -161,6 +167,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass  # one line per rebuild is what the terminal shows, not one per request
 
+    def setup(self) -> None:
+        super().setup()
+        self.request_timeout = self.server.app.options.request_timeout
+        self.rfile.close()  # read the request through a deadline for all of its reads together
+        self.rfile = io.BufferedReader(DeadlineReader(self.connection, self.request_timeout))
+
     def do_GET(self) -> None:
         self._respond(head=False)
 
@@ -170,6 +182,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _respond(self, head: bool) -> None:
         app = self.server.app
         site = self.site = app.site  # one snapshot per request: a rebuild may replace it
+        self.connection.settimeout(self.request_timeout)  # the request is in; now the time per write
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1 or not app.hosts.allows(hosts[0]):
+            self._send(403, app.hosts.explain(hosts[0] if hosts else None), TEXT, head)
+            return
         found = route(self.path, site.base_path)
         if found.kind == "events":
             self._events(app.hub, head)
@@ -178,7 +195,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         elif found.kind == "redirect":
             self._redirect(found.status, found.target, head)
         elif found.kind == "bad":
-            self._send(400, b"400 Bad Request\n", "text/plain; charset=utf-8", head)
+            self._send(400, b"400 Bad Request\n", TEXT, head)
         else:
             build = app.hub.build_id  # before reading: a page newer than its id reloads, never older
             kind, path = locate(site.out, found.target) if found.kind == "file" else ("missing", "")
@@ -196,11 +213,20 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._send(404, page or PLAIN_404, "text/html; charset=utf-8", head, build, "404.html")
 
     def _send(
-        self, status: int, body: bytes, ctype: str, head: bool, build: str | None = None, served: str = ""
+        self,
+        status: int,
+        body: bytes,
+        ctype: str,
+        head: bool,
+        build: str | None = None,
+        served: str = "",
+        retry_after: int | None = None,
     ) -> None:
         if build is not None and ctype.startswith("text/html"):
             body = inject(body, script_tag(build, self.site.base_path, Path(served).as_posix()))
         self.send_response(status)
+        if retry_after is not None:
+            self.send_header("Retry-After", str(retry_after))
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
@@ -217,14 +243,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
 
     def _events(self, hub: Hub, head: bool) -> None:
-        client = None if head else hub.subscribe()
-        if client is None:
-            status = 200 if head else 503  # 503: shutting down
-            self.send_response(status)
-            self.send_header("Content-Type", "text/event-stream" if head else "text/plain")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+        if head:
+            self._send(200, b"", "text/event-stream", head)
             return
+        client = hub.subscribe()
+        if client is None:
+            # The page's script opens a new stream a second after a refused one.
+            why = "the server is stopping" if hub.closed else f"{hub.max_clients} pages are open already"
+            self._send(503, f"503 Service Unavailable: {why}.\n".encode(), TEXT, head, retry_after=1)
+            return
+        keepalive = self.server.app.options.keepalive
         try:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
@@ -232,7 +260,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             while True:
                 try:
-                    frame = client.get(timeout=KEEPALIVE)
+                    frame = client.get(timeout=keepalive)
                 except queue.Empty:
                     frame = b": keep-alive\n\n"
                 if frame is None:
@@ -249,7 +277,25 @@ class _HTTPServer(http.server.ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], app: DevServer) -> None:
         self.app = app
+        self.slots = threading.BoundedSemaphore(app.options.max_connections)
         super().__init__(address, _Handler)
+
+    def process_request(self, request: socket.socket, client_address: Any) -> None:  # type: ignore[override]
+        if not self.slots.acquire(blocking=False):
+            refuse_connection(request, TOO_MANY_CONNECTIONS)  # no thread for it: answer and close
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()  # no thread started
+            raise
+
+    def process_request_thread(self, request: socket.socket, client_address: Any) -> None:  # type: ignore[override]
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
     def handle_error(self, request: object, client_address: object) -> None:
         if not isinstance(sys.exc_info()[1], ConnectionError):  # a page closed mid-response: not news
@@ -271,6 +317,12 @@ class ServeOptions:
     base_url: str | None = None
     quiet: float = 0.05  # a burst of changes ends after this long without a new one…
     max_delay: float = 1.0  # …or this long after its first change
+    # Limits: each open page holds one connection (its event stream), so a busy editor
+    # with many tabs still leaves half the threads for the requests of the pages.
+    max_connections: int = 128  # threads at once; more connections are answered 503 at once
+    max_streams: int = 64  # live-reload event streams at once; more are answered 503
+    request_timeout: float = 15.0  # for a request's head to arrive, and for each write
+    keepalive: float = 15.0  # seconds between comments on an idle event stream (finds closed pages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,7 +372,8 @@ class DevServer:
         self.builder = Builder(
             BuildOptions(root=self.root, base_url=options.base_url, search=False, jobs=1, patchable=True)
         )
-        self.hub = Hub()
+        self.hub = Hub(options.max_streams)
+        self.hosts = HostPolicy(options.host)
         self.site = self._fallback_site()
         self.outcomes = 0
         # The build state and manifest are saved once the pages reloaded and edits paused: a
