@@ -96,6 +96,8 @@ class _TreeBuilder(HTMLParser):
         self.stack = [self.root]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "li":
+            self._close_open_item()
         element = Element(
             tag,
             {k: v if v is not None else "" for k, v in attrs},
@@ -105,6 +107,16 @@ class _TreeBuilder(HTMLParser):
         self.stack[-1].children.append(element)
         if tag not in VOID_ELEMENTS:
             self.stack.append(element)
+
+    def _close_open_item(self) -> None:
+        """A <li> start tag ends the list's open item: its </li> may be omitted (HTML's
+        optional end tags), as the footnotes and the sidebar do."""
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag in ("ol", "ul"):
+                return
+            if self.stack[depth].tag == "li":
+                del self.stack[depth:]
+                return
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         element = Element(tag, {k: v or "" for k, v in attrs}, parent=self.stack[-1], line=self.getpos()[0])

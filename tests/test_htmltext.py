@@ -67,6 +67,14 @@ def test_tree_handles_void_and_stray_end_tags() -> None:
     assert b.parent is root  # the stray </span> did not swallow the rest of the page
 
 
+def test_tree_ends_a_list_item_at_the_next_one() -> None:
+    """</li> is optional in HTML (the footnotes leave it out): the next <li> or the list's end closes it."""
+    root = parse_html("<ol><li id=a>one <b>1</b><li id=b>two<ul><li id=c>three</ul></ol><p id=d>")
+    items = {li.id: li for li in root.find_all("li")}
+    assert [items[i].text() for i in "abc"] == ["one 1", "twothree", "three"]
+    assert items["b"].parent is items["a"].parent and root.find(id="d").parent is root  # type: ignore[union-attr]
+
+
 def test_require_skips_locally(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception, match="prerequisite missing: a thing"):

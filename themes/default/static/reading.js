@@ -1,4 +1,4 @@
-// Two small helpers of an article page; without JavaScript the page loses neither reading
+// Three small helpers of an article page; without JavaScript the page loses neither reading
 // (the corrected text shows, each footnote gives the source reading) nor any entity's
 // description (the sidebar shows them).
 (function () {
@@ -36,6 +36,24 @@
       show(received, true);
     });
   }
+
+  // Footnote back-links: a note's "↩" links to the paragraph of its first place; after a
+  // reader followed one of its markers, it returns to that marker instead.
+  var followed = null;
+  article.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest ? event.target.closest("a") : null;
+    if (!link) return;
+    if (link.closest("[data-article-text]") && /^#n\d+$/.test(link.getAttribute("href"))) {
+      followed = link;
+      return;
+    }
+    var note = link.closest("#footnotes li");
+    if (note && followed && followed.getAttribute("href") === "#" + note.id) {
+      event.preventDefault();
+      followed.scrollIntoView({ block: "center" });
+      followed.focus({ preventScroll: true });
+    }
+  });
 
   // Entity cards: a mention link shows its entity's name and description on hover or
   // focus. Each is written once, in the sidebar (a link to the entity's page, then <small>).
