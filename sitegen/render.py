@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 from jinja2 import meta, pass_context
 from jinja2.runtime import Context as JinjaContext
 
+from sitegen.inline import attribute
 from sitegen.plan import PagePlan
 from sitegen.text import MONTHS
 from sitegen.urls import relative
@@ -54,6 +56,11 @@ class _Environment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
+def attribute_filter(value: object) -> markupsafe.Markup:
+    """An attribute value, quoted only where HTML requires it (for loops that write many links)."""
+    return markupsafe.Markup(attribute(str(value)))
+
+
 class Renderer:
     """Renders plans; knows each template's file closure for page fingerprints."""
 
@@ -74,6 +81,7 @@ class Renderer:
         )
         self.env.filters["url"] = url_filter
         self.env.filters["date"] = date_filter
+        self.env.filters["attribute"] = attribute_filter
         self.env.globals["base_path"] = base_path
 
     def render(self, plan: PagePlan, context: dict[str, Any] | None = None) -> bytes:

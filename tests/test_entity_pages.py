@@ -246,7 +246,7 @@ def sidebar(doc: Element, article_url: str) -> list[SidebarEntry]:
         heading = group.find("h3")
         assert heading is not None
         for item in group.find_all("li"):
-            link, count = item.find("a"), item.find("span", cls="count")
+            link, count = item.find("a"), item.find("span")
             assert link is not None and count is not None
             number = "".join(c for c in count.children if isinstance(c, str)).strip()
             entries.append(

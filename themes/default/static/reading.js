@@ -56,13 +56,14 @@
   });
 
   // Entity cards: a mention link shows its entity's name and description on hover or
-  // focus. Each is written once, in the sidebar (a link to the entity's page, then <small>).
+  // focus. Each is written once, in the sidebar: <li><a>name</a> <span>count</span><br>description.
   var cards = {};
   document.querySelectorAll(".entity-sidebar li").forEach(function (item) {
     var link = item.querySelector("a");
-    var description = item.querySelector("small");
+    var rule = item.querySelector("br");
+    var description = rule && rule.nextSibling ? rule.nextSibling.textContent.trim() : "";
     if (link) {
-      cards[link.href] = link.textContent + (description ? " — " + description.textContent : "");
+      cards[link.href] = link.textContent + (description ? " — " + description : "");
     }
   });
   var card = document.createElement("div");
