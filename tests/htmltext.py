@@ -1,12 +1,12 @@
 """Read built pages as a reader's browser would, with the standard library only.
 
 ``parse_html`` turns a page into a small element tree; ``article_blocks`` finds
-the numbered blocks of an article (every element with ``data-p`` inside
-``.article-text``) and gives each block's text in both readings:
+the blocks of an article (the children of ``.article-text``, one per paragraph
+of the seed, in order) and gives each block's text in both readings:
 
 * ``received``: the text as it stands in the seed. Every corrected reading
   (``ins``) and every footnote marker (``a href=#nN``) is left out, and nothing
-  else is: the source reading (``del``), mention links (``a.mention``) and any
+  else is: the source reading (``del``), mention links (:func:`is_mention`) and any
   other wrapper keep their text.
 * ``corrected``: what the reader sees by default: ``del`` and the markers left out.
 
@@ -149,6 +149,11 @@ def is_source_reading(element: Element) -> bool:
     return element.tag == "del"
 
 
+def is_mention(element: Element) -> bool:
+    """A mention link: in the article text, every link that is not a footnote marker."""
+    return element.tag == "a" and not element.attrs.get("href", "").startswith("#")
+
+
 def is_footnote_ref(element: Element) -> bool:
     """A corrected place's link to its footnote: ``<a href=#n6>6</a>``."""
     href = element.attrs.get("href", "")
@@ -167,7 +172,7 @@ def corrected_text(element: Element) -> str:
 
 @dataclass(frozen=True)
 class ArticleBlock:
-    number: int  # data-p: the paragraph's number in the seed
+    number: int  # the paragraph's number in the seed: its position
     role: str  # body | heading | caption | quote, from the element
     anchor: str | None
     element: Element
@@ -187,28 +192,18 @@ def article_blocks(page: str | bytes | Element) -> list[ArticleBlock]:
     container = root.find(cls="article-text")
     if container is None:
         raise AssertionError("the page has no .article-text element")
-    blocks: list[ArticleBlock] = []
-
-    def walk(element: Element) -> None:
-        for child in element.children:
-            if not isinstance(child, Element):
-                continue
-            if "data-p" in child.attrs:
-                blocks.append(
-                    ArticleBlock(
-                        number=int(child.attrs["data-p"]),
-                        role=_role(child),
-                        anchor=child.id,
-                        element=child,
-                        received=received_text(child),
-                        corrected=corrected_text(child),
-                    )
-                )
-            else:
-                walk(child)
-
-    walk(container)
-    return blocks
+    children = [child for child in container.children if isinstance(child, Element)]
+    return [
+        ArticleBlock(
+            number=number,
+            role=_role(child),
+            anchor=child.id,
+            element=child,
+            received=received_text(child),
+            corrected=corrected_text(child),
+        )
+        for number, child in enumerate(children, start=1)
+    ]
 
 
 @dataclass(frozen=True)

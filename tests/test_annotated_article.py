@@ -29,7 +29,7 @@ from sitegen.seeds import read_seed
 from sitegen.urls import UrlBuilder
 
 from .conftest import BuiltSite
-from .htmltext import Element, article_blocks, corrected_places, corrected_text, parse_html
+from .htmltext import Element, article_blocks, corrected_places, corrected_text, is_mention, parse_html
 
 BLOCKING = {"serious", "critical"}
 QUOTE_CONTEXT = 32
@@ -129,7 +129,7 @@ def test_the_static_page_holds_both_readings(doc: Element, received: list[str], 
 IS_MARKER = "const isMarker = (el) => el.matches('a') && /^#n[0-9]+$/.test(el.getAttribute('href') || '');"
 
 VISIBLE_TEXTS = """() => { IS_MARKER
-return [...document.querySelectorAll('.article-text [data-p]')].map(block => {
+return [...document.querySelectorAll('.article-text > *')].map((block, index) => {
     const parts = [];
     const walk = (node) => {
         for (const child of node.childNodes) {
@@ -143,7 +143,7 @@ return [...document.querySelectorAll('.article-text [data-p]')].map(block => {
         }
     };
     walk(block);
-    return [Number(block.dataset.p), parts.join('')];
+    return [index + 1, parts.join('')];
 })}""".replace("IS_MARKER", IS_MARKER)
 
 VISIBLE_MARKERS = """() => { IS_MARKER return [...document.querySelectorAll('.article-text a')]
@@ -337,7 +337,7 @@ def news_article(doc: Element) -> dict[str, Any]:
 
 
 def mention_links(article_text: Element) -> list[Element]:
-    return [el for el in article_text.iter() if "mention" in el.classes]
+    return [el for el in article_text.iter() if is_mention(el)]
 
 
 def linked_entity(link: Element) -> str:

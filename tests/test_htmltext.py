@@ -10,13 +10,13 @@ from .htmltext import article_blocks, corrected_text, parse_html, received_text
 # The markup corrections and mentions are given on the article page (see sitegen/inline.py).
 CORRECTED_BLOCK = (
     '<div class="article-text">'
-    "<p id=p1 data-p=1>The <a class=mention href=../e/>Quds "
+    "<p id=p1>The <a href=../e/>Quds "
     "<del>Drive</del><ins>Force</ins></a><a href=#n1>1</a>"
     " is tantamount to declaring "
-    '<del>struggle</del><ins>war &amp; <a class="mention" href="#">peace</a></ins><a href=#n2>2</a>.</p>'
-    '<h2 id="a-heading" data-p="2">Heading with <del>old</del><ins>new</ins><a href="#n3">3</a> words</h2>'
-    '<figure class="caption" id="p3" data-p="3"><figcaption>A caption &lt;b&gt;</figcaption></figure>'
-    '<blockquote id="p4" data-p="4"><p>Quoted <br>text</p></blockquote>'
+    '<del>struggle</del><ins>war &amp; <a href="../f/">peace</a></ins><a href=#n2>2</a>.</p>'
+    '<h2 id="a-heading">Heading with <del>old</del><ins>new</ins><a href="#n3">3</a> words</h2>'
+    '<figure class="caption" id="p3"><figcaption>A caption &lt;b&gt;</figcaption></figure>'
+    '<blockquote id="p4"><p>Quoted <br>text</p></blockquote>'
     "</div>"
 )
 
@@ -41,7 +41,7 @@ def test_received_reading_drops_corrected_readings_and_footnote_markers_only() -
 
 
 def test_plain_blocks_read_the_same_both_ways() -> None:
-    html = '<div class="article-text"><p data-p="1" id="p1">Plain &amp; simple</p></div>'
+    html = '<div class="article-text"><p id="p1">Plain &amp; simple</p></div>'
     [block] = article_blocks(html)
     assert block.received == block.corrected == "Plain & simple"
 
@@ -56,7 +56,7 @@ def test_only_links_to_a_note_are_markers() -> None:
 
 def test_missing_article_text_is_an_assertion() -> None:
     with pytest.raises(AssertionError, match="article-text"):
-        article_blocks("<p data-p='1'>x</p>")
+        article_blocks("<p>x</p>")
 
 
 def test_tree_handles_void_and_stray_end_tags() -> None:

@@ -75,7 +75,7 @@
 
   function mention(event) {
     var target = event.target;
-    return target && target.closest ? target.closest("a.mention") : null;
+    return target && target.closest ? target.closest("[data-article-text] a:not([href^='#'])") : null;
   }
   function open(event) {
     var link = mention(event);
