@@ -73,7 +73,7 @@ def analyse_one(path: Path, editorial: Path | None, inputs: SiteInputs, tools: A
     )
 
 
-ANALYSIS_VERSION = "3"  # 3: mention links without a class
+ANALYSIS_VERSION = "3"  # 3: mention links without a class, corrected readings without <ins>
 
 
 def analysis_config(config: SiteConfig) -> str:

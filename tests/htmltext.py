@@ -134,11 +134,31 @@ class _TreeBuilder(HTMLParser):
 
 
 def parse_html(html: str | bytes) -> Element:
-    """The page as a tree of :class:`Element` under a ``#document`` root."""
+    """The page as a tree of :class:`Element` under a ``#document`` root, each corrected reading
+    in an ``ins`` as reading.js puts it (see :func:`wrap_corrected_readings`)."""
     builder = _TreeBuilder()
     builder.feed(html.decode("utf-8") if isinstance(html, bytes) else html)
     builder.close()
+    wrap_corrected_readings(builder.root)
     return builder.root
+
+
+def wrap_corrected_readings(root: Element) -> None:
+    """A place is written ``<del>received</del>corrected<a href=#n6>6</a>`` where that is
+    unambiguous: the text between ``del`` and its marker is the corrected reading. Wrap it in
+    ``ins``, as reading.js does in the browser, so every place has its three elements."""
+    for element in [root, *root.iter()]:
+        children = element.children
+        for i in range(len(children) - 2, 0, -1):
+            before, text, after = children[i - 1], children[i], children[i + 1]
+            if (
+                isinstance(text, str)
+                and isinstance(before, Element)
+                and before.tag == "del"
+                and isinstance(after, Element)
+                and is_footnote_ref(after)
+            ):
+                children[i] = Element("ins", {}, [text], parent=element, line=before.line)
 
 
 def is_corrected_reading(element: Element) -> bool:

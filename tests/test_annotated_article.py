@@ -520,6 +520,23 @@ def test_each_note_states_kind_and_meta_itself_or_through_the_key(doc: Element, 
     assert 0 < labelled < len(notes) / 2
 
 
+def test_ins_is_written_only_where_a_mention_makes_a_place_ambiguous(
+    example_site: BuiltSite, article_url: str
+) -> None:
+    """<del>received</del>corrected<a href=#n6>6</a>: the corrected reading is the text between
+    (reading.js wraps it in <ins>); only a place in or around a mention link keeps its <ins>."""
+    html = (example_site.out / article_url / "index.html").read_text(encoding="utf-8")
+    text = html[html.index("data-article-text") : html.index('id="footnotes"')]
+    places = corrected_places(html)
+    written = [m.start() for m in re.finditer("<ins>", text)]
+    assert 0 < len(written) < len(places) / 10
+    for start in written:  # each is in a mention link or holds one
+        opened, closed = text.rfind("<a href=.", 0, start), text.rfind("</a>", 0, start)
+        inside = opened > closed
+        holds = "<a href=." in text[start : text.index("</ins>", start)]
+        assert inside or holds, text[start - 80 : start + 80]
+
+
 def test_each_note_is_written_once_in_the_page(doc: Element, example: Analysed) -> None:
     """Once per footnote, that is: two corrections may share a note (a rule and its capitalised twin)."""
     page = (doc.find("html") or doc).text()

@@ -75,6 +75,18 @@ def test_tree_ends_a_list_item_at_the_next_one() -> None:
     assert items["b"].parent is items["a"].parent and root.find(id="d").parent is root  # type: ignore[union-attr]
 
 
+def test_a_corrected_reading_without_ins_is_the_text_before_its_marker() -> None:
+    """As reading.js does: <del>a</del>b<a href=#n1> has b as its corrected reading; text elsewhere
+    (before a del, after a marker, or followed by another link) is not wrapped."""
+    html = (
+        '<div class="article-text"><p>x <del>a</del>b<a href=#n1>1</a> y <del>c</del><a href=#n2>2</a>'
+        " <del>d</del>e<a href=../e/>f</a></div>"
+    )
+    [block] = article_blocks(html)
+    assert [ins.text() for ins in block.element.find_all("ins")] == ["b"]
+    assert (block.received, block.corrected) == ("x a y c def", "x b y  ef")
+
+
 def test_require_skips_locally(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception, match="prerequisite missing: a thing"):

@@ -27,6 +27,20 @@
     }
   }
 
+  // A corrected place is <del>received</del>corrected<a href=#n6>6</a> (<ins> is written only
+  // where a mention makes the extent ambiguous): wrap each corrected reading in <ins>, so one
+  // rule hides it in the received reading.
+  article.querySelectorAll("[data-article-text] del").forEach(function (del) {
+    var text = del.nextSibling;
+    var marker = text && text.nextSibling;
+    if (text && text.nodeType === 3 && marker && marker.nodeType === 1 &&
+        /^#n\d+$/.test(marker.getAttribute("href") || "")) {
+      var ins = document.createElement("ins");
+      del.parentNode.insertBefore(ins, text);
+      ins.appendChild(text);
+    }
+  });
+
   if (button) {
     button.hidden = false;
     show(stored() === "received", false);
