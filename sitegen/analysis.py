@@ -220,9 +220,7 @@ def analyse_article(
             # card script finds that description by the link's address.
             if linked:
                 href = attribute(relative(url, f"entities/{found.entity}/"))
-                inline_mentions.append(
-                    InlineMention(found.start, found.end, f"<a class=mention href={href}>", "</a>")
-                )
+                inline_mentions.append(InlineMention(found.start, found.end, f"<a href={href}>", "</a>"))
         html = render_inline(
             texts[index],
             inline_edits[index],

@@ -1,10 +1,13 @@
 """Inline markup of one paragraph: escaped text, corrections and mentions.
 
-A corrected place is ``<del>received</del><ins>corrected</ins><a href=#n6>6</a>``:
-both readings and the footnote marker, in as few bytes as valid HTML allows
-(a page can hold thousands). CSS shows one reading at a time (the other is
-``display: none``, so assistive technology reads one); unstyled, ``del`` and
-``ins`` still show which is which. Search indexes the corrected reading only
+A corrected place is ``<del>received</del>corrected<a href=#n6>6</a>``: both
+readings and the footnote marker, in as few bytes as valid HTML allows (a page
+can hold thousands). The corrected reading is the text between ``del`` and the
+marker; it is wrapped in ``<ins>`` only where that would be ambiguous (a mention
+inside it, or a mention link around it, which moves the marker after the link).
+reading.js wraps the others in ``<ins>`` on load, for the switch; CSS shows one
+reading at a time (the other is ``display: none``, so assistive technology reads
+one); unstyled, the received reading is struck through. Search indexes the corrected reading only
 (search.py excludes ``del`` and the markers, :data:`SEARCH_EXCLUDED`).
 Mentions are found on the corrected reading, so their offsets are in the
 corrected text; a mention that cuts through a correction is widened to
@@ -174,6 +177,8 @@ class _Writer:
         if refs is not None:
             refs.append(marker)
             marker = ""
+        if marker and not mentions:  # unambiguous: the text between </del> and the marker
+            return f"<del>{_esc(edit.source)}</del>{''.join(corrected)}{marker}"
         return f"<del>{_esc(edit.source)}</del><ins>{''.join(corrected)}</ins>{marker}"
 
 

@@ -91,7 +91,7 @@ def analyse_one(path: Path, editorial: Path | None, inputs: SiteInputs, tools: A
     )
 
 
-ANALYSIS_VERSION = "2"
+ANALYSIS_VERSION = "3"  # 3: mention links without a class, corrected readings without <ins>
 
 
 def analysis_config(config: SiteConfig) -> str:

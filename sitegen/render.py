@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 from jinja2 import meta, pass_context
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context as JinjaContext
 
 from sitegen.incremental import library_versions
+from sitegen.inline import attribute
 from sitegen.plan import PagePlan
 from sitegen.sources import INPUT_SYMLINK, files_under, read_input
 from sitegen.text import MONTHS
@@ -107,6 +109,11 @@ class _TemplateFiles(jinja2.BaseLoader):
         raise jinja2.TemplateNotFound(template, f"template '{template}' not found{passed}")
 
 
+def attribute_filter(value: object) -> markupsafe.Markup:
+    """An attribute value, quoted only where HTML requires it (for loops that write many links)."""
+    return markupsafe.Markup(attribute(str(value)))
+
+
 class Renderer:
     """Renders plans; knows each template's file closure for page fingerprints."""
 
@@ -128,6 +135,7 @@ class Renderer:
         )
         self.env.filters["url"] = url_filter
         self.env.filters["date"] = date_filter
+        self.env.filters["attribute"] = attribute_filter
         self.env.globals["base_path"] = base_path
 
     def render(self, plan: PagePlan, context: dict[str, Any] | None = None) -> bytes:

@@ -1,12 +1,12 @@
 """Read built pages as a reader's browser would, with the standard library only.
 
 ``parse_html`` turns a page into a small element tree; ``article_blocks`` finds
-the numbered blocks of an article (every element with ``data-p`` inside
-``.article-text``) and gives each block's text in both readings:
+the blocks of an article (the children of ``.article-text``, one per paragraph
+of the seed, in order) and gives each block's text in both readings:
 
 * ``received``: the text as it stands in the seed. Every corrected reading
   (``ins``) and every footnote marker (``a href=#nN``) is left out, and nothing
-  else is: the source reading (``del``), mention links (``a.mention``) and any
+  else is: the source reading (``del``), mention links (:func:`is_mention`) and any
   other wrapper keep their text.
 * ``corrected``: what the reader sees by default: ``del`` and the markers left out.
 
@@ -96,6 +96,8 @@ class _TreeBuilder(HTMLParser):
         self.stack = [self.root]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "li":
+            self._close_open_item()
         element = Element(
             tag,
             {k: v if v is not None else "" for k, v in attrs},
@@ -105,6 +107,16 @@ class _TreeBuilder(HTMLParser):
         self.stack[-1].children.append(element)
         if tag not in VOID_ELEMENTS:
             self.stack.append(element)
+
+    def _close_open_item(self) -> None:
+        """A <li> start tag ends the list's open item: its </li> may be omitted (HTML's
+        optional end tags), as the footnotes and the sidebar do."""
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag in ("ol", "ul"):
+                return
+            if self.stack[depth].tag == "li":
+                del self.stack[depth:]
+                return
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         element = Element(tag, {k: v or "" for k, v in attrs}, parent=self.stack[-1], line=self.getpos()[0])
@@ -122,11 +134,31 @@ class _TreeBuilder(HTMLParser):
 
 
 def parse_html(html: str | bytes) -> Element:
-    """The page as a tree of :class:`Element` under a ``#document`` root."""
+    """The page as a tree of :class:`Element` under a ``#document`` root, each corrected reading
+    in an ``ins`` as reading.js puts it (see :func:`wrap_corrected_readings`)."""
     builder = _TreeBuilder()
     builder.feed(html.decode("utf-8") if isinstance(html, bytes) else html)
     builder.close()
+    wrap_corrected_readings(builder.root)
     return builder.root
+
+
+def wrap_corrected_readings(root: Element) -> None:
+    """A place is written ``<del>received</del>corrected<a href=#n6>6</a>`` where that is
+    unambiguous: the text between ``del`` and its marker is the corrected reading. Wrap it in
+    ``ins``, as reading.js does in the browser, so every place has its three elements."""
+    for element in [root, *root.iter()]:
+        children = element.children
+        for i in range(len(children) - 2, 0, -1):
+            before, text, after = children[i - 1], children[i], children[i + 1]
+            if (
+                isinstance(text, str)
+                and isinstance(before, Element)
+                and before.tag == "del"
+                and isinstance(after, Element)
+                and is_footnote_ref(after)
+            ):
+                children[i] = Element("ins", {}, [text], parent=element, line=before.line)
 
 
 def is_corrected_reading(element: Element) -> bool:
@@ -135,6 +167,11 @@ def is_corrected_reading(element: Element) -> bool:
 
 def is_source_reading(element: Element) -> bool:
     return element.tag == "del"
+
+
+def is_mention(element: Element) -> bool:
+    """A mention link: in the article text, every link that is not a footnote marker."""
+    return element.tag == "a" and not element.attrs.get("href", "").startswith("#")
 
 
 def is_footnote_ref(element: Element) -> bool:
@@ -155,7 +192,7 @@ def corrected_text(element: Element) -> str:
 
 @dataclass(frozen=True)
 class ArticleBlock:
-    number: int  # data-p: the paragraph's number in the seed
+    number: int  # the paragraph's number in the seed: its position
     role: str  # body | heading | caption | quote, from the element
     anchor: str | None
     element: Element
@@ -175,28 +212,18 @@ def article_blocks(page: str | bytes | Element) -> list[ArticleBlock]:
     container = root.find(cls="article-text")
     if container is None:
         raise AssertionError("the page has no .article-text element")
-    blocks: list[ArticleBlock] = []
-
-    def walk(element: Element) -> None:
-        for child in element.children:
-            if not isinstance(child, Element):
-                continue
-            if "data-p" in child.attrs:
-                blocks.append(
-                    ArticleBlock(
-                        number=int(child.attrs["data-p"]),
-                        role=_role(child),
-                        anchor=child.id,
-                        element=child,
-                        received=received_text(child),
-                        corrected=corrected_text(child),
-                    )
-                )
-            else:
-                walk(child)
-
-    walk(container)
-    return blocks
+    children = [child for child in container.children if isinstance(child, Element)]
+    return [
+        ArticleBlock(
+            number=number,
+            role=_role(child),
+            anchor=child.id,
+            element=child,
+            received=received_text(child),
+            corrected=corrected_text(child),
+        )
+        for number, child in enumerate(children, start=1)
+    ]
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from sitegen.seeds import read_seed
 from sitegen.urls import UrlBuilder
 
 from .conftest import BuiltSite
-from .htmltext import Element, article_blocks, corrected_places, parse_html
+from .htmltext import Element, article_blocks, corrected_places, is_mention, parse_html
 
 BLOCKING = {"serious", "critical"}
 QUOTE_CONTEXT = 32
@@ -129,7 +129,7 @@ def test_the_static_page_holds_both_readings(doc: Element, received: list[str], 
 IS_MARKER = "const isMarker = (el) => el.matches('a') && /^#n[0-9]+$/.test(el.getAttribute('href') || '');"
 
 VISIBLE_TEXTS = """() => { IS_MARKER
-return [...document.querySelectorAll('.article-text [data-p]')].map(block => {
+return [...document.querySelectorAll('.article-text > *')].map((block, index) => {
     const parts = [];
     const walk = (node) => {
         for (const child of node.childNodes) {
@@ -143,7 +143,7 @@ return [...document.querySelectorAll('.article-text [data-p]')].map(block => {
         }
     };
     walk(block);
-    return [Number(block.dataset.p), parts.join('')];
+    return [index + 1, parts.join('')];
 })}""".replace("IS_MARKER", IS_MARKER)
 
 VISIBLE_MARKERS = """() => { IS_MARKER return [...document.querySelectorAll('.article-text a')]
@@ -209,6 +209,33 @@ def test_switch_shows_each_reading_exactly(
     button.click()
     assert page.evaluate(STATE) == {"pressed": "false", "received": False, "stored": "corrected"}
     assert visible_texts(page) == corrected
+
+
+MARKER_FOCUSED = """(note) => {
+    const markers = [...document.querySelectorAll(`.article-text a[href="#${note}"]`)];
+    const box = document.activeElement.getBoundingClientRect();
+    return [markers.indexOf(document.activeElement), box.top >= 0 && box.bottom <= window.innerHeight];
+}"""
+
+
+@pytest.mark.browser
+def test_a_back_link_returns_to_the_marker_followed(page: Any, example_server: str, article_url: str) -> None:
+    open_article(page, example_server + article_url)
+    markers = page.locator('.article-text a[href="#n5"]')
+    last = markers.count() - 1
+    assert last > 2, "note 5 applies in many places"
+    markers.nth(last).click()
+    assert page.evaluate("location.hash") == "#n5"
+    page.locator("#n5 > a").click()  # its one back-link, whose href is the first place's paragraph
+    assert page.evaluate(MARKER_FOCUSED, "n5") == [last, True], "not back at the marker followed"
+
+    # Another note's back-link, or one reached without following a marker, goes to its first paragraph.
+    page.locator("#n6 > a").click()
+    assert page.evaluate("location.hash") == "#p2"
+    open_article(page, example_server + article_url)  # a new page: no marker followed
+    page.evaluate("location.hash = '#n5'")
+    page.locator("#n5 > a").click()
+    assert page.evaluate("location.hash") == "#p1"
 
 
 @pytest.mark.browser
@@ -310,7 +337,7 @@ def news_article(doc: Element) -> dict[str, Any]:
 
 
 def mention_links(article_text: Element) -> list[Element]:
-    return [el for el in article_text.iter() if "mention" in el.classes]
+    return [el for el in article_text.iter() if is_mention(el)]
 
 
 def linked_entity(link: Element) -> str:
@@ -376,17 +403,32 @@ def ledger(example_site: BuiltSite) -> Element:
     return parse_html(path.read_text(encoding="utf-8"))
 
 
-def footnotes_in_page(doc: Element) -> dict[int, tuple[list[str], list[str], list[str]]]:
-    """Each footnote's number → its source and corrected readings and its back-links' targets."""
+@dataclass(frozen=True)
+class PageNote:
+    """A footnote as the page shows it."""
+
+    readings: list[str]
+    replacements: list[str]
+    back: list[str]  # its back-links' targets
+    label: str  # its kind in bold, if it differs from the key's
+    meta: str  # its evidence, certainty and responsibility, if they differ from the key's
+    text: str
+
+
+def footnotes_in_page(doc: Element) -> dict[int, PageNote]:
     section = doc.find("section", cls="footnotes")
     assert section is not None
-    found: dict[int, tuple[list[str], list[str], list[str]]] = {}
+    found: dict[int, PageNote] = {}
     for note in section.find_all("li"):
         assert (note.id or "").startswith("n"), note.id
-        found[int((note.id or "")[1:])] = (
+        label, meta = note.find("b"), note.find("small")
+        found[int((note.id or "")[1:])] = PageNote(
             [s.text() for s in note.find_all("del")],
             [s.text() for s in note.find_all("ins")],
             [a.attrs["href"].removeprefix("#") for a in note.find_all("a")],
+            label.text() if label else "",
+            meta.text() if meta else "",
+            note.text().strip(),
         )
     return found
 
@@ -439,18 +481,68 @@ def test_ledger_lists_each_correction_once_and_the_counts_add_up(
     assert sorted(counts) == sorted(Counter(place.note for place in places).values())
 
 
-def test_footnotes_link_back_to_each_paragraph_they_apply_in_once(doc: Element) -> None:
+def test_a_footnote_links_back_once_and_counts_its_places(doc: Element) -> None:
+    """One back-link, to the paragraph of the note's first place (reading.js returns to the
+    marker followed), and "N places" where a note applies in several."""
     places = corrected_places(doc)
     ids = {el.id for el in doc.iter() if el.id}
-    applies: dict[int, list[str]] = {}
+    first: dict[int, str] = {}
     for place in places:
-        if place.block.anchor not in applies.setdefault(place.note, []):
-            applies[place.note].append(place.block.anchor or "")
+        first.setdefault(place.note, place.block.anchor or "")
+    counts = Counter(place.note for place in places)
     notes = footnotes_in_page(doc)
-    assert sorted(notes) == list(range(1, len(notes) + 1)) == sorted(applies)
-    for number, (_, _, back) in notes.items():
-        assert back == applies[number], f"footnote {number}"
-        assert set(back) <= ids
+    assert sorted(notes) == list(range(1, len(notes) + 1)) == sorted(first)
+    assert max(counts.values()) > 1 and min(counts.values()) == 1
+    for number, note in notes.items():
+        assert note.back == [first[number]] and first[number] in ids, f"footnote {number}"
+        said = re.findall(r"↩ (\d+) places$", note.text)
+        assert said == ([str(counts[number])] if counts[number] > 1 else []), f"footnote {number}"
+        assert note.text.endswith("↩" if counts[number] == 1 else " places"), f"footnote {number}"
+
+
+def test_each_note_states_kind_and_meta_itself_or_through_the_key(doc: Element, example: Analysed) -> None:
+    """What most notes share (kind, evidence, certainty, responsibility) is said once above the
+    list; a note says only where it differs."""
+    key = doc.find("p", cls="fn-key")
+    assert key is not None and key.find("b") is not None
+    common_kind = key.find("b").text()  # type: ignore[union-attr]
+    common = key.text().split("Unless a note says otherwise: ")[1].removesuffix(".").split("; ")
+    assert common[0] == common_kind and common_kind == "Error (spinner)"
+    assert common[1:] == ["evidence internal", "by sitegen editors"]  # "certainty high" goes without saying
+    notes = footnotes_in_page(doc)
+    labelled = 0
+    for footnote in example.article.footnotes:
+        note = notes[footnote.number]
+        kind = ("Error" if footnote.type == "error" else "Regularisation") + (
+            f" ({footnote.category})" if footnote.category not in ("", "other") else ""
+        )
+        assert note.label == ("" if kind == common_kind else kind + "."), f"footnote {footnote.number}"
+        labelled += bool(note.label)
+        fields = [
+            f"evidence {footnote.evidence}" if footnote.evidence else "no evidence stated",
+            f"certainty {footnote.cert}",
+            f"by {footnote.resp}" if footnote.resp else "no editor named",
+        ]
+        differs = [f for f in fields if f not in (*common[1:], "certainty high")]
+        assert note.meta.lower() == ("; ".join(differs) + "." if differs else "").lower(), footnote.number
+    assert 0 < labelled < len(notes) / 2
+
+
+def test_ins_is_written_only_where_a_mention_makes_a_place_ambiguous(
+    example_site: BuiltSite, article_url: str
+) -> None:
+    """<del>received</del>corrected<a href=#n6>6</a>: the corrected reading is the text between
+    (reading.js wraps it in <ins>); only a place in or around a mention link keeps its <ins>."""
+    html = (example_site.out / article_url / "index.html").read_text(encoding="utf-8")
+    text = html[html.index("data-article-text") : html.index('id="footnotes"')]
+    places = corrected_places(html)
+    written = [m.start() for m in re.finditer("<ins>", text)]
+    assert 0 < len(written) < len(places) / 10
+    for start in written:  # each is in a mention link or holds one
+        opened, closed = text.rfind("<a href=.", 0, start), text.rfind("</a>", 0, start)
+        inside = opened > closed
+        holds = "<a href=." in text[start : text.index("</ins>", start)]
+        assert inside or holds, text[start - 80 : start + 80]
 
 
 def test_each_note_is_written_once_in_the_page(doc: Element, example: Analysed) -> None:

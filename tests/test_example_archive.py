@@ -201,7 +201,7 @@ def test_the_browser_dom_keeps_every_paragraph(
     """The same check through Chromium's parser, which repairs invalid nesting by moving elements."""
     page.goto(example_server + article_url)
     readings = page.evaluate(
-        """() => [...document.querySelectorAll('.article-text [data-p]')].map(block => {
+        """() => [...document.querySelectorAll('.article-text > *')].map(block => {
             const reading = (drop) => {
                 const copy = block.cloneNode(true);
                 copy.querySelectorAll(drop).forEach(el => el.remove());

@@ -10,13 +10,13 @@ from .htmltext import article_blocks, corrected_text, parse_html, received_text
 # The markup corrections and mentions are given on the article page (see sitegen/inline.py).
 CORRECTED_BLOCK = (
     '<div class="article-text">'
-    "<p id=p1 data-p=1>The <a class=mention href=../e/>Quds "
+    "<p id=p1>The <a href=../e/>Quds "
     "<del>Drive</del><ins>Force</ins></a><a href=#n1>1</a>"
     " is tantamount to declaring "
-    '<del>struggle</del><ins>war &amp; <a class="mention" href="#">peace</a></ins><a href=#n2>2</a>.</p>'
-    '<h2 id="a-heading" data-p="2">Heading with <del>old</del><ins>new</ins><a href="#n3">3</a> words</h2>'
-    '<figure class="caption" id="p3" data-p="3"><figcaption>A caption &lt;b&gt;</figcaption></figure>'
-    '<blockquote id="p4" data-p="4"><p>Quoted <br>text</p></blockquote>'
+    '<del>struggle</del><ins>war &amp; <a href="../f/">peace</a></ins><a href=#n2>2</a>.</p>'
+    '<h2 id="a-heading">Heading with <del>old</del><ins>new</ins><a href="#n3">3</a> words</h2>'
+    '<figure class="caption" id="p3"><figcaption>A caption &lt;b&gt;</figcaption></figure>'
+    '<blockquote id="p4"><p>Quoted <br>text</p></blockquote>'
     "</div>"
 )
 
@@ -41,7 +41,7 @@ def test_received_reading_drops_corrected_readings_and_footnote_markers_only() -
 
 
 def test_plain_blocks_read_the_same_both_ways() -> None:
-    html = '<div class="article-text"><p data-p="1" id="p1">Plain &amp; simple</p></div>'
+    html = '<div class="article-text"><p id="p1">Plain &amp; simple</p></div>'
     [block] = article_blocks(html)
     assert block.received == block.corrected == "Plain & simple"
 
@@ -56,7 +56,7 @@ def test_only_links_to_a_note_are_markers() -> None:
 
 def test_missing_article_text_is_an_assertion() -> None:
     with pytest.raises(AssertionError, match="article-text"):
-        article_blocks("<p data-p='1'>x</p>")
+        article_blocks("<p>x</p>")
 
 
 def test_tree_handles_void_and_stray_end_tags() -> None:
@@ -65,6 +65,26 @@ def test_tree_handles_void_and_stray_end_tags() -> None:
     assert a is not None and b is not None
     assert a.text() == "onetwothree"
     assert b.parent is root  # the stray </span> did not swallow the rest of the page
+
+
+def test_tree_ends_a_list_item_at_the_next_one() -> None:
+    """</li> is optional in HTML (the footnotes leave it out): the next <li> or the list's end closes it."""
+    root = parse_html("<ol><li id=a>one <b>1</b><li id=b>two<ul><li id=c>three</ul></ol><p id=d>")
+    items = {li.id: li for li in root.find_all("li")}
+    assert [items[i].text() for i in "abc"] == ["one 1", "twothree", "three"]
+    assert items["b"].parent is items["a"].parent and root.find(id="d").parent is root  # type: ignore[union-attr]
+
+
+def test_a_corrected_reading_without_ins_is_the_text_before_its_marker() -> None:
+    """As reading.js does: <del>a</del>b<a href=#n1> has b as its corrected reading; text elsewhere
+    (before a del, after a marker, or followed by another link) is not wrapped."""
+    html = (
+        '<div class="article-text"><p>x <del>a</del>b<a href=#n1>1</a> y <del>c</del><a href=#n2>2</a>'
+        " <del>d</del>e<a href=../e/>f</a></div>"
+    )
+    [block] = article_blocks(html)
+    assert [ins.text() for ins in block.element.find_all("ins")] == ["b"]
+    assert (block.received, block.corrected) == ("x a y c def", "x b y  ef")
 
 
 def test_require_skips_locally(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,4 @@
-// Two small helpers of an article page; without JavaScript the page loses neither reading
+// Three small helpers of an article page; without JavaScript the page loses neither reading
 // (the corrected text shows, each footnote gives the source reading) nor any entity's
 // description (the sidebar shows them).
 (function () {
@@ -27,6 +27,20 @@
     }
   }
 
+  // A corrected place is <del>received</del>corrected<a href=#n6>6</a> (<ins> is written only
+  // where a mention makes the extent ambiguous): wrap each corrected reading in <ins>, so one
+  // rule hides it in the received reading.
+  article.querySelectorAll("[data-article-text] del").forEach(function (del) {
+    var text = del.nextSibling;
+    var marker = text && text.nextSibling;
+    if (text && text.nodeType === 3 && marker && marker.nodeType === 1 &&
+        /^#n\d+$/.test(marker.getAttribute("href") || "")) {
+      var ins = document.createElement("ins");
+      del.parentNode.insertBefore(ins, text);
+      ins.appendChild(text);
+    }
+  });
+
   if (button) {
     button.hidden = false;
     show(stored() === "received", false);
@@ -37,14 +51,33 @@
     });
   }
 
+  // Footnote back-links: a note's "↩" links to the paragraph of its first place; after a
+  // reader followed one of its markers, it returns to that marker instead.
+  var followed = null;
+  article.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest ? event.target.closest("a") : null;
+    if (!link) return;
+    if (link.closest("[data-article-text]") && /^#n\d+$/.test(link.getAttribute("href"))) {
+      followed = link;
+      return;
+    }
+    var note = link.closest("#footnotes li");
+    if (note && followed && followed.getAttribute("href") === "#" + note.id) {
+      event.preventDefault();
+      followed.scrollIntoView({ block: "center" });
+      followed.focus({ preventScroll: true });
+    }
+  });
+
   // Entity cards: a mention link shows its entity's name and description on hover or
-  // focus. Each is written once, in the sidebar (a link to the entity's page, then <small>).
+  // focus. Each is written once, in the sidebar: <li><a>name</a> <span>count</span><br>description.
   var cards = {};
   document.querySelectorAll(".entity-sidebar li").forEach(function (item) {
     var link = item.querySelector("a");
-    var description = item.querySelector("small");
+    var rule = item.querySelector("br");
+    var description = rule && rule.nextSibling ? rule.nextSibling.textContent.trim() : "";
     if (link) {
-      cards[link.href] = link.textContent + (description ? " — " + description.textContent : "");
+      cards[link.href] = link.textContent + (description ? " — " + description : "");
     }
   });
   var card = document.createElement("div");
@@ -56,7 +89,7 @@
 
   function mention(event) {
     var target = event.target;
-    return target && target.closest ? target.closest("a.mention") : null;
+    return target && target.closest ? target.closest("[data-article-text] a:not([href^='#'])") : null;
   }
   function open(event) {
     var link = mention(event);
