@@ -177,20 +177,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("out_dir", help="where to write the sitegen archive (created; must be empty)")
     parser.add_argument("--articles", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument(
-        "--editorial-share",
-        type=float,
-        default=0.3,
-        help="share of articles with an editorial file (default 0.3)",
-    )
-    parser.add_argument("--hugo", metavar="HUGO_DIR", help="also write the articles as a plain Hugo site")
-    parser.add_argument(
-        "--force",
-        action="store_true",
-        help="replace OUT_DIR / HUGO_DIR if an earlier run of a generator wrote them",
-    )
-    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    synth.add_output_args(parser)
     args = parser.parse_args(argv)
     if args.articles < 0:
         parser.error("--articles must be zero or more")

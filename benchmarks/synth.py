@@ -1311,6 +1311,24 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
     return stats
 
 
+def add_output_args(parser: argparse.ArgumentParser) -> None:
+    """The options every archive generator here shares (synth.py, realistic.py)."""
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument(
+        "--editorial-share",
+        type=float,
+        default=0.3,
+        help="share of articles with an editorial file (default 0.3)",
+    )
+    parser.add_argument("--hugo", metavar="HUGO_DIR", help="also write the articles as a plain Hugo site")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace OUT_DIR / HUGO_DIR if an earlier run of a generator wrote them",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
@@ -1326,20 +1344,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="zipf: mentions spread as in a real archive (default); "
         "hot: every article mentions the same 40 entities",
     )
-    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument(
-        "--editorial-share",
-        type=float,
-        default=0.3,
-        help="share of articles with an editorial file (default 0.3)",
-    )
-    parser.add_argument("--hugo", metavar="HUGO_DIR", help="also write the articles as a plain Hugo site")
-    parser.add_argument(
-        "--force",
-        action="store_true",
-        help="replace OUT_DIR / HUGO_DIR if an earlier run of this script wrote them",
-    )
-    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    add_output_args(parser)
     args = parser.parse_args(argv)
     for name in ("articles", "entities", "rules"):
         if getattr(args, name) < 0:
