@@ -22,6 +22,7 @@ from sitegen.model import Article, Footnote
 from sitegen.site import Site
 from sitegen.sources import input_bytes
 from sitegen.urls import UrlBuilder, output_path
+from sitegen.webannotation import EXPORT_NAME
 
 Context = dict[str, Any]
 KIND_LABELS = {
@@ -235,8 +236,9 @@ def article_jsonld(site: Site, article: Article, urls: UrlBuilder) -> str:
             "url": urls.full(article.url) + "#footnotes",
             "encoding": {
                 "@type": "MediaObject",
-                "contentUrl": urls.full(article.url + "annotations.jsonld"),
-                "encodingFormat": "application/ld+json",
+                "contentUrl": urls.full(article.url + EXPORT_NAME),
+                # JSON-LD, gzip-compressed (served as application/gzip)
+                "encodingFormat": ["application/ld+json", "application/gzip"],
             },
         }
     return script_json(data)
@@ -404,7 +406,7 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
             "places": len(article.places),
             "source_file": article.url + article.id + ".txt",
             "source_view": article.url + "source/",
-            "annotations": article.url + "annotations.jsonld",
+            "annotations": article.url + EXPORT_NAME,
             "source_publisher": article.source_publisher,
             "source_url": article.source_url,
             "month_url": f"timeline/{article.date.year:04d}/{article.date.month:02d}/",
@@ -419,20 +421,20 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
 
 def _annotations_file(site: Site, article: Article, urls: UrlBuilder, root: Path) -> FilePlan:
     from sitegen.seeds import parse_seed
-    from sitegen.webannotation import annotation_page
+    from sitegen.webannotation import annotation_page, compressed
 
     def produce() -> bytes:
         data = input_bytes(root / article.seed_path, root)
         seed, _ = parse_seed(data, article.id, article.seed_path)
         if seed is None:
             raise ValueError(f"{article.seed_path}: the seed no longer parses; build again")
-        return annotation_page(site, article, urls, seed, data.decode("utf-8"))
+        return compressed(annotation_page(site, article, urls, seed, data.decode("utf-8")))
 
     entities = sorted({m.entity for m in article.mentions})
     fingerprint = digest_of(
-        "annotations", 2, article.digest, urls.full(""), [(e, site.entities[e].wikidata) for e in entities]
+        "annotations", 3, article.digest, urls.full(""), [(e, site.entities[e].wikidata) for e in entities]
     )
-    return FilePlan(article.url + "annotations.jsonld", fingerprint, produce, ANNOTATIONS)
+    return FilePlan(article.url + EXPORT_NAME, fingerprint, produce, ANNOTATIONS)
 
 
 def _seed_file(article: Article, root: Path) -> FilePlan:

@@ -63,6 +63,7 @@ TYPES = {
     ".woff": "font/woff",
     ".webmanifest": "application/manifest+json",
     ".ico": "image/x-icon",
+    ".gz": "application/gzip",  # as GitHub Pages serves it (no Content-Encoding)
 }
 
 

@@ -357,8 +357,8 @@ def test_news_article_jsonld(
     )
     assert correction["encoding"] == {
         "@type": "MediaObject",
-        "contentUrl": page + "annotations.jsonld",
-        "encodingFormat": "application/ld+json",
+        "contentUrl": page + "annotations.jsonld.gz",
+        "encodingFormat": ["application/ld+json", "application/gzip"],
     }
     alternate = [link for link in doc.find_all("link") if link.attrs.get("rel") == "alternate"]
     assert [urljoin(page, link.attrs["href"]) for link in alternate if "ld+json" in link.attrs["type"]] == [
