@@ -281,7 +281,6 @@ class PageKeys:
         self._cards: dict[str, str] = {}
         self._records: dict[str, str] = {}
         self._snippets: dict[int, dict[str, str]] = {}
-        self._ledger: dict[int, str] = {}
 
     def entity(self, entity_id: str) -> str:
         """An entity's whole record (note, links, aliases, ...): what its own page shows."""
@@ -367,23 +366,10 @@ class PageKeys:
             article.seed_digest,
         )
 
-    def ledger_digest(self, index: int) -> str:
-        """What the ledger shows of article ``index``: its link and, per correction, the
-        paragraphs of its places."""
-        found = self._ledger.get(index)
-        if found is None:
-            article = self.site.articles[index]
-            correction_of = {n.number: n.correction for n in article.footnotes}
-            places = [
-                (correction_of[p.footnote], article.block_anchor(p.block), p.block) for p in article.places
-            ]
-            found = self._ledger[index] = _key(article.title, article.url, places)
-        return found
-
-    def ledger_page_key(self, fixed: Context, listed: Any) -> str:
-        """What one ledger page reads: its fixed context (totals, the corrections shown) and
-        ``listed``, the ledger digests of the articles it lists."""
-        return _key("ledger", self.shared, {k: v for k, v in fixed.items() if k != "site"}, listed)
+    def ledger_page_key(self, context: Context) -> str:
+        """What one ledger page shows: its whole context but the site's (small: the ledger
+        lists counts and links, no places)."""
+        return _key("ledger", self.shared, context)
 
 
 def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
