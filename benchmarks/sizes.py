@@ -36,7 +36,7 @@ def kind_of(rel: str) -> str:
         rest = ARTICLE_DIR.sub("", rel)
         if rest.startswith("source/"):
             return "source views"
-        if rest.endswith(".jsonld"):
+        if rest.endswith((".jsonld", ".jsonld.gz")):
             return "annotation exports"
         if rest.endswith(".txt"):
             return "seed copies"

@@ -1,31 +1,29 @@
-"""Pygments: the line-numbered view of a seed, and the highlighting stylesheet."""
+"""The line-numbered view of a seed, and Pygments' highlighting stylesheet."""
 
 from __future__ import annotations
 
 import re
+from html import escape
 
-from pygments import highlight
 from pygments.formatters import HtmlFormatter
-from pygments.lexers import TextLexer
 
 from sitegen.seeds import visible
 
 LIGHT_STYLE = "default"
 DARK_STYLE = "monokai"
-_NAME_ATTR = re.compile(r' name="L-\d+"')
-
-
-_LISTING = HtmlFormatter(
-    linenos="inline", anchorlinenos=True, lineanchors="L", wrapcode=True, cssclass="highlight source-listing"
-)
-_PLAIN = TextLexer(stripnl=False, ensurenl=False)
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def source_listing(text: str) -> str:
-    """The seed as received, one anchor per line (#L-12), escaped by Pygments."""
-    formatter = _LISTING
-    # Pygments emits <a id name>; 'name' is obsolete in HTML5 and the id is enough.
-    return _NAME_ATTR.sub("", highlight(visible(text), _PLAIN, formatter))
+    """The seed as received, one element per line with its anchor (#L-12), escaped.
+
+    A seed is plain text: nothing to highlight, so no Pygments spans; the theme numbers
+    the lines with a CSS counter. Line ends are as Pygments counted them (CRLF, CR, LF)."""
+    lines = _LINE_END.split(visible(text))
+    if lines[-1] == "":
+        lines.pop()  # the final line end closes the last line, it opens none
+    body = "\n".join(f"<span id=L-{n}>{escape(line, quote=False)}</span>" for n, line in enumerate(lines, 1))
+    return f'<pre class="source-listing"><code>{body}\n</code></pre>\n'
 
 
 def pygments_css() -> str:

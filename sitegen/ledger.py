@@ -1,10 +1,13 @@
-"""Plan the corrections ledger: every distinct correction once, with the articles it applies in.
+"""Plan the corrections ledger: two indexes whose size grows with corrections plus articles.
 
-A correction (a rule, or a per-article record) is listed once with its note, type and
-counts, and under it the articles it corrects, each with links to the paragraphs of its
-corrected places: every place is one link away, without repeating the note per place.
-A correction that applies in more than ``SHOWN`` articles lists the first of them and
-links to a page of its own that lists them all (paginated like every listing).
+- By correction (``corrections/``): every distinct correction once, with its note, type
+  and counts, and links to the footnote it is in the first few articles it applies in.
+- By article (``corrections/articles/``): one row per corrected article, linked to its
+  footnotes, which link every corrected place of the article.
+
+So every place is one link away from the ledger (the page holding it, whose footnotes mark
+each place) without the ledger listing places: on densely corrected text that list was
+correction × article, the heaviest listing of the site. Both indexes are paginated.
 """
 
 from __future__ import annotations
@@ -20,20 +23,19 @@ from sitegen.plan import (
     page_context,
     paged_url,
     paginate,
-    paragraph_links,
     site_context,
 )
 from sitegen.site import Site
-from sitegen.text import slugify
 from sitegen.urls import UrlBuilder
 
-SHOWN = 10  # articles listed under a correction on the ledger itself
+EXAMPLES = 3  # articles linked under a correction, as examples of where it applies
 LEDGER_DESCRIPTION = "Every editorial correction in the archive, with the source reading it replaces."
+BY_ARTICLE = "corrections/articles/"
 
 
 @dataclass
 class LedgerEntry:
-    """One distinct correction: what the ledger says of it and the articles it applies in."""
+    """One distinct correction: what the ledger says of it and where it applies."""
 
     key: str
     find: str
@@ -41,9 +43,9 @@ class LedgerEntry:
     type: str
     category: str
     note: str
-    url: str  # its own page (used when it applies in more than SHOWN articles)
     places: int = 0
-    articles: list[int] = field(default_factory=list)  # indices into site.articles
+    articles: int = 0
+    examples: list[Context] = field(default_factory=list)  # links to its footnote in a few articles
 
     def info(self) -> Context:
         return {
@@ -53,17 +55,17 @@ class LedgerEntry:
             "category": self.category,
             "note": self.note,
             "places": self.places,
-            "article_count": len(self.articles),
+            "article_count": self.articles,
+            "examples": self.examples,
         }
 
 
-def _corrections_by_key(article: Article) -> dict[str, list[int]]:
-    """Correction key -> paragraph numbers of its places in ``article``, in order."""
-    correction_of = {n.number: n.correction for n in article.footnotes}
-    blocks: dict[str, list[int]] = {}
+def _places_by_footnote(article: Article) -> dict[int, int]:
+    """Footnote number -> its number of corrected places in ``article``."""
+    places: dict[int, int] = {}
     for place in article.places:
-        blocks.setdefault(correction_of[place.footnote], []).append(place.block)
-    return blocks
+        places[place.footnote] = places.get(place.footnote, 0) + 1
+    return places
 
 
 def _entry(site: Site, note: Footnote) -> LedgerEntry:
@@ -71,125 +73,80 @@ def _entry(site: Site, note: Footnote) -> LedgerEntry:
     # A regex is no reading: show what it matched, as for per-article records.
     literal = rule is not None and not getattr(rule, "regex", False)
     find = getattr(rule, "find", "") if literal else " / ".join(note.readings)
-    slug = slugify(note.correction.removeprefix("content/"), 80) or "correction"
     return LedgerEntry(
-        note.correction,
-        find,
-        " / ".join(note.replacements),
-        note.type,
-        note.category,
-        note.note,
-        f"corrections/{slug}/",
+        note.correction, find, " / ".join(note.replacements), note.type, note.category, note.note
     )
 
 
-def ledger_entries(site: Site) -> list[LedgerEntry]:
-    """Every correction that applies somewhere, most places first."""
+def ledger_index(site: Site) -> tuple[list[LedgerEntry], list[Context]]:
+    """Every correction that applies somewhere (most places first) and every corrected
+    article (in the archive's order) with its counts."""
     entries: dict[str, LedgerEntry] = {}
-    for index, article in enumerate(site.articles):
+    rows = []
+    for article in site.articles:
         if not article.places:
             continue
-        notes = {n.correction: n for n in article.footnotes}
-        for key, blocks in _corrections_by_key(article).items():
-            entry = entries.get(key)
+        counts = _places_by_footnote(article)
+        for note in article.footnotes:
+            if note.number not in counts:
+                continue
+            entry = entries.get(note.correction)
             if entry is None:
-                entry = entries[key] = _entry(site, notes[key])
-            entry.places += len(blocks)
-            entry.articles.append(index)
-    return sorted(entries.values(), key=lambda e: (-e.places, e.key))
-
-
-def _listing(site: Site, key: str, indices: list[int]) -> list[Context]:
-    """The articles ``indices`` as the ledger lists them under correction ``key``."""
-    listed = []
-    for i in indices:
-        article = site.articles[i]
-        blocks = _corrections_by_key(article)[key]
-        listed.append(
-            {"title": article.title, "url": article.url, "paragraphs": paragraph_links(article, blocks)}
+                entry = entries[note.correction] = _entry(site, note)
+            entry.places += counts[note.number]
+            entry.articles += 1
+            if len(entry.examples) < EXAMPLES:
+                entry.examples.append({"title": article.title, "url": f"{article.url}#n{note.number}"})
+        rows.append(
+            {
+                "title": article.title,
+                "url": article.url + "#footnotes",
+                "date": article.date.isoformat(),
+                "corrections": len(counts),
+                "places": len(article.places),
+            }
         )
-    return listed
+    return sorted(entries.values(), key=lambda e: (-e.places, e.key)), rows
 
 
-def _ledger_page(
-    site: Site, fixed: Context, chunk: list[LedgerEntry], shown: int | None
-) -> Callable[[], Context]:
-    """A page of the ledger (``shown``: articles per correction) or, with one entry and
-    ``shown`` None, a page of one correction's articles; built when the page is rendered."""
-
-    def build() -> Context:
-        corrections = []
-        for entry in chunk:
-            indices = entry.articles[:shown] if shown is not None else fixed["indices"]
-            more = len(entry.articles) - len(indices) if shown is not None else 0
-            corrections.append(
-                {
-                    **entry.info(),
-                    "articles": _listing(site, entry.key, indices),
-                    "more": more,
-                    "more_url": entry.url,
-                }
-            )
-        return {**fixed, "corrections": corrections}
-
-    return build
+def _with_site(context: Context, site_ctx: Context) -> Callable[[], Context]:
+    return lambda: {**context, "site": site_ctx}
 
 
 def plan_ledger(site: Site, urls: UrlBuilder) -> list[PagePlan]:
-    """The ledger's pages (corrections, ``per_page`` to a page) and a page of its own (also
-    paginated) for each correction that applies in more than ``SHOWN`` articles."""
+    """The ledger's pages: by correction, then by article, each ``per_page`` to a page."""
     site_ctx = site_context(site, urls)
     keys = PageKeys(site, urls)
-    per_page = site.config.per_page
-    entries = ledger_entries(site)
+    entries, rows = ledger_index(site)
     totals = {
         "total": sum(e.places for e in entries),
-        "article_count": sum(1 for a in site.articles if a.places),
+        "article_count": len(rows),
         "correction_count": len(entries),
+        "by_article": BY_ARTICLE,
     }
+    views = (
+        ("corrections/", "Corrections ledger", [e.info() for e in entries], "corrections"),
+        (BY_ARTICLE, "Corrections ledger by article", rows, "articles"),
+    )
     plans = []
-    for url, chunk, pagination in paginate(entries, per_page, paged_url("corrections/")):
-        number = pagination["number"]
-        title = "Corrections ledger" if number == 1 else f"Corrections ledger, page {number}"
-        fixed: Context = {
-            "site": site_ctx,
-            "page": page_context(url, title, "ledger", urls, LEDGER_DESCRIPTION),
-            "pagination": pagination,
-            "correction": None,
-            **totals,
-        }
-        shown = [(e.info(), e.url, [keys.ledger_digest(i) for i in e.articles[:SHOWN]]) for e in chunk]
-        plans.append(
-            PagePlan(
-                url,
-                "ledger.html",
-                _ledger_page(site, fixed, chunk, SHOWN),
-                (),
-                key=keys.ledger_page_key(fixed, shown),
-            )
-        )
-    for entry in entries:
-        if len(entry.articles) <= SHOWN:
-            continue
-        for url, indices, pagination in paginate(entry.articles, per_page, paged_url(entry.url)):
+    for base, heading, items, view in views:
+        for url, chunk, pagination in paginate(items, site.config.per_page, paged_url(base)):
             number = pagination["number"]
-            title = f"Correction: {entry.find} → {entry.replace}" + (f", page {number}" if number > 1 else "")
-            fixed = {
-                "site": site_ctx,
-                "page": page_context(url, title, "ledger", urls, entry.note),
+            title = heading if number == 1 else f"{heading}, page {number}"
+            context: Context = {
+                "page": page_context(url, title, "ledger", urls, LEDGER_DESCRIPTION),
                 "pagination": pagination,
-                "correction": entry.info(),
-                "indices": indices,
+                "view": view,
+                view: chunk,
                 **totals,
             }
-            listed = [keys.ledger_digest(i) for i in indices]
             plans.append(
                 PagePlan(
                     url,
                     "ledger.html",
-                    _ledger_page(site, fixed, [entry], None),
+                    _with_site(context, site_ctx),
                     (),
-                    key=keys.ledger_page_key(fixed, listed),
+                    key=keys.ledger_page_key(context),
                 )
             )
     return plans

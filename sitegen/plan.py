@@ -22,6 +22,7 @@ from sitegen.markdown import link_lines, render_markdown
 from sitegen.model import Article, Footnote
 from sitegen.site import Site
 from sitegen.urls import UrlBuilder, output_path
+from sitegen.webannotation import EXPORT_NAME
 
 Context = dict[str, Any]
 # The bytes of an article's seed as its analysis read them (model.ArticleBody.source): the
@@ -254,8 +255,9 @@ def article_jsonld(site: Site, article: Article, urls: UrlBuilder) -> str:
             "url": urls.full(article.url) + "#footnotes",
             "encoding": {
                 "@type": "MediaObject",
-                "contentUrl": urls.full(article.url + "annotations.jsonld"),
-                "encodingFormat": "application/ld+json",
+                "contentUrl": urls.full(article.url + EXPORT_NAME),
+                # JSON-LD, gzip-compressed (served as application/gzip)
+                "encodingFormat": ["application/ld+json", "application/gzip"],
             },
         }
     return script_json(data)
@@ -298,7 +300,6 @@ class PageKeys:
         self._cards: dict[str, str] = {}
         self._records: dict[str, str] = {}
         self._snippets: dict[int, dict[str, str]] = {}
-        self._ledger: dict[int, str] = {}
 
     def entity(self, entity_id: str) -> str:
         """An entity's whole record (note, links, aliases, ...): what its own page shows."""
@@ -384,23 +385,10 @@ class PageKeys:
             article.seed_digest,
         )
 
-    def ledger_digest(self, index: int) -> str:
-        """What the ledger shows of article ``index``: its link and, per correction, the
-        paragraphs of its places."""
-        found = self._ledger.get(index)
-        if found is None:
-            article = self.site.articles[index]
-            correction_of = {n.number: n.correction for n in article.footnotes}
-            places = [
-                (correction_of[p.footnote], article.block_anchor(p.block), p.block) for p in article.places
-            ]
-            found = self._ledger[index] = _key(article.title, article.url, places)
-        return found
-
-    def ledger_page_key(self, fixed: Context, listed: Any) -> str:
-        """What one ledger page reads: its fixed context (totals, the corrections shown) and
-        ``listed``, the ledger digests of the articles it lists."""
-        return _key("ledger", self.shared, {k: v for k, v in fixed.items() if k != "site"}, listed)
+    def ledger_page_key(self, context: Context) -> str:
+        """What one ledger page shows: its whole context but the site's (small: the ledger
+        lists counts and links, no places)."""
+        return _key("ledger", self.shared, context)
 
 
 def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
@@ -424,7 +412,7 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
             "places": len(article.places),
             "source_file": article.url + article.id + ".txt",
             "source_view": article.url + "source/",
-            "annotations": article.url + "annotations.jsonld",
+            "annotations": article.url + EXPORT_NAME,
             "source_publisher": article.source_publisher,
             "source_url": article.source_url,
             "month_url": f"timeline/{article.date.year:04d}/{article.date.month:02d}/",
@@ -439,20 +427,20 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
 
 def _annotations_file(site: Site, article: Article, urls: UrlBuilder, seed_bytes: SeedBytes) -> FilePlan:
     from sitegen.seeds import parse_seed
-    from sitegen.webannotation import annotation_page
+    from sitegen.webannotation import annotation_page, compressed
 
     def produce() -> bytes:
         data = seed_bytes(article)
         seed, _ = parse_seed(data, article.id, article.seed_path)
         if seed is None:
             raise ValueError(f"{article.seed_path}: the seed no longer parses; build again")
-        return annotation_page(site, article, urls, seed, data.decode("utf-8"))
+        return compressed(annotation_page(site, article, urls, seed, data.decode("utf-8")))
 
     entities = sorted({m.entity for m in article.mentions})
     fingerprint = digest_of(
-        "annotations", 2, article.digest, urls.full(""), [(e, site.entities[e].wikidata) for e in entities]
+        "annotations", 3, article.digest, urls.full(""), [(e, site.entities[e].wikidata) for e in entities]
     )
-    return FilePlan(article.url + "annotations.jsonld", fingerprint, produce, ANNOTATIONS)
+    return FilePlan(article.url + EXPORT_NAME, fingerprint, produce, ANNOTATIONS)
 
 
 def _seed_file(article: Article, seed_bytes: SeedBytes) -> FilePlan:

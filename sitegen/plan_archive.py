@@ -17,7 +17,6 @@ from sitegen.plan import (
     page_context,
     paged_url,
     paginate,
-    paragraph_links,
     site_context,
 )
 from sitegen.site import Site
@@ -66,18 +65,24 @@ class MentionGroups:
         return groups.get(entity_id, [])
 
 
-def _article_with_snippet(article: Article, mine: list[Mention]) -> Context:
-    """One keyword-in-context snippet (the first mention) and links to the paragraphs of the
-    others: every mention stays one link away, in a fraction of the bytes of a snippet each."""
+SNIPPETS = 5  # articles shown with a keyword-in-context snippet, on an entity's first page
+
+
+def _article_row(article: Article, mine: list[Mention], snippet: bool) -> Context:
+    """An article in an entity's listing: its title linked to the paragraph of the first
+    mention, its date and the number of mentions; the first few with that mention in
+    context. The page linked holds every mention (rows of a snippet and links per mention
+    made the entity pages heavier than the articles they list)."""
     first = mine[0]
-    snippet = {
-        "before": first.before,
-        "surface": first.surface,
-        "after": first.after,
+    return {
+        "title": article.title,
         "url": f"{article.url}#{article.block_anchor(first.block)}",
+        "date": article.date.isoformat(),
+        "mentions": len(mine),
+        "snippet": {"before": first.before, "surface": first.surface, "after": first.after}
+        if snippet
+        else None,
     }
-    others = paragraph_links(article, (m.block for m in mine[1:] if m.block != first.block))
-    return dict(article_link(article), snippet=snippet, mentions=len(mine), paragraphs=others)
 
 
 def _entity_page(
@@ -91,7 +96,7 @@ def _entity_page(
     site_ctx: Context,
     groups: MentionGroups,
 ) -> Callable[[], Context]:
-    """One page of an entity's listing, built when the page is rendered (snippets are big)."""
+    """One page of an entity's listing, built when the page is rendered."""
 
     def build() -> Context:
         first = pagination["number"] == 1
@@ -99,7 +104,10 @@ def _entity_page(
             "site": site_ctx,
             "page": page_ctx,
             "entity": entity_ctx,
-            "articles": [_article_with_snippet(site.articles[i], groups.of(i, entity_id)) for i in indices],
+            "articles": [
+                _article_row(site.articles[i], groups.of(i, entity_id), first and n < SNIPPETS)
+                for n, i in enumerate(indices)
+            ],
             "article_count": len(site.refs.entity_articles.get(entity_id, ())),
             "mention_count": site.refs.entity_counts.get(entity_id, 0),
             "cooccurring": [

@@ -65,6 +65,7 @@ TYPES = {
     ".woff": "font/woff",
     ".webmanifest": "application/manifest+json",
     ".ico": "image/x-icon",
+    ".gz": "application/gzip",  # as GitHub Pages serves it (no Content-Encoding)
 }
 
 

@@ -1,4 +1,4 @@
-"""W3C Web Annotation export: ``annotations.jsonld`` beside every article.
+"""W3C Web Annotation export: ``annotations.jsonld.gz`` beside every article.
 
 One AnnotationPage (Web Annotation Data Model, W3C Recommendation 2017) holding:
 
@@ -17,10 +17,14 @@ TextPositionSelector counts code points of the file decoded as UTF-8 (a byte ord
 not counted). The file is the archive's unaltered copy, built with the export, so a
 position is unambiguous and a quote would only repeat the text. IRIs are relative to the
 export's own URL, which the context also names as ``@base`` when ``base_url`` has a host.
+
+The file is published gzip-compressed: on densely corrected text its JSON is about eight
+times its compressed size, and the export is the largest thing the site holds.
 """
 
 from __future__ import annotations
 
+import gzip
 from collections import Counter
 from typing import Any
 
@@ -32,7 +36,8 @@ from sitegen.site import Site
 from sitegen.urls import UrlBuilder, relative
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-EXPORT_NAME = "annotations.jsonld"
+EXPORT_NAME = "annotations.jsonld.gz"
+GZIP_LEVEL = 6  # zlib's default: within 1 % of level 9's size at half its time
 
 
 def _body(value: str, purpose: str) -> dict[str, Any]:
@@ -156,3 +161,8 @@ def annotation_page(site: Site, article: Article, urls: UrlBuilder, seed: Seed, 
         }
     # orjson: compact (no spaces), UTF-8 as is, keys in insertion order, so deterministic.
     return orjson.dumps(document) + b"\n"
+
+
+def compressed(document: bytes) -> bytes:
+    """The export as published: gzip, deterministic (no mtime, no file name in the header)."""
+    return gzip.compress(document, compresslevel=GZIP_LEVEL, mtime=0)

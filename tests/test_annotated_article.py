@@ -384,8 +384,8 @@ def test_news_article_jsonld(
     )
     assert correction["encoding"] == {
         "@type": "MediaObject",
-        "contentUrl": page + "annotations.jsonld",
-        "encodingFormat": "application/ld+json",
+        "contentUrl": page + "annotations.jsonld.gz",
+        "encodingFormat": ["application/ld+json", "application/gzip"],
     }
     alternate = [link for link in doc.find_all("link") if link.attrs.get("rel") == "alternate"]
     assert [urljoin(page, link.attrs["href"]) for link in alternate if "ld+json" in link.attrs["type"]] == [
@@ -447,17 +447,22 @@ def ledger_pages(example_site: BuiltSite) -> dict[str, Element]:
 def test_ledger_puts_every_corrected_place_one_link_away(
     ledger_pages: dict[str, Element], doc: Element, article_url: str
 ) -> None:
+    """The ledger links the article's footnotes: the page holding every corrected place, each
+    marked and linked to its footnote, whose back-link leads to a paragraph it applies in."""
     page_url = "https://archive.example/" + article_url
     linked = set()
     for url, page in ledger_pages.items():
         for link in page.find_all("a"):
             target, fragment = urldefrag(urljoin(url, link.attrs["href"]))
-            if target == page_url and fragment:
+            if target == page_url:
                 linked.add(fragment)
+    assert "footnotes" in linked and doc.find(id="footnotes") is not None
+    notes = footnotes_in_page(doc)
+    assert linked - {"footnotes"} <= {f"n{n}" for n in notes}  # examples: a correction's footnote
     with_places = {place.block.anchor for place in corrected_places(doc)}
     assert with_places, "the example has corrected places"
-    # each paragraph with a corrected place is linked, and no link leads elsewhere
-    assert linked == with_places
+    assert {anchor for note in notes.values() for anchor in note.back} <= with_places
+    assert {place.note for place in corrected_places(doc)} == set(notes)
 
 
 def test_ledger_lists_each_correction_once_and_the_counts_add_up(

@@ -1,6 +1,6 @@
 """Entities in the built example archive: every registered form in the corrected text is a mention,
-the sidebar names entities canonically, and entity pages show a snippet per article with every mention one
-link away (the paragraph it is in).
+the sidebar names entities canonically, and entity pages list every article that mentions the entity,
+linked to the paragraph of its first mention.
 
 Expected mentions come from a small reference matcher written here from the documented rules
 (README, "Entities"): whole words, longest match first, case-sensitive unless the alias says
@@ -23,6 +23,7 @@ import pytest
 from sitegen.diagnostics import Level
 from sitegen.entities import Entity, load_registry
 from sitegen.model import Mention
+from sitegen.plan_archive import SNIPPETS
 
 from .conftest import DEFAULT_CONFIG, BuiltSite, run_cli
 from .htmltext import ArticleBlock, Element, article_blocks, corrected_text, is_mention, parse_html
@@ -294,7 +295,7 @@ def entity_page(example_site: BuiltSite, entity_id: str) -> Element:
 
 
 @pytest.mark.parametrize("entity_id", SAMPLE_ENTITIES)
-def test_entity_page_shows_one_snippet_per_article_and_every_mention_one_link_away(
+def test_entity_page_lists_each_article_once_linked_to_its_first_mention(
     example_site: BuiltSite,
     entity_id: str,
     article_url: str,
@@ -313,7 +314,7 @@ def test_entity_page_shows_one_snippet_per_article_and_every_mention_one_link_aw
         for li in listing.children
         if isinstance(li, Element)
         and li.tag == "li"
-        and urldefrag(urljoin(SITE + base, li.find("h3").find("a").attrs["href"]))[0] == SITE + article_url  # type: ignore[union-attr]
+        and urldefrag(urljoin(SITE + base, li.find("a").attrs["href"]))[0] == SITE + article_url  # type: ignore[union-attr]
     ]
     assert len(items) == 1, f"the article is listed {len(items)} times on /{base}"
     item = items[0]
@@ -321,35 +322,53 @@ def test_entity_page_shows_one_snippet_per_article_and_every_mention_one_link_aw
     block_of = {b.number: b for b in blocks}
     mine = [(block_of[m.block], m) for m in mentions if m.entity == entity_id]
     assert len(mine) > 1
-    meta = item.find("p", cls="article-meta")
-    assert meta is not None and f"{len(mine)} mentions" in meta.text()
-
-    def target(link: Element) -> str:
-        """The paragraph a link points to: the article page and a block's own id."""
-        where, fragment = urldefrag(urljoin(SITE + base, link.attrs["href"]))
-        assert where == SITE + article_url
-        assert any(b.anchor == fragment for b in blocks), f"#{fragment} is no paragraph of the article"
-        return fragment
-
-    # One keyword-in-context snippet: the first mention; the title links to its paragraph.
-    snippets = item.find_all("p", cls="kwic")
-    assert len(snippets) == 1
+    assert f"{len(mine)} mentions" in item.text()
+    # The title links to the paragraph of the first mention (the page holds every other);
+    # one link a row, the first rows of the first page quote that mention in context.
     first_block, first = mine[0]
-    mark, link = snippets[0].find("mark"), item.find("h3").find("a")  # type: ignore[union-attr]
-    assert mark is not None and link is not None
-    assert mark.text() == first.surface
-    assert target(link) == first_block.anchor
-    context = snippets[0].text().removeprefix("…").removesuffix("…")
+    (link,) = item.find_all("a")
+    assert urldefrag(urljoin(SITE + base, link.attrs["href"]))[1] == first_block.anchor
+    (snippet,) = item.find_all("p", cls="kwic")
+    mark = snippet.find("mark")
+    assert mark is not None and mark.text() == first.surface
+    context = snippet.text().removeprefix("…").removesuffix("…")
     assert context in first_block.corrected, "the snippet is not from its paragraph"
-    # The others: counted, and each of their paragraphs one link away.
-    more = item.find("p", cls="more-mentions")
-    assert more is not None and f"and {len(mine) - 1} more mention" in more.text()
-    linked = {first_block.anchor} | {target(a) for a in more.find_all("a")}
-    assert linked == {b.anchor for b, _ in mine}
 
     facts = page.find("div", cls="entity-facts")
     assert facts is not None
     assert re.search(rf"(?<!\d){len(mine)} mentions? in 1 article\b", " ".join(facts.text().split()))
+
+
+def test_an_entity_listing_keeps_every_article_and_few_snippets(make_site: Any) -> None:
+    """Paginated, every article listed once with its count; snippets on page 1's first rows only."""
+    entity = "---\nname: Ana Pereira\nkind: person\naliases:\n  - Pereira\n---\n"
+    articles = SNIPPETS + 3
+    seeds = {
+        f"a{n}": f"date 2020-02-{n:02d} Report {n}.\n\nAna Pereira spoke." + " Pereira left." * n + "\n"
+        for n in range(1, articles + 1)
+    }
+    site = make_site(
+        seeds=seeds,
+        config=DEFAULT_CONFIG + "[entities]\nper_page = 7\n[search]\nenabled = false\n",
+        files={"content/entities/ana-pereira.md": entity},
+    )
+    report = site.build()
+    assert report.log.errors == 0, [d.message for d in report.log.items]
+    pages = sorted((site.out / "entities" / "ana-pereira").rglob("index.html"))
+    assert len(pages) == 2
+    rows = [
+        (number, li)
+        for number, path in enumerate(pages, start=1)
+        for li in parse_html(path.read_text(encoding="utf-8")).find("ol", cls="mention-list").children  # type: ignore[union-attr]
+        if isinstance(li, Element) and li.tag == "li"
+    ]
+    assert len(rows) == articles
+    counts = sorted(int(re.findall(r"(\d+) mentions", li.text())[0]) for _, li in rows)
+    assert counts == [n + 1 for n in range(1, articles + 1)]
+    snippets = [(number, n) for n, (number, li) in enumerate(rows) if li.find("p", cls="kwic")]
+    assert snippets == [(1, n) for n in range(SNIPPETS)]
+    for _, li in rows:
+        assert len(li.find_all("a")) == 1 and li.find("a").attrs["href"].endswith("#p2")  # type: ignore[union-attr]
 
 
 def test_entity_page_jsonld_names_the_entity(example_site: BuiltSite, registry: dict[str, Entity]) -> None:

@@ -15,6 +15,7 @@ exactly what a clean build writes, and it re-renders only what the edit changed.
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import sqlite3
@@ -31,6 +32,7 @@ from hypothesis import strategies as st
 from sitegen.diagnostics import Diagnostic, Level, SitegenError
 from sitegen.pipeline import Builder, BuildOptions, BuildReport, build
 from sitegen.state import STATE_DIR, STATE_FILE
+from sitegen.webannotation import EXPORT_NAME as EXPORT
 from sitegen.writer import PENDING_FILE
 
 from .conftest import run_cli
@@ -286,6 +288,8 @@ def containing(files: dict[str, bytes], *texts: str) -> set[str]:
     indexes the HTML as a whole, and its files are not among ``BuildReport.rendered``."""
     found = set()
     for rel, data in files.items():
+        if rel.endswith(".gz"):  # the Web Annotation export
+            data = gzip.decompress(data)
         text = data.decode("utf-8", "replace")
         if not rel.startswith("pagefind/") and any(t in text for t in texts):
             found.add(rel)
@@ -300,7 +304,7 @@ def article_dir(files: dict[str, bytes], seed_id: str) -> str:
 
 def article_outputs(files: dict[str, bytes], seed_id: str) -> set[str]:
     url = article_dir(files, seed_id)
-    return {url + "index.html", url + "source/index.html", url + f"{seed_id}.txt", url + "annotations.jsonld"}
+    return {url + "index.html", url + "source/index.html", url + f"{seed_id}.txt", url + EXPORT}
 
 
 def body_kind(page: str) -> str:
@@ -425,7 +429,7 @@ def test_editing_a_title_rerenders_the_pages_that_show_it(site: Site) -> None:
     }
     assert not unrelated & expected, "the fixture no longer has unrelated pages"
     # The article's Web Annotations name it too (their collection's label).
-    assert a1 + "annotations.jsonld" in expected
+    assert a1 + "annotations.jsonld.gz" in expected
     assert set(report.rendered) == expected
 
 
@@ -448,9 +452,7 @@ def test_editing_an_entity_description_rerenders_the_pages_that_show_it(site: Si
         "entities/index.html",
         *(article_dir(after, a) + "index.html" for a in sorted(mentioning)),
     }
-    assert (
-        set(report.rendered) - {article_dir(after, a) + "annotations.jsonld" for a in mentioning} == expected
-    )
+    assert set(report.rendered) - {article_dir(after, a) + EXPORT for a in mentioning} == expected
     # The description is shown by the pages (sidebar, cards), not read by the analysis: no
     # article is analysed again.
     assert set(report.analysed) == set()

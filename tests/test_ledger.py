@@ -1,15 +1,16 @@
-"""The corrections ledger summarises: each correction once, paginated, long article lists
-on a page of their own, and every corrected place one link away (its paragraph)."""
+"""The corrections ledger summarises: each correction once with a few examples, each
+corrected article once (linked to its footnotes, which link every place), both paginated."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urljoin
 
-from sitegen.ledger import SHOWN
+from sitegen.ledger import BY_ARTICLE, EXAMPLES
 
 from .conftest import DEFAULT_CONFIG, SampleSite
-from .htmltext import Element, article_blocks, parse_html
+from .htmltext import Element, article_blocks, corrected_places, parse_html
 
 SITE = "https://archive.example/"
 RULES = """\
@@ -25,7 +26,7 @@ replace = "military"
 type = "error"
 note = "Spinner damage: 'navy' stands for 'military'."
 """
-ARTICLES = SHOWN + 3  # the 'struggle' rule applies in more articles than the ledger lists
+ARTICLES = 13  # the 'struggle' rule applies in more articles than the ledger shows as examples
 
 
 def seed(n: int) -> str:
@@ -63,48 +64,51 @@ def links_of(pages: dict[str, Element]) -> set[str]:
     return {urljoin(SITE + url, a.attrs["href"]) for url, page in pages.items() for a in page.find_all("a")}
 
 
-def test_each_correction_is_listed_once_with_a_count_and_long_lists_collapse(
+def test_each_correction_is_listed_once_with_counts_and_a_few_examples(
     make_site: Callable[..., SampleSite],
 ) -> None:
     site = ledger_site(make_site)
     pages = ledger_pages(site)
-    main = [page for url, page in pages.items() if url == "corrections/"]
-    assert len(main) == 1
-    entries = main[0].find_all("article", cls="ledger-entry")
+    by_correction = [page for url, page in pages.items() if not url.startswith(BY_ARTICLE)]
+    assert list(pages).count("corrections/") == 1
+    entries = [e for page in by_correction for e in page.find_all("article", cls="ledger-entry")]
     assert [e.find("h3").text() for e in entries] == ["struggle → war", "navy → military"]  # type: ignore[union-attr]
-    struggle = entries[0]
+    struggle, navy = entries
     assert f"{3 * ARTICLES} places in {ARTICLES} articles" in struggle.text()
-    assert len(items(struggle.find("ul", cls="ledger-articles"))) == SHOWN
-    more = struggle.find("p", cls="ledger-more")
-    assert more is not None and "and 3 more articles" in more.text()
-    # Its own page lists every article it applies in, paginated like every listing.
-    own = urljoin(SITE + "corrections/", more.find("a").attrs["href"]).removeprefix(SITE)  # type: ignore[union-attr]
-    listed = [
-        li
-        for url, page in pages.items()
-        if url.startswith(own)
-        for li in items(page.find("ul", cls="ledger-articles"))
-    ]
-    assert len(listed) == ARTICLES
-    assert len([url for url in pages if url.startswith(own)]) == -(-ARTICLES // 4)
-    assert "1 place in 1 article" in entries[1].text()
-    # The note is written once per correction, not once per place.
-    html = (site.out / "corrections" / "index.html").read_text(encoding="utf-8")
+    assert "1 place in 1 article" in navy.text()
+    # a few examples, each the correction's footnote in an article, and the rest counted
+    examples = [a.attrs["href"] for a in struggle.find_all("a")]
+    assert len(examples) == EXAMPLES and all(h.endswith("#n1") for h in examples)
+    assert f"and {ARTICLES - EXAMPLES} more" in struggle.text()
+    assert [a.attrs["href"].rpartition("#")[2] for a in navy.find_all("a")] == ["n2"]
+    # The note is written once per correction, not once per place or article.
+    html = "".join(p.read_text(encoding="utf-8") for p in (site.out / "corrections").rglob("index.html"))
     assert html.count("stands for &#39;war&#39;") + html.count("stands for 'war'") == 1
 
 
-def test_every_corrected_place_is_one_link_away(make_site: Callable[..., SampleSite]) -> None:
+def test_the_ledger_links_every_corrected_article_whose_page_marks_every_place(
+    make_site: Callable[..., SampleSite],
+) -> None:
     site = ledger_site(make_site)
-    links = links_of(ledger_pages(site))
-    targets = set()
+    pages = ledger_pages(site)
+    by_article = {url: page for url, page in pages.items() if url.startswith(BY_ARTICLE)}
+    assert len(by_article) == -(-ARTICLES // 4)  # paginated, per_page = 4
+    rows = [li for page in by_article.values() for li in items(page.find("ul", cls="ledger-articles"))]
+    assert len(rows) == ARTICLES
+    assert sum(int(re.findall(r"(\d+) places?", li.text())[-1]) for li in rows) == 3 * ARTICLES + 1
+    links = links_of(by_article)
     for n in range(1, ARTICLES + 1):
         page = next(site.out.glob(f"2020/01/{n:02d}/*/index.html"))
         url = SITE + page.parent.relative_to(site.out).as_posix() + "/"
-        blocks = article_blocks(page.read_text(encoding="utf-8"))
-        corrected = [b for b in blocks if b.received != b.corrected]
-        assert [b.number for b in corrected] == [2, 4]
-        targets |= {f"{url}#{b.anchor}" for b in corrected}
-        # only paragraphs with a corrected place are linked: no link leads elsewhere in the text
-        linked = {urldefrag(link)[1] for link in links if urldefrag(link)[0] == url} - {""}
-        assert linked == {b.anchor for b in corrected}
-    assert targets <= links
+        assert url + "#footnotes" in links  # one link to the article, landing on its footnotes
+        html = page.read_text(encoding="utf-8")
+        corrected = [b.anchor for b in article_blocks(html) if b.received != b.corrected]
+        assert len(corrected) == 2
+        footnotes = parse_html(html).find(id="footnotes")
+        assert footnotes is not None
+        # each footnote leads back into the text, to a paragraph with a corrected place, and
+        # each corrected place is marked with a link to a footnote on this page
+        backs = {a.attrs["href"].removeprefix("#") for a in footnotes.find_all("a")}
+        assert backs and backs <= set(corrected)
+        notes = {li.id for li in footnotes.find_all("li")}
+        assert {p.marker.attrs["href"].removeprefix("#") for p in corrected_places(html)} <= notes

@@ -196,6 +196,18 @@ def test_source_view_is_literal(built: SampleSite) -> None:
     assert "<script>alert(1)</script>" in listing.text()
 
 
+def test_source_view_has_one_anchored_element_per_line(built: SampleSite) -> None:
+    """#L-n is the element holding line n exactly, whatever the line holds; no markup but the lines."""
+    rel = article_path(built).replace("index.html", "source/index.html")
+    listing = parse_html(built.read(rel)).find(cls="source-listing")
+    assert listing is not None
+    seed = (built.root / "seeds" / "traps.txt").read_text(encoding="utf-8")
+    lines = seed.splitlines()
+    spans = [el for el in listing.iter() if el.tag == "span"]
+    assert [(el.id, el.text()) for el in spans] == [(f"L-{n}", line) for n, line in enumerate(lines, 1)]
+    assert all(not el.attrs.keys() - {"id"} for el in spans) and not listing.find_all("a")
+
+
 def test_downloadable_seed_is_byte_identical(built: SampleSite) -> None:
     rel = article_path(built).replace("index.html", "traps.txt")
     assert (built.out / rel).read_bytes() == (built.root / "seeds" / "traps.txt").read_bytes()

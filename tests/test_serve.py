@@ -299,7 +299,7 @@ def test_symlink_inside_the_output_is_served(static_server: tuple[DevServer, Pat
         ("article", "text/html; charset=utf-8"),
         ("assets/style.css", "text/css; charset=utf-8"),
         ("assets/reading.js", "text/javascript; charset=utf-8"),
-        ("annotations.jsonld", "application/ld+json"),
+        ("annotations.jsonld.gz", "application/gzip"),
         ("fair.txt", "text/plain; charset=utf-8"),
         ("assets/feed.xml", "application/xml; charset=utf-8"),
         ("assets/data.json", "application/json"),
@@ -309,7 +309,7 @@ def test_symlink_inside_the_output_is_served(static_server: tuple[DevServer, Pat
 def test_content_types(static_server: tuple[DevServer, Path], name: str, expected: str) -> None:
     server, out = static_server
     article = article_rel(out)
-    rel = {"article": article, "annotations.jsonld": "", "fair.txt": ""}.get(name, name)
+    rel = {"article": article, "annotations.jsonld.gz": "", "fair.txt": ""}.get(name, name)
     if rel == "":
         rel = article.removesuffix("index.html") + name
     status, headers, body = request(server.address[1], server.site.base_path + rel)

@@ -63,4 +63,4 @@ def test_the_realistic_profile_is_deterministic_and_builds_cleanly(tmp_path: Pat
     assert 5_000 < stats["seed_bytes_per_article"] < 14_000
     report = build(BuildOptions(root=tmp_path / "a", output=tmp_path / "out", jobs=1))
     assert report.log.errors == 0, [d.message for d in report.log.items]
-    assert sum(1 for _ in (tmp_path / "out").rglob("annotations.jsonld")) == 3
+    assert sum(1 for _ in (tmp_path / "out").rglob("annotations.jsonld.gz")) == 3

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections import Counter
@@ -69,7 +70,10 @@ def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def read_export(path: Path) -> dict[str, Any]:
-    data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=no_duplicate_keys)
+    # published gzip-compressed, deterministically: no mtime, no file name in the header
+    packed = path.read_bytes()
+    assert packed[:2] == b"\x1f\x8b" and packed[4:8] == bytes(4) and not packed[3] & 0x08
+    data = json.loads(gzip.decompress(packed).decode("utf-8"), object_pairs_hook=no_duplicate_keys)
     assert isinstance(data, dict)
     return data
 
@@ -302,7 +306,7 @@ def expanded_violations(page: dict[str, Any], fetched_at: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def export_path(example_site: BuiltSite) -> Path:
-    (path,) = example_site.out.rglob("annotations.jsonld")
+    (path,) = example_site.out.rglob("annotations.jsonld.gz")
     return path
 
 
@@ -319,7 +323,7 @@ def test_the_example_export_keeps_every_must_of_the_model(export: dict[str, Any]
 
 
 def test_the_example_export_expands_with_the_official_context(export: dict[str, Any]) -> None:
-    problems = expanded_violations(export, FETCHED_AT + "2020/01/04/x/annotations.jsonld")
+    problems = expanded_violations(export, FETCHED_AT + "2020/01/04/x/annotations.jsonld.gz")
     assert not problems, "\n".join(problems[:10])
 
 
@@ -465,7 +469,7 @@ def test_with_an_absolute_base_url_the_export_names_its_base(make_site: Any) -> 
         files={"content/entities/ana-pereira.md": ENTITY, "content/corrections.toml": RULE},
     )
     site.build()
-    (path,) = site.out.rglob("annotations.jsonld")
+    (path,) = site.out.rglob("annotations.jsonld.gz")
     page = read_export(path)
     own_url = "https://archive.example/news/" + path.relative_to(site.out).as_posix()
     assert page["@context"] == [ANNO, {"@base": own_url}]
@@ -489,7 +493,7 @@ def test_with_an_absolute_base_url_the_export_names_its_base(make_site: Any) -> 
 def test_an_article_with_nothing_to_annotate_exports_an_empty_collection(make_site: Any) -> None:
     site = make_site(seeds={"s1": "date 2020-02-03 Nothing to correct here.\n"})
     site.build()
-    (path,) = site.out.rglob("annotations.jsonld")
+    (path,) = site.out.rglob("annotations.jsonld.gz")
     export = read_export(path)
     assert export["type"] == "AnnotationCollection" and export["total"] == 0
     assert not export_violations(export) and not expanded_violations(export, FETCHED_AT)
@@ -499,7 +503,7 @@ def test_the_export_is_compact(export_path: Path) -> None:
     """At most 10 times its seed (issue 14); the example's seed is 61 KB."""
     seed = next(export_path.parent.glob("*.txt"))
     assert export_path.stat().st_size <= 10 * seed.stat().st_size
-    assert b"\n " not in export_path.read_bytes(), "no indentation"
+    assert b"\n " not in gzip.decompress(export_path.read_bytes()), "no indentation"
 
 
 def test_the_bundled_context_is_the_official_one() -> None:
