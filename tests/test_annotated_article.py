@@ -484,7 +484,9 @@ def test_ledger_lists_each_correction_once_and_the_counts_add_up(
 
 def test_a_footnote_links_back_once_and_counts_its_places(doc: Element) -> None:
     """One back-link, to the paragraph of the note's first place (reading.js returns to the
-    marker followed), and "N places" where a note applies in several."""
+    marker followed), and "↩ (N)" where a note applies in several places, as the key says."""
+    key = doc.find("p", cls="fn-key")
+    assert key is not None and "a number after it counts the places a note applies in" in key.text()
     places = corrected_places(doc)
     ids = {el.id for el in doc.iter() if el.id}
     first: dict[int, str] = {}
@@ -496,9 +498,9 @@ def test_a_footnote_links_back_once_and_counts_its_places(doc: Element) -> None:
     assert max(counts.values()) > 1 and min(counts.values()) == 1
     for number, note in notes.items():
         assert note.back == [first[number]] and first[number] in ids, f"footnote {number}"
-        said = re.findall(r"↩ (\d+) places$", note.text)
+        said = re.findall(r"↩ \((\d+)\)$", note.text)
         assert said == ([str(counts[number])] if counts[number] > 1 else []), f"footnote {number}"
-        assert note.text.endswith("↩" if counts[number] == 1 else " places"), f"footnote {number}"
+        assert note.text.endswith("↩" if counts[number] == 1 else ")"), f"footnote {number}"
 
 
 def test_a_footnote_gives_both_readings_the_correction_as_plain_text(doc: Element, example: Analysed) -> None:
