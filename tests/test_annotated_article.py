@@ -568,6 +568,18 @@ def test_each_note_is_written_once_in_the_page(doc: Element, example: Analysed) 
         assert page.count(text) == sum(n * other.count(text) for other, n in notes.items()), text
 
 
+def test_the_head_states_title_and_description_once_per_vocabulary(doc: Element, example: Analysed) -> None:
+    """A summary card for X, whose title and description fall back to og:title and
+    og:description (developer.x.com/cards/markup): no twitter:title or twitter:description."""
+    metas = {
+        m.attrs.get("name") or m.attrs.get("property"): m.attrs.get("content") for m in doc.find_all("meta")
+    }
+    assert metas["twitter:card"] == "summary"
+    assert metas["og:title"] == example.article.title
+    assert metas["og:description"] == metas["description"] == example.article.summary
+    assert not {"twitter:title", "twitter:description"} & set(metas)
+
+
 def test_article_note_points_to_the_ledger(doc: Element, article_url: str) -> None:
     note = doc.find("aside", cls="corrections-note")
     assert note is not None
