@@ -254,3 +254,10 @@ def corrected_places(page: str | bytes | Element) -> list[PlaceElements]:
             )
         found += [PlaceElements(block, *parts) for parts in zip(sources, corrections, markers, strict=True)]
     return found
+
+
+def footnote_replacements(text: str) -> list[str]:
+    """A footnote's corrected readings from its text: ``USA → United States. Note…`` (plain text
+    after the arrow, up to the first ". ", separated by ", "), as a reader sees them."""
+    after = text.split("→ ", 1)[1]
+    return after[: after.index(". ")].split(", ")

@@ -29,7 +29,7 @@ from sitegen.seeds import read_seed
 from sitegen.urls import UrlBuilder
 
 from .conftest import BuiltSite
-from .htmltext import Element, article_blocks, corrected_places, is_mention, parse_html
+from .htmltext import Element, article_blocks, corrected_places, footnote_replacements, is_mention, parse_html
 
 BLOCKING = {"serious", "critical"}
 QUOTE_CONTEXT = 32
@@ -293,9 +293,10 @@ def test_without_javascript_the_corrected_reading_and_footnotes_show(
                 li.id,
                 li.getClientRects().length > 0,
                 [...li.querySelectorAll('del')].map(el => el.innerText),
-                [...li.querySelectorAll('ins')].map(el => el.innerText),
+                li.innerText,
             ])"""
         )
+        notes = [[id, shown, readings, footnote_replacements(text)] for id, shown, readings, text in notes]
         expected = [
             [f"n{n.number}", True, list(n.readings), list(n.replacements)] for n in example.article.footnotes
         ]
@@ -424,7 +425,7 @@ def footnotes_in_page(doc: Element) -> dict[int, PageNote]:
         label, meta = note.find("b"), note.find("small")
         found[int((note.id or "")[1:])] = PageNote(
             [s.text() for s in note.find_all("del")],
-            [s.text() for s in note.find_all("ins")],
+            footnote_replacements(note.text()),
             [a.attrs["href"].removeprefix("#") for a in note.find_all("a")],
             label.text() if label else "",
             meta.text() if meta else "",
@@ -488,7 +489,9 @@ def test_ledger_lists_each_correction_once_and_the_counts_add_up(
 
 def test_a_footnote_links_back_once_and_counts_its_places(doc: Element) -> None:
     """One back-link, to the paragraph of the note's first place (reading.js returns to the
-    marker followed), and "N places" where a note applies in several."""
+    marker followed), and "↩ (N)" where a note applies in several places, as the key says."""
+    key = doc.find("p", cls="fn-key")
+    assert key is not None and "a number after it counts the places a note applies in" in key.text()
     places = corrected_places(doc)
     ids = {el.id for el in doc.iter() if el.id}
     first: dict[int, str] = {}
@@ -500,9 +503,20 @@ def test_a_footnote_links_back_once_and_counts_its_places(doc: Element) -> None:
     assert max(counts.values()) > 1 and min(counts.values()) == 1
     for number, note in notes.items():
         assert note.back == [first[number]] and first[number] in ids, f"footnote {number}"
-        said = re.findall(r"↩ (\d+) places$", note.text)
+        said = re.findall(r"↩ \((\d+)\)$", note.text)
         assert said == ([str(counts[number])] if counts[number] > 1 else []), f"footnote {number}"
-        assert note.text.endswith("↩" if counts[number] == 1 else " places"), f"footnote {number}"
+        assert note.text.endswith("↩" if counts[number] == 1 else ")"), f"footnote {number}"
+
+
+def test_a_footnote_gives_both_readings_the_correction_as_plain_text(doc: Element, example: Analysed) -> None:
+    """<del>USA</del> → United States: the received reading struck through, the corrected one
+    after the arrow without an <ins> (nothing in the footnotes switches with the reading)."""
+    section = doc.find("section", cls="footnotes")
+    assert section is not None and section.find_all("ins") == []
+    notes = footnotes_in_page(doc)
+    for footnote in example.article.footnotes:
+        note = notes[footnote.number]
+        assert (note.readings, note.replacements) == (list(footnote.readings), list(footnote.replacements))
 
 
 def test_each_note_states_kind_and_meta_itself_or_through_the_key(doc: Element, example: Analysed) -> None:
@@ -555,8 +569,20 @@ def test_each_note_is_written_once_in_the_page(doc: Element, example: Analysed) 
     page = (doc.find("html") or doc).text()
     notes = Counter(note.note for note in example.article.footnotes)
     assert len(notes) > 100
-    for text, footnotes in notes.items():
-        assert page.count(text) == footnotes, text
+    for text in notes:  # a short note may also be quoted inside a longer one
+        assert page.count(text) == sum(n * other.count(text) for other, n in notes.items()), text
+
+
+def test_the_head_states_title_and_description_once_per_vocabulary(doc: Element, example: Analysed) -> None:
+    """A summary card for X, whose title and description fall back to og:title and
+    og:description (developer.x.com/cards/markup): no twitter:title or twitter:description."""
+    metas = {
+        m.attrs.get("name") or m.attrs.get("property"): m.attrs.get("content") for m in doc.find_all("meta")
+    }
+    assert metas["twitter:card"] == "summary"
+    assert metas["og:title"] == example.article.title
+    assert metas["og:description"] == metas["description"] == example.article.summary
+    assert not {"twitter:title", "twitter:description"} & set(metas)
 
 
 def test_article_note_points_to_the_ledger(doc: Element, article_url: str) -> None:

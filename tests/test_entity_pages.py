@@ -248,9 +248,12 @@ def sidebar(doc: Element, article_url: str) -> list[SidebarEntry]:
         heading = group.find("h3")
         assert heading is not None
         for item in group.find_all("li"):
-            link, count = item.find("a"), item.find("span")
-            assert link is not None and count is not None
-            number = "".join(c for c in count.children if isinstance(c, str)).strip()
+            # <li><a href=…>name</a> (149)<br>description: the count in brackets after the name
+            link = item.find("a")
+            assert link is not None and item.children[0] is link
+            count = re.fullmatch(r" \((\d+)\)", str(item.children[1]))
+            assert count is not None, item.text()
+            number = count.group(1)
             entries.append(
                 SidebarEntry(
                     heading.text(), entity_of(link.attrs["href"], article_url), link.text(), int(number)

@@ -70,7 +70,7 @@
   });
 
   // Entity cards: a mention link shows its entity's name and description on hover or
-  // focus. Each is written once, in the sidebar: <li><a>name</a> <span>count</span><br>description.
+  // focus. Each is written once, in the sidebar: <li><a>name</a> (count)<br>description.
   var cards = {};
   document.querySelectorAll(".entity-sidebar li").forEach(function (item) {
     var link = item.querySelector("a");
