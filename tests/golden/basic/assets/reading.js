@@ -1,13 +1,16 @@
-// The "show the text as received" switch. Without JavaScript the corrected
-// reading shows and the footnotes carry the source reading; this script only
-// flips which of the two readings (both already in the page) is displayed.
+// Three small helpers of an article page; without JavaScript the page loses neither reading
+// (the corrected text shows, each footnote gives the source reading) nor any entity's
+// description (the sidebar shows them).
 (function () {
   "use strict";
-  var KEY = "sitegen-reading";
   var article = document.getElementById("article");
+  if (!article) return;
+
+  // The "show the text as received" switch: flips which of the two readings (both already
+  // in the page: <del>received</del><ins>corrected</ins>) is displayed.
+  var KEY = "sitegen-reading";
   var button = document.querySelector("[data-reading-switch]");
   var status = document.querySelector("[data-reading-status]");
-  if (!article || !button) return;
 
   function stored() {
     try { return window.localStorage.getItem(KEY); } catch (e) { return null; }
@@ -24,11 +27,91 @@
     }
   }
 
-  button.hidden = false;
-  show(stored() === "received", false);
-  button.addEventListener("click", function () {
-    var received = button.getAttribute("aria-pressed") !== "true";
-    store(received ? "received" : "corrected");
-    show(received, true);
+  // A corrected place is <del>received</del>corrected<a href=#n6>6</a> (<ins> is written only
+  // where a mention makes the extent ambiguous): wrap each corrected reading in <ins>, so one
+  // rule hides it in the received reading.
+  article.querySelectorAll("[data-article-text] del").forEach(function (del) {
+    var text = del.nextSibling;
+    var marker = text && text.nextSibling;
+    if (text && text.nodeType === 3 && marker && marker.nodeType === 1 &&
+        /^#n\d+$/.test(marker.getAttribute("href") || "")) {
+      var ins = document.createElement("ins");
+      del.parentNode.insertBefore(ins, text);
+      ins.appendChild(text);
+    }
+  });
+
+  if (button) {
+    button.hidden = false;
+    show(stored() === "received", false);
+    button.addEventListener("click", function () {
+      var received = button.getAttribute("aria-pressed") !== "true";
+      store(received ? "received" : "corrected");
+      show(received, true);
+    });
+  }
+
+  // Footnote back-links: a note's "↩" links to the paragraph of its first place; after a
+  // reader followed one of its markers, it returns to that marker instead.
+  var followed = null;
+  article.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest ? event.target.closest("a") : null;
+    if (!link) return;
+    if (link.closest("[data-article-text]") && /^#n\d+$/.test(link.getAttribute("href"))) {
+      followed = link;
+      return;
+    }
+    var note = link.closest("#footnotes li");
+    if (note && followed && followed.getAttribute("href") === "#" + note.id) {
+      event.preventDefault();
+      followed.scrollIntoView({ block: "center" });
+      followed.focus({ preventScroll: true });
+    }
+  });
+
+  // Entity cards: a mention link shows its entity's name and description on hover or
+  // focus. Each is written once, in the sidebar: <li><a>name</a> (count)<br>description.
+  var cards = {};
+  document.querySelectorAll(".entity-sidebar li").forEach(function (item) {
+    var link = item.querySelector("a");
+    var rule = item.querySelector("br");
+    var description = rule && rule.nextSibling ? rule.nextSibling.textContent.trim() : "";
+    if (link) {
+      cards[link.href] = link.textContent + (description ? " — " + description : "");
+    }
+  });
+  var card = document.createElement("div");
+  card.className = "entity-card";
+  card.id = "entity-card";
+  card.setAttribute("role", "tooltip");
+  card.hidden = true;
+  document.body.appendChild(card);
+
+  function mention(event) {
+    var target = event.target;
+    return target && target.closest ? target.closest("[data-article-text] a:not([href^='#'])") : null;
+  }
+  function open(event) {
+    var link = mention(event);
+    if (!link || !cards[link.href]) return;
+    card.textContent = cards[link.href];
+    card.hidden = false;
+    var box = link.getBoundingClientRect();
+    card.style.left = window.scrollX + box.left + "px";
+    card.style.top = window.scrollY + box.bottom + 6 + "px";
+    link.setAttribute("aria-describedby", card.id);
+  }
+  function close(event) {
+    var link = mention(event);
+    if (!link) return;
+    card.hidden = true;
+    link.removeAttribute("aria-describedby");
+  }
+  article.addEventListener("mouseover", open);
+  article.addEventListener("focusin", open);
+  article.addEventListener("mouseout", close);
+  article.addEventListener("focusout", close);
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") card.hidden = true;
   });
 })();
