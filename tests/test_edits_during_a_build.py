@@ -7,6 +7,7 @@ monkeypatch), so each test is deterministic: no sleeps, no threads.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import time
@@ -38,7 +39,9 @@ def outputs_of(site: SampleSite) -> dict[str, str]:
         "article page": "\n\n".join(b.received for b in article_blocks(page.read_text("utf-8"))),
         "seed copy": (folder / "fair.txt").read_text("utf-8"),
         "source view": (folder / "source" / "index.html").read_text("utf-8"),
-        "annotations": json.dumps(json.loads((folder / "annotations.jsonld").read_text("utf-8"))),
+        "annotations": json.dumps(
+            json.loads(gzip.decompress((folder / "annotations.jsonld.gz").read_bytes()))
+        ),
     }
 
 
