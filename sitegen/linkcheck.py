@@ -257,8 +257,8 @@ def page_links(
     problems: list[Diagnostic] = []
     pending: list[tuple[str, str, str]] = []
     page_dir = posixpath.dirname(page)
-    resolved: dict[str, str | None] = {}  # relative path -> target (pages repeat their links a lot)
-    for href in hrefs:
+    resolved: dict[str, str | None] = {}  # relative path -> target
+    for href in dict.fromkeys(hrefs):  # each once: pages repeat their links a lot
         if not href or _EXTERNAL.match(href):
             continue
         path, _, fragment = href.partition("#")

@@ -46,7 +46,7 @@ def url_filter(ctx: JinjaContext, target: str) -> str:
     """Link from the current page to a site-relative URL."""
     page = ctx["page"]
     href = str(ctx["base_path"]) + target if page.get("absolute_links") else relative(page["url"], target)
-    made = ctx.get(MADE_HREFS)
+    made = ctx.parent.get(MADE_HREFS)  # the dict render() was given: a plain lookup, per link
     if made is not None:
         made.append(href)
     return href
