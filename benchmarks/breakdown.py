@@ -8,7 +8,7 @@ Builds the archive in this process with ``--jobs 1`` (so every stage's time is C
 one process, not divided among workers), into a fresh temporary output folder (all of them
 removed at the end, as in ``peer.py``), with a
 clock around each stage: analysing an article, building a page's context, rendering it
-(per template), scanning its links, producing a file without a template, and storing
+(per template), recording its links, producing a file without a template, and storing
 each output (per file extension). Timings are exclusive: a stage called inside another
 counts only in itself. The stages the parent process runs alone (discovery, stamps, the
 registry, the site model, the plan, the link check, the state) are timed as "serial";
@@ -127,6 +127,8 @@ def timed_build(site: Path, scratch: Path) -> tuple[Totals, float, float]:
         _wrap(PagePlan, "make_context", clock, "context", lambda plan: plan.template),
         _wrap(Renderer, "fingerprint", clock, "fingerprint", lambda _r, plan, *a: plan.template),
         _wrap(Renderer, "render", clock, "render", lambda _r, plan, *a: plan.template),
+        # A page's links as known while rendering it (sitegen check also scans its HTML).
+        _wrap(produce, "page_links", clock, "link record", lambda *a: "page"),
         _wrap(produce, "scan_page", clock, "link scan", lambda *a: "page"),
         # The stages the parent runs alone, before and after the workers.
         *(_wrap(pipeline, name, clock, "serial", lambda *a, n=name, **k: n) for name in SERIAL),

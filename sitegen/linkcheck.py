@@ -1,8 +1,12 @@
 """Check every internal link of the built site: each href, src and srcset must
 resolve to a file sitegen produced and, with a fragment, to an id in that page.
 
-Pages are scanned as they are rendered (one regex pass each); cross-page
-fragments are checked at the end, once every page's ids are known.
+A page's links and ids are known as it is rendered, not read back from its HTML: the
+``url`` filter records every link a template writes, the Markdown renderer every link an
+author wrote (with its line), and the page's plan the ids and links it makes from its
+data (render.PageMade). ``sitegen check`` also scans each rendered page's HTML
+(:func:`scan_page`), for templates that write links by hand. Cross-page fragments are
+checked at the end, once every page's ids are known.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import html
 import pickle
 import posixpath
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import NamedTuple
 
 from sitegen.diagnostics import Diagnostic, error
@@ -57,7 +61,7 @@ def pack(links: PageLinks) -> bytes:
 class LinkChecker:
     """Collects every page's links as pages are produced; checks them at the end.
 
-    A page's problems are its in-page ones (found when it was scanned) and its links to
+    A page's problems are its in-page ones (found when it was rendered) and its links to
     other pages. When the last build's problems are given, only pages rendered now are
     checked again, unless the set of pages or the ids of a page changed. New ids re-check
     the pages linking to that page's fragments if ``inbound`` (the last build's index of
@@ -220,43 +224,61 @@ def _broken(page: str, href: str, why: str, origin: LinkOrigin) -> Diagnostic:
     return error("broken-link", f"{where}: link '{href}' {why}", origin.path, line)
 
 
-def scan_page(page: str, text: str, origin: LinkOrigin, base_path: str) -> PageLinks:
-    """One rendered HTML page's ids and links to other pages; its in-page links are checked now.
+def html_ids(text: str) -> set[str]:
+    """The ids of an HTML fragment (rendered Markdown: an author's headings and footnotes)."""
+    return {
+        quoted or bare
+        for tag in _TAG.findall(text)
+        for attr, quoted, bare in _ATTR.findall(tag)
+        if attr == "id"
+    }
 
-    A pure function of its arguments, so worker processes can scan the pages they render.
-    """
-    problems: list[Diagnostic] = []
+
+def scan_page(page: str, text: str, origin: LinkOrigin, base_path: str) -> PageLinks:
+    """One rendered HTML page's ids and links, read from its HTML (``sitegen check``)."""
     attributes = [
         (attr, quoted or bare) for tag in _TAG.findall(text) for attr, quoted, bare in _ATTR.findall(tag)
     ]
-    ids = frozenset(value for attr, value in attributes if attr == "id")
+    ids = {value for attr, value in attributes if attr == "id"}
+    hrefs = [
+        href
+        for attr, raw in attributes
+        if attr != "id"
+        for href in (_urls(attr, raw) if ("&" in raw or attr == "srcset") else (raw,))
+    ]
+    return page_links(page, ids, hrefs, origin, base_path)
+
+
+def page_links(
+    page: str, ids: Collection[str], hrefs: Iterable[str], origin: LinkOrigin, base_path: str
+) -> PageLinks:
+    """A page's record from its ids and the hrefs as written on it; its in-page links are
+    checked now. A pure function of its arguments, so worker processes can make it."""
+    problems: list[Diagnostic] = []
     pending: list[tuple[str, str, str]] = []
     page_dir = posixpath.dirname(page)
-    resolved: dict[str, str | None] = {}  # relative path -> target (pages repeat their links a lot)
-    for attr, raw in attributes:
-        if attr == "id":
+    resolved: dict[str, str | None] = {}  # relative path -> target
+    for href in dict.fromkeys(hrefs):  # each once: pages repeat their links a lot
+        if not href or _EXTERNAL.match(href):
             continue
-        for href in _urls(attr, raw) if ("&" in raw or attr == "srcset") else (raw,):
-            if not href or _EXTERNAL.match(href):
-                continue
-            path, _, fragment = href.partition("#")
-            if "?" in path:
-                path = path.split("?", 1)[0]
-            if not path:
-                if fragment and fragment not in ids:
-                    problems.append(
-                        _broken(page, href, f"points to '#{fragment}', which is not on the page", origin)
-                    )
-                continue
-            if path in resolved:
-                target = resolved[path]
-            else:
-                target, why = _resolve(page_dir, path, base_path)
-                resolved[path] = target
-                if why:
-                    problems.append(_broken(page, href, why, origin))
-            if target is not None:
-                pending.append((href, target, fragment))
+        path, _, fragment = href.partition("#")
+        if "?" in path:
+            path = path.split("?", 1)[0]
+        if not path:
+            if fragment and fragment not in ids:
+                problems.append(
+                    _broken(page, href, f"points to '#{fragment}', which is not on the page", origin)
+                )
+            continue
+        if path in resolved:
+            target = resolved[path]
+        else:
+            target, why = _resolve(page_dir, path, base_path)
+            resolved[path] = target
+            if why:
+                problems.append(_broken(page, href, why, origin))
+        if target is not None:
+            pending.append((href, target, fragment))
     return PageLinks("\n".join(sorted(ids)), tuple(pending), origin, tuple(problems))
 
 

@@ -258,7 +258,16 @@ class Builder(Patcher):
         fresh_check = self.replace_all_pages or (options.patchable and inbound is None)
         links = LinkChecker(config.base_path, None if fresh_check else self.meta.get("links"), inbound)
         produced = produce_outputs(
-            pages, files, renderer, output_dir, self.pages, links, root, self.jobs, options.progress
+            pages,
+            files,
+            renderer,
+            output_dir,
+            self.pages,
+            links,
+            root,
+            self.jobs,
+            options.progress,
+            options.dry_run,
         )
         log.extend(produced.problems)
         report.rendered, report.unrendered = produced.rendered, produced.unrendered

@@ -18,10 +18,11 @@ from typing import Any
 from sitegen.budget import ANNOTATIONS, OTHER, SEED_COPIES
 from sitegen.entities import KINDS
 from sitegen.highlight import source_listing
+from sitegen.linkcheck import html_ids
 from sitegen.markdown import link_lines, render_markdown
 from sitegen.model import Article, Footnote
 from sitegen.site import Site
-from sitegen.urls import UrlBuilder, output_path
+from sitegen.urls import UrlBuilder, output_path, relative
 from sitegen.webannotation import EXPORT_NAME
 
 Context = dict[str, Any]
@@ -55,6 +56,10 @@ class PagePlan:
     # inputs), so an unchanged page is recognised without building its context. The
     # incremental property test (tests/test_incremental.py) holds it complete.
     key: str = ""
+    # The ids the page has and the links it holds beyond those its template writes through
+    # the url filter (which records them): made from the same data as the page, given its
+    # full context (lazy values in), so the link check need not read the page's HTML.
+    made: Callable[[Context], tuple[Iterable[str], Iterable[str]]] | None = None
 
     @property
     def path(self) -> str:
@@ -425,6 +430,32 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
     }
 
 
+# Ids article.html gives every article page, besides its paragraphs' and notes': the ones
+# other pages' links may name.
+ARTICLE_IDS = ("main", "article")
+
+
+def article_made(article: Article) -> Callable[[Context], tuple[list[str], list[str]]]:
+    """An article page's ids (paragraphs, notes, its editor's note's headings) and the links
+    its paragraphs hold (mentions, to entity pages), from the data they are written from."""
+
+    def made(context: Context) -> tuple[list[str], list[str]]:
+        ids = [block.anchor for block in context["blocks"]] + [
+            f"n{note.number}" for note in article.footnotes
+        ]
+        ids += [*html_ids(article.note_html), *ARTICLE_IDS, *(("footnotes",) if article.footnotes else ())]
+        entities = dict.fromkeys(m.entity for m in article.mentions)
+        return ids, [relative(article.url, f"entities/{e}/") for e in entities]
+
+    return made
+
+
+def markdown_made(html: Callable[[Context], str]) -> Callable[[Context], tuple[set[str], tuple[()]]]:
+    """The ids of a page's Markdown (``html`` finds it in the page's context); its links are
+    the plan's ``link_lines``."""
+    return lambda context: (html_ids(html(context)), ())
+
+
 def _annotations_file(site: Site, article: Article, urls: UrlBuilder, seed_bytes: SeedBytes) -> FilePlan:
     from sitegen.seeds import parse_seed
     from sitegen.webannotation import annotation_page, compressed
@@ -483,6 +514,7 @@ def plan_article(
             link_lines=link_lines(list(article.note_links)) if article.editorial_path else {},
             lazy=(("blocks", article.digest),),
             key=keys.article_key(index),
+            made=article_made(article),
         ),
         PagePlan(
             article.url + "source/",
@@ -540,6 +572,7 @@ def plan_core(site: Site, urls: UrlBuilder, seed_bytes: SeedBytes) -> tuple[list
                 },
                 (page.path,),
                 link_lines=link_lines(page_links),
+                made=markdown_made(lambda context: str(context["body_html"])),
             )
         )
 

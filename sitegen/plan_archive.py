@@ -14,6 +14,7 @@ from sitegen.plan import (
     PageKeys,
     PagePlan,
     article_link,
+    markdown_made,
     page_context,
     paged_url,
     paginate,
@@ -123,6 +124,9 @@ def _entity_page(
     return build
 
 
+_ENTITY_MADE = markdown_made(lambda context: str(context["entity"]["note_html"]))
+
+
 def plan_entity(
     site: Site,
     urls: UrlBuilder,
@@ -161,6 +165,7 @@ def plan_entity(
                 (entity.path,),
                 link_lines=link_lines(note_links) if pagination["number"] == 1 else {},
                 key=keys.entity_page_key(entity_id, url, title, chunk, pagination),
+                made=_ENTITY_MADE,
             )
         )
     return plans

@@ -2,7 +2,7 @@
 
 Each output is one task, a pure function of its plan: fingerprint it, keep it if
 its fingerprint and file are unchanged since the last build, else render it,
-scan its links and store its bytes. Tasks run in worker processes
+record its links and store its bytes. Tasks run in worker processes
 (:mod:`sitegen.workers`); the parent applies the outcomes in plan order, so the
 manifest, the link check, the report and the build state come out the same
 for any number of workers.
@@ -20,9 +20,9 @@ from typing import NamedTuple
 import jinja2
 
 from sitegen.diagnostics import Diagnostic, error
-from sitegen.linkcheck import LinkChecker, LinkOrigin, pack, scan_page
+from sitegen.linkcheck import LinkChecker, LinkOrigin, pack, page_links, scan_page
 from sitegen.plan import FilePlan, PagePlan
-from sitegen.render import Renderer
+from sitegen.render import PageMade, Renderer
 from sitegen.workers import run_tasks
 from sitegen.writer import OutputDir
 
@@ -80,7 +80,9 @@ def produce_outputs(
     root: Path,
     jobs: int = 1,
     progress: Progress | None = None,
+    scan: bool = False,
 ) -> Produced:
+    """``scan``: render every page and read its links from its HTML (``sitegen check``)."""
     paths = [p.path for p in pages] + [f.path for f in files]
     output_dir.begin(paths)  # before any write: a build stopped half-way leaves no stranger files
     duplicates = _duplicates(paths)
@@ -96,7 +98,7 @@ def produce_outputs(
             duplicate = error("output-duplicate", f"two parts of the site both write {paths[index]}")
             return Outcome("failed", problems=(duplicate,))
         if index < len(pages):
-            return _page(pages[index], renderer, output_dir, previous, links.base_path, root)
+            return _page(pages[index], renderer, output_dir, previous, links.base_path, root, scan)
         return _file(files[index - len(pages)], output_dir, previous)
 
     produced = Produced()
@@ -161,6 +163,7 @@ def _page(
     previous: dict[str, PageRecord],
     base_path: str,
     root: Path,
+    scan: bool = False,
 ) -> Outcome:
     refused = output_dir.refuse(plan.path)
     if refused:
@@ -169,17 +172,21 @@ def _page(
         # A page with a key is recognised as unchanged by its inputs, before its context is built.
         context = None if plan.key else plan.make_context()
         fingerprint = renderer.fingerprint(plan, context)
-        record = previous.get(plan.path)
+        record = None if scan else previous.get(plan.path)  # a check reads every page
         if record and record[0] == fingerprint and record[1] is not None and output_dir.can_keep(plan.path):
             return _KEPT
-        data = renderer.render(plan, context)
+        made = PageMade()
+        data = renderer.render(plan, context, made)
     except jinja2.TemplateError as exc:
         problem = template_error(exc, plan, renderer.template_dirs, root)
         return Outcome("unrendered", problems=(problem,), cause=getattr(exc, "message", None) or str(exc))
     origin = LinkOrigin(plan.sources[0] if plan.sources else None, plan.link_lines)
-    page_links = scan_page(plan.path, data.decode("utf-8"), origin, base_path)
+    if scan:  # a safety net for links a template writes by hand, not through the url filter
+        found = scan_page(plan.path, data.decode("utf-8"), origin, base_path)
+    else:
+        found = page_links(plan.path, made.ids, made.hrefs, origin, base_path)
     entry, written = output_dir.store(plan.path, data)
-    return Outcome("stored", fingerprint, pack(page_links), entry, written)
+    return Outcome("stored", fingerprint, pack(found), entry, written)
 
 
 def _file(plan: FilePlan, output_dir: OutputDir, previous: dict[str, PageRecord]) -> Outcome:

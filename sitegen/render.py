@@ -11,6 +11,7 @@ import hashlib
 import marshal
 import os
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +28,28 @@ from sitegen.sources import INPUT_SYMLINK, files_under, read_input
 from sitegen.text import MONTHS
 from sitegen.urls import relative
 
+# The context key of the list the url filter appends each link it writes to (set only
+# while rendering, never in the context a page is fingerprinted by).
+MADE_HREFS = "_sitegen_hrefs"
+
+
+@dataclass
+class PageMade:
+    """What a page links to and the ids it has, as known while it is rendered (linkcheck)."""
+
+    hrefs: list[str] = field(default_factory=list)  # as written on the page
+    ids: set[str] = field(default_factory=set)
+
 
 @pass_context
 def url_filter(ctx: JinjaContext, target: str) -> str:
     """Link from the current page to a site-relative URL."""
     page = ctx["page"]
-    if page.get("absolute_links"):
-        return str(ctx["base_path"]) + target
-    return relative(page["url"], target)
+    href = str(ctx["base_path"]) + target if page.get("absolute_links") else relative(page["url"], target)
+    made = ctx.parent.get(MADE_HREFS)  # the dict render() was given: a plain lookup, per link
+    if made is not None:
+        made.append(href)
+    return href
 
 
 def date_filter(value: str, style: str = "long") -> str:
@@ -138,15 +153,27 @@ class Renderer:
         self.env.filters["attribute"] = attribute_filter
         self.env.globals["base_path"] = base_path
 
-    def render(self, plan: PagePlan, context: dict[str, Any] | None = None) -> bytes:
-        """The page's bytes; ``context`` is the plan's, when the caller has built it already."""
+    def render(
+        self, plan: PagePlan, context: dict[str, Any] | None = None, made: PageMade | None = None
+    ) -> bytes:
+        """The page's bytes; ``context`` is the plan's, when the caller has built it already.
+        ``made`` is filled in with the page's links and ids (PagePlan.made)."""
         template = self.env.get_template(plan.template)
         context = plan.make_context() if context is None else context
-        if plan.lazy:
+        if plan.lazy or made is not None:
             context = dict(context)
             for key, ref in plan.lazy:
                 context[key] = self.resolvers[key](ref)
-        return template.render(context).encode("utf-8")
+        if made is None:
+            return template.render(context).encode("utf-8")
+        context[MADE_HREFS] = made.hrefs
+        data = template.render(context).encode("utf-8")
+        made.hrefs.extend(plan.link_lines)  # the links of its Markdown, as written
+        if plan.made is not None:
+            ids, hrefs = plan.made(context)
+            made.ids.update(ids)
+            made.hrefs.extend(hrefs)
+        return data
 
     def template_digest(self, name: str) -> str:
         """Hash of every template file ``name`` loads (extends, includes, imports), transitively."""
