@@ -93,7 +93,8 @@ def plan_outputs(
     pages, files = plan_core(site, urls, seed_bytes)
     pages += plan_entities(site, urls) + plan_tags(site, urls) + plan_timeline(site, urls)
     pages += plan_ledger(site, urls)
-    files.append(notes_file(site))
+    if site.rule_links:
+        files.append(notes_file(site))
     if site.search:
         search_context = {
             "site": site_context(site, urls),

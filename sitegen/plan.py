@@ -419,7 +419,7 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
             "source_file": article.url + article.id + ".txt",
             "source_view": article.url + "source/",
             "annotations": article.url + EXPORT_NAME,
-            "notes": NOTES_PATH,
+            "notes": NOTES_PATH if any(note["why"] for note in footnotes) else "",
             "source_publisher": article.source_publisher,
             "source_url": article.source_url,
             "month_url": f"timeline/{article.date.year:04d}/{article.date.month:02d}/",
