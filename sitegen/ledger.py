@@ -8,18 +8,28 @@
 So every place is one link away from the ledger (the page holding it, whose footnotes mark
 each place) without the ledger listing places: on densely corrected text that list was
 correction × article, the heaviest listing of the site. Both indexes are paginated.
+
+A site-wide rule's note is written here once (its entry has an anchor, :func:`rule_links`)
+and in ``corrections/notes.json`` for reading.js; article footnotes link to it instead of
+repeating it on every page (per-article corrections keep their note in the footnote).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+import orjson
+
+from sitegen.budget import LISTINGS
 from sitegen.model import Article, Footnote
 from sitegen.plan import (
+    NOTES_PATH,
     Context,
+    FilePlan,
     PageKeys,
     PagePlan,
+    digest_of,
     page_context,
     paged_url,
     paginate,
@@ -47,8 +57,9 @@ class LedgerEntry:
     articles: int = 0
     examples: list[Context] = field(default_factory=list)  # links to its footnote in a few articles
 
-    def info(self) -> Context:
+    def info(self, anchor: str = "") -> Context:
         return {
+            "anchor": anchor,
             "find": self.find,
             "replace": self.replace,
             "type": self.type,
@@ -109,6 +120,33 @@ def ledger_index(site: Site) -> tuple[list[LedgerEntry], list[Context]]:
     return sorted(entries.values(), key=lambda e: (-e.places, e.key)), rows
 
 
+def rule_anchors(rules: Mapping[str, object]) -> dict[str, str]:
+    """Rule key -> the id of its ledger entry: 'r' and its position among the site's rules."""
+    return {key: f"r{n}" for n, key in enumerate(rules)}
+
+
+def rule_links(site: Site) -> dict[str, str]:
+    """Rule key -> URL of its ledger entry, for each site-wide rule that applies somewhere:
+    the by-correction page that holds it (as :func:`plan_ledger` paginates) and its anchor."""
+    entries, _ = ledger_index(site)
+    anchors = rule_anchors(site.rules)
+    url_of = paged_url("corrections/")
+    per_page = site.config.per_page
+    return {
+        e.key: f"{url_of(n // per_page + 1)}#{anchors[e.key]}"
+        for n, e in enumerate(entries)
+        if e.key in anchors
+    }
+
+
+def notes_file(site: Site) -> FilePlan:
+    """``corrections/notes.json``: each applying rule's note by the anchor of its ledger entry;
+    reading.js puts it into the footnotes that link there."""
+    anchors = rule_anchors(site.rules)
+    notes = {anchors[key]: rule.note for key, rule in site.rules.items() if key in site.rule_links}
+    return FilePlan(NOTES_PATH, digest_of("notes", notes), lambda: orjson.dumps(notes), LISTINGS)
+
+
 def _with_site(context: Context, site_ctx: Context) -> Callable[[], Context]:
     return lambda: {**context, "site": site_ctx}
 
@@ -118,14 +156,16 @@ def plan_ledger(site: Site, urls: UrlBuilder) -> list[PagePlan]:
     site_ctx = site_context(site, urls)
     keys = PageKeys(site, urls)
     entries, rows = ledger_index(site)
+    anchors = rule_anchors(site.rules)
     totals = {
         "total": sum(e.places for e in entries),
         "article_count": len(rows),
         "correction_count": len(entries),
         "by_article": BY_ARTICLE,
     }
+    listed = [e.info(anchors.get(e.key, "")) for e in entries]
     views = (
-        ("corrections/", "Corrections ledger", [e.info() for e in entries], "corrections"),
+        ("corrections/", "Corrections ledger", listed, "corrections"),
         (BY_ARTICLE, "Corrections ledger by article", rows, "articles"),
     )
     plans = []

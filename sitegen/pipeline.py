@@ -10,6 +10,7 @@ differs from the one its current output was made from.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import pickle
 import time
@@ -33,7 +34,7 @@ from sitegen.incremental import (
     rule_signatures,
     site_digest,
 )
-from sitegen.ledger import plan_ledger
+from sitegen.ledger import notes_file, plan_ledger, rule_links
 from sitegen.linkcheck import LinkChecker
 from sitegen.load import load_pages
 from sitegen.model import Article, ArticleBody
@@ -92,6 +93,8 @@ def plan_outputs(
     pages, files = plan_core(site, urls, seed_bytes)
     pages += plan_entities(site, urls) + plan_tags(site, urls) + plan_timeline(site, urls)
     pages += plan_ledger(site, urls)
+    if site.rule_links:
+        files.append(notes_file(site))
     if site.search:
         search_context = {
             "site": site_context(site, urls),
@@ -245,6 +248,7 @@ class Builder(Patcher):
             crossref_memo=self.crossrefs,
         )
         log.extend(problems)
+        site = dataclasses.replace(site, rule_links=rule_links(site))
         urls = UrlBuilder(config)
         pages, files = plan_outputs(site, urls, inputs, self._seed_bytes, log)
         gc.freeze()

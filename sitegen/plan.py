@@ -83,6 +83,9 @@ class FilePlan:
     kind: str = OTHER  # kind of output, for the byte budget (budget.py)
 
 
+NOTES_PATH = "corrections/notes.json"  # site-wide rules' notes by ledger anchor (ledger.notes_file)
+
+
 def digest_of(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
 
@@ -199,11 +202,12 @@ def _note_meta(note: Footnote) -> tuple[str, str, str]:
     )
 
 
-def _footnotes(article: Article) -> tuple[list[Context], str, str]:
+def _footnotes(site: Site, article: Article) -> tuple[list[Context], str, str]:
     """The footnotes, the kind most of them have, and what most say of evidence, certainty
     and responsibility: each stated once above the list, and in a note only where it differs
     (the 601 notes of the example are mostly alike: 24 KB less). "Certainty high" alone goes
-    without saying."""
+    without saying. A site-wide rule's note is written once, in the ledger: the footnote
+    links its entry there (``why``), and reading.js puts the note in its place."""
     kinds = [_note_kind(note) for note in article.footnotes]
     common_kind = Counter(kinds).most_common(1)[0][0] if kinds else ""
     metas = [_note_meta(note) for note in article.footnotes]
@@ -216,7 +220,8 @@ def _footnotes(article: Article) -> tuple[list[Context], str, str]:
             {
                 "number": note.number,
                 "kind": "" if kind == common_kind else kind,
-                "note": note.note,
+                "note": "" if note.correction in site.rule_links else note.note,
+                "why": site.rule_links.get(note.correction, ""),
                 "meta": differs[:1].upper() + differs[1:] + "." if differs else "",
                 "readings": list(note.readings),
                 "replacements": list(note.replacements),
@@ -352,6 +357,7 @@ class PageKeys:
             article.digest,
             [(a.title, a.url, a.date.toordinal()) if a else None for a in linked],
             [self.card(e) for e in entities],
+            [site.rule_links.get(note.correction) for note in article.footnotes],
         )
 
     def entity_page_key(
@@ -399,7 +405,7 @@ class PageKeys:
 def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
     article = site.articles[index]
     older, newer = site.neighbours(index)
-    footnotes, common_kind, common_meta = _footnotes(article)
+    footnotes, common_kind, common_meta = _footnotes(site, article)
     return {
         "page": page_context(article.url, article.title, "article", urls, article.summary),
         "article": {
@@ -418,6 +424,7 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
             "source_file": article.url + article.id + ".txt",
             "source_view": article.url + "source/",
             "annotations": article.url + EXPORT_NAME,
+            "notes": NOTES_PATH if any(note["why"] for note in footnotes) else "",
             "source_publisher": article.source_publisher,
             "source_url": article.source_url,
             "month_url": f"timeline/{article.date.year:04d}/{article.date.month:02d}/",

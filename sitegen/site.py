@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sitegen.config import SiteConfig
 from sitegen.corrections import Correction
@@ -22,6 +22,8 @@ class Site:
     rules: Mapping[str, Correction]  # site-wide correction rules by key
     refs: CrossRefs
     search: bool = False  # a search page is built (Pagefind is installed)
+    # rule key -> URL of its ledger entry, which holds its note (ledger.rule_links)
+    rule_links: Mapping[str, str] = field(default_factory=dict)
 
     def neighbours(self, index: int) -> tuple[Article | None, Article | None]:
         """(older, newer) article around ``articles[index]``."""

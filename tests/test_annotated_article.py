@@ -24,7 +24,7 @@ from sitegen.corrections import load_rules
 from sitegen.diagnostics import Level
 from sitegen.editorial import parse_editorial
 from sitegen.entities import Entity, load_registry
-from sitegen.model import Article, ArticleBody, Seed
+from sitegen.model import Article, ArticleBody, Footnote, Seed
 from sitegen.seeds import read_seed
 from sitegen.urls import UrlBuilder
 
@@ -226,15 +226,15 @@ def test_a_back_link_returns_to_the_marker_followed(page: Any, example_server: s
     assert last > 2, "note 5 applies in many places"
     markers.nth(last).click()
     assert page.evaluate("location.hash") == "#n5"
-    page.locator("#n5 > a").click()  # its one back-link, whose href is the first place's paragraph
+    page.locator("#n5 > a[href^='#']").click()  # its one back-link, whose href is the first place's paragraph
     assert page.evaluate(MARKER_FOCUSED, "n5") == [last, True], "not back at the marker followed"
 
     # Another note's back-link, or one reached without following a marker, goes to its first paragraph.
-    page.locator("#n6 > a").click()
+    page.locator("#n6 > a[href^='#']").click()
     assert page.evaluate("location.hash") == "#p2"
     open_article(page, example_server + article_url)  # a new page: no marker followed
     page.evaluate("location.hash = '#n5'")
-    page.locator("#n5 > a").click()
+    page.locator("#n5 > a[href^='#']").click()
     assert page.evaluate("location.hash") == "#p1"
 
 
@@ -411,6 +411,7 @@ class PageNote:
     readings: list[str]
     replacements: list[str]
     back: list[str]  # its back-links' targets
+    why: str  # a site-wide rule's: the link to its ledger entry, which holds the note
     label: str  # its kind in bold, if it differs from the key's
     meta: str  # its evidence, certainty and responsibility, if they differ from the key's
     text: str
@@ -426,7 +427,8 @@ def footnotes_in_page(doc: Element) -> dict[int, PageNote]:
         found[int((note.id or "")[1:])] = PageNote(
             [s.text() for s in note.find_all("del")],
             footnote_replacements(note.text()),
-            [a.attrs["href"].removeprefix("#") for a in note.find_all("a")],
+            [a.attrs["href"][1:] for a in note.find_all("a") if a.attrs["href"].startswith("#")],
+            next((a.attrs["href"] for a in note.find_all("a") if not a.attrs["href"].startswith("#")), ""),
             label.text() if label else "",
             meta.text() if meta else "",
             note.text().strip(),
@@ -564,13 +566,74 @@ def test_ins_is_written_only_where_a_mention_makes_a_place_ambiguous(
         assert inside or holds, text[start - 80 : start + 80]
 
 
+def is_rule(footnote: Footnote) -> bool:
+    """Made by a site-wide rule (not by a correction in the article's front matter)."""
+    return not footnote.correction.startswith("content/articles/")
+
+
 def test_each_note_is_written_once_in_the_page(doc: Element, example: Analysed) -> None:
-    """Once per footnote, that is: two corrections may share a note (a rule and its capitalised twin)."""
+    """A per-article correction's note once per footnote (two may share a note); a site-wide
+    rule's note not at all (its ledger entry holds it), unless quoted in one of the former."""
     page = (doc.find("html") or doc).text()
-    notes = Counter(note.note for note in example.article.footnotes)
+    inline = Counter(note.note for note in example.article.footnotes if not is_rule(note))
+    ruled = {note.note for note in example.article.footnotes if is_rule(note)}
+    assert inline and len(ruled) > 100
+    for text in set(inline) | ruled:  # a short note may also be quoted inside a longer one
+        assert page.count(text) == sum(n * other.count(text) for other, n in inline.items()), text
+
+
+def test_a_rule_footnote_links_the_ledger_entry_that_holds_its_note(
+    doc: Element, example: Analysed, article_url: str, ledger_pages: dict[str, Element]
+) -> None:
+    notes = footnotes_in_page(doc)
+    ruled = [footnote for footnote in example.article.footnotes if is_rule(footnote)]
+    assert len(ruled) > 100
+    for footnote in ruled:
+        note = notes[footnote.number]
+        assert footnote.note not in note.text and note.text.count("why") == 1, footnote.number
+        page_url, anchor = urldefrag(urljoin("https://archive.example/" + article_url, note.why))
+        entry = ledger_pages[page_url].find(id_=anchor)
+        assert entry is not None and entry.tag == "article", note.why
+        assert footnote.note in entry.text(), note.why
+
+
+def test_notes_json_maps_each_linked_entry_to_its_note(
+    example_site: BuiltSite, doc: Element, example: Analysed, ledger_pages: dict[str, Element]
+) -> None:
+    """corrections/notes.json: what reading.js puts in place of a footnote's link; only rules
+    that apply somewhere (those with a ledger entry)."""
+    data = json.loads((example_site.out / "corrections" / "notes.json").read_bytes())
+    notes = footnotes_in_page(doc)
+    for footnote in filter(is_rule, example.article.footnotes):
+        assert data[urldefrag(notes[footnote.number].why).fragment] == footnote.note
+    entries = {a.id for page in ledger_pages.values() for a in page.find_all("article", cls="ledger-entry")}
+    assert set(data) == entries - {None}
+
+
+def test_a_per_article_correction_keeps_its_note_in_the_footnote(doc: Element, example: Analysed) -> None:
+    notes = footnotes_in_page(doc)
+    own = [footnote for footnote in example.article.footnotes if not is_rule(footnote)]
+    assert own, "the example has corrections of its own"
+    for footnote in own:
+        assert footnote.note in notes[footnote.number].text and notes[footnote.number].why == ""
+
+
+NOTES_MISSING = """(notes) => notes.filter(([n, note]) => {
+    const item = document.getElementById(n);
+    return !item.textContent.includes(note) || item.querySelector("a:not([href^='#'])");
+}).map(([n]) => n)"""
+
+
+@pytest.mark.browser
+def test_reading_js_puts_each_rule_note_in_its_footnote(
+    page: Any, example_server: str, article_url: str, example: Analysed
+) -> None:
+    open_article(page, example_server + article_url)
+    notes = [[f"n{f.number}", f.note] for f in example.article.footnotes if is_rule(f)]
     assert len(notes) > 100
-    for text in notes:  # a short note may also be quoted inside a longer one
-        assert page.count(text) == sum(n * other.count(text) for other, n in notes.items()), text
+    page.wait_for_function(f"() => ({NOTES_MISSING})({json.dumps(notes)}).length === 0", timeout=10_000)
+    footnote = page.locator(f"#{notes[0][0]}").inner_text()
+    assert footnote.startswith("USA") and notes[0][1] + " ↩" in footnote, footnote
 
 
 def test_the_head_states_title_and_description_once_per_vocabulary(doc: Element, example: Analysed) -> None:

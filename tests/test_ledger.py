@@ -3,9 +3,10 @@ corrected article once (linked to its footnotes, which link every place), both p
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
-from urllib.parse import urljoin
+from urllib.parse import urldefrag, urljoin
 
 from sitegen.ledger import BY_ARTICLE, EXAMPLES
 
@@ -108,7 +109,44 @@ def test_the_ledger_links_every_corrected_article_whose_page_marks_every_place(
         assert footnotes is not None
         # each footnote leads back into the text, to a paragraph with a corrected place, and
         # each corrected place is marked with a link to a footnote on this page
-        backs = {a.attrs["href"].removeprefix("#") for a in footnotes.find_all("a")}
+        backs = {a.attrs["href"][1:] for a in footnotes.find_all("a") if a.attrs["href"][0] == "#"}
         assert backs and backs <= set(corrected)
         notes = {li.id for li in footnotes.find_all("li")}
         assert {p.marker.attrs["href"].removeprefix("#") for p in corrected_places(html)} <= notes
+
+
+def test_a_rule_note_is_written_once_in_the_ledger_and_linked_from_each_footnote(
+    make_site: Callable[..., SampleSite],
+) -> None:
+    """Six rules, four entries to a ledger page: a footnote of a rule links its entry, on the
+    page that holds it, instead of repeating its note; notes.json has each note by its anchor."""
+    words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta"]
+    rules = "".join(
+        f'[[rule]]\nfind = "{w}"\nreplace = "{w.upper()}"\ntype = "error"\nnote = "Why {w} is wrong."\n'
+        for w in words
+    )
+    site = make_site(
+        seeds={"a01": "date 2020-01-01 One.\n\n" + " ".join(words) + ".\n"},
+        config=DEFAULT_CONFIG + "per_page = 4\n[search]\nenabled = false\n",
+        files={"content/corrections.toml": rules},
+    )
+    report = site.build()
+    assert report.log.errors == 0, [d.message for d in report.log.items]
+    pages = {SITE + url: page for url, page in ledger_pages(site).items()}
+    page = next(site.out.glob("2020/01/01/*/index.html"))
+    url = SITE + page.parent.relative_to(site.out).as_posix() + "/"
+    html = page.read_text(encoding="utf-8")
+    footnotes = parse_html(html).find(id="footnotes")
+    assert footnotes is not None
+    notes = json.loads((site.out / "corrections" / "notes.json").read_bytes())
+    held_on = set()
+    for word, item in zip(words, footnotes.find_all("li"), strict=True):
+        assert f"Why {word} is wrong." not in item.text()
+        (why,) = [a.attrs["href"] for a in item.find_all("a") if a.attrs["href"][0] != "#"]
+        target, anchor = urldefrag(urljoin(url, why))
+        entry = pages[target].find(id_=anchor)
+        assert entry is not None and f"Why {word} is wrong." in entry.text()
+        assert notes[anchor] == f"Why {word} is wrong."
+        held_on.add(target)
+    assert held_on == {SITE + "corrections/", SITE + "corrections/page/2/"}
+    assert len(notes) == len(words)
