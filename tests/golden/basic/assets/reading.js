@@ -69,6 +69,24 @@
     }
   });
 
+  // Notes of site-wide rules are written once, in the ledger and in notes.json (cached by the
+  // browser across pages): a footnote links its rule's ledger entry ("why", followed without
+  // JavaScript); here the link gives way to the note, so the footnote reads in full.
+  var footnotes = document.getElementById("footnotes");
+  var why = footnotes ? Array.prototype.filter.call(footnotes.querySelectorAll("li a"), function (link) {
+    return /^#r\d+$/.test(link.hash) && link.pathname !== window.location.pathname;
+  }) : [];
+  if (why.length && window.fetch) {
+    fetch(footnotes.getAttribute("data-notes")).then(function (response) {
+      return response.ok ? response.json() : {};
+    }).then(function (notes) {
+      why.forEach(function (link) {
+        var note = notes[link.hash.slice(1)];
+        if (note) link.replaceWith(document.createTextNode(note));
+      });
+    }).catch(function () { /* offline: the links stay */ });
+  }
+
   // Entity cards: a mention link shows its entity's name and description on hover or
   // focus. Each is written once, in the sidebar: <li><a>name</a> (count)<br>description.
   var cards = {};
