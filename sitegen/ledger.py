@@ -151,6 +151,12 @@ def _with_site(context: Context, site_ctx: Context) -> Callable[[], Context]:
     return lambda: {**context, "site": site_ctx}
 
 
+def _ledger_ids(context: Context) -> tuple[list[str], tuple[()]]:
+    """The ids footnotes link to: each rule entry's anchor on this page (the link check
+    knows a page's ids from its data, not by reading its HTML)."""
+    return [c["anchor"] for c in context.get("corrections", ()) if c["anchor"]], ()
+
+
 def plan_ledger(site: Site, urls: UrlBuilder) -> list[PagePlan]:
     """The ledger's pages: by correction, then by article, each ``per_page`` to a page."""
     site_ctx = site_context(site, urls)
@@ -187,6 +193,7 @@ def plan_ledger(site: Site, urls: UrlBuilder) -> list[PagePlan]:
                     _with_site(context, site_ctx),
                     (),
                     key=keys.ledger_page_key(context),
+                    made=_ledger_ids,
                 )
             )
     return plans
