@@ -98,11 +98,6 @@ def article_link(article: Article) -> Context:
     return {"title": article.title, "url": article.url, "date": article.date.isoformat()}
 
 
-def paragraph_links(article: Article, numbers: Iterable[int]) -> list[Context]:
-    """Links to the paragraphs ``numbers`` of an article (each once, in the order given)."""
-    return [{"number": n, "url": f"{article.url}#{article.block_anchor(n)}"} for n in dict.fromkeys(numbers)]
-
-
 def site_context(site: Site, urls: UrlBuilder) -> Context:
     config = site.config
     return {

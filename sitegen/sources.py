@@ -16,7 +16,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.diagnostics import Diagnostic, SitegenError, error, info, warning
+from sitegen.diagnostics import Diagnostic, error, info, warning
 
 SEEDS_DIR = "seeds"
 CONTENT_DIR = "content"
@@ -96,15 +96,6 @@ def read_input(path: Path, root: Path) -> tuple[bytes | None, Diagnostic | None]
         return None, error("input-unreadable", f"cannot be read: {exc.strerror}", _rel(path, root))
     finally:
         os.close(fd)
-
-
-def input_bytes(path: Path, root: Path) -> bytes:
-    """:func:`read_input` for a file read before in this build (a seed for its copy): a
-    refusal now means it was replaced while the build ran, and stops the build."""
-    data, problem = read_input(path, root)
-    if data is None:
-        raise SitegenError([problem] if problem else [])
-    return data
 
 
 def _hidden(path: Path, root: Path) -> Diagnostic:
