@@ -18,41 +18,43 @@ import re
 import sys
 from pathlib import Path
 
-ARTICLE_DIR = re.compile(r"^\d{4}/\d{2}/\d{2}/[^/]+/")
-KINDS = (
-    "article pages",
-    "annotation exports",
-    "source views",
-    "seed copies",
-    "entity pages",
-    "listings",
-    "assets/search",
-    "other pages",
+from sitegen.budget import (
+    ANNOTATIONS,
+    ARTICLE_PAGES,
+    ASSETS,
+    ENTITY_PAGES,
+    KINDS,
+    LISTINGS,
+    OTHER,
+    SEED_COPIES,
+    SOURCE_VIEWS,
 )
+
+ARTICLE_DIR = re.compile(r"^\d{4}/\d{2}/\d{2}/[^/]+/")
 
 
 def kind_of(rel: str) -> str:
     if ARTICLE_DIR.match(rel):
         rest = ARTICLE_DIR.sub("", rel)
         if rest.startswith("source/"):
-            return "source views"
+            return SOURCE_VIEWS
         if rest.endswith((".jsonld", ".jsonld.gz")):
-            return "annotation exports"
+            return ANNOTATIONS
         if rest.endswith(".txt"):
-            return "seed copies"
-        return "article pages"
+            return SEED_COPIES
+        return ARTICLE_PAGES
     top = rel.split("/", 1)[0]
     if top == "entities":
-        return "entity pages"
+        return ENTITY_PAGES
     if (
         top in ("tags", "timeline", "corrections", "page")
         or rel == "index.html"
         or rel.endswith((".xml", ".atom"))
     ):
-        return "listings"
+        return LISTINGS
     if top in ("assets", "pagefind", "search"):
-        return "assets/search"
-    return "other pages"
+        return ASSETS
+    return OTHER
 
 
 def measure(output: Path) -> dict[str, list[int]]:
