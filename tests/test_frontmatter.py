@@ -63,6 +63,14 @@ def test_toml_front_matter_and_its_error_line() -> None:
     assert (problem.code, problem.line) == ("frontmatter-toml", 4)
 
 
+def test_an_impossible_yaml_date_is_an_error_at_its_line() -> None:
+    fm, problems = split_front_matter("---\ntitle: T\nsource:\n  captured: 2021-02-30\n---\n", REL)
+    assert fm is None
+    [problem] = problems
+    assert (problem.code, problem.line) == ("frontmatter-yaml", 4)
+    assert problem.message.startswith("'2021-02-30' is not a real date (day is out of range for month)")
+
+
 def test_front_matter_must_be_a_mapping() -> None:
     fm, problems = split_front_matter("---\n- a\n- b\n---\n", REL)
     assert fm is None and problems[0].code == "frontmatter-type"
