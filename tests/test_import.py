@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import io
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -328,30 +329,36 @@ def test_a_text_the_site_already_holds_under_another_id_is_a_duplicate(site: Sam
     assert list(seeds(site)) == ["harbour"]
 
 
-def damaged_gzip_member(data: bytes, start: int) -> bytes:
-    """``data`` with bytes inside the gzip member at ``start`` flipped: it no longer inflates."""
-    assert gzip.decompress(data[start:])  # sanity: the member was readable
+def damaged(data: bytes, start: int, gzipped: bool) -> bytes:
+    """``data`` with bytes of the record at ``start`` flipped: inside its gzip member (which
+    no longer inflates), or in its WARC header lines."""
+    if gzipped:
+        assert gzip.decompress(data[start:])  # sanity: the member was readable
     broken = bytearray(data)
-    for index in range(start + 40, start + 80):
+    for index in range(start + 40, start + 80) if gzipped else range(start + 12, start + 40):
         broken[index] ^= 0x5A
     return bytes(broken)
 
 
+@pytest.mark.parametrize(
+    ("gzipped", "why"),
+    [(True, "it cannot be read (ArchiveLoadFailed: Invalid WARC record"), (False, "its WARC-Date")],
+)
 def test_an_unreadable_warc_record_is_named_by_offset_and_the_rest_imports(
-    site: SampleSite, tmp_path: Path
+    site: SampleSite, tmp_path: Path, gzipped: bool, why: str
 ) -> None:
     records = [
         ("response", HARBOUR_URL, fixture("harbour-wall.html"), "2021-02-11T09:00:01Z"),
         ("response", INDEX_URL, fixture("news-index.html"), "2021-02-11T09:00:05Z"),
         ("response", LIBRARY_URL, fixture("library-reopens.html"), "2021-02-11T09:01:00Z"),
     ]
-    warc = tmp_path / "damaged.warc.gz"
-    offsets = write_warc(warc, records)
-    warc.write_bytes(damaged_gzip_member(warc.read_bytes(), offsets[1]))
+    warc = tmp_path / ("damaged.warc.gz" if gzipped else "damaged.warc")
+    offsets = write_warc(warc, records, gzipped=gzipped)
+    warc.write_bytes(damaged(warc.read_bytes(), offsets[1], gzipped))
     before = warc.read_bytes()
     status, out, err = sitegen_import(site, warc)
     assert status == 1
-    assert f"{warc}: ERROR: the record at offset {offsets[1]} is skipped: it cannot be read" in err
+    assert f"{warc}: ERROR: the record at offset {offsets[1]} is skipped: {why}" in err
     assert "[import-warc-record]" in err
     assert len(seeds(site)) == 2  # the records before and after it
     assert "Imported 2 article(s), skipped 0, 1 failed" in out
@@ -431,3 +438,45 @@ def test_without_the_import_extra_the_command_says_how_to_install_it(
     assert status == 1
     assert "sitegen import needs trafilatura: install them with pip install 'sitegen[import]'" in err
     assert seeds(site) == {}
+
+
+def test_a_folder_gives_its_files_but_neither_hidden_ones_nor_the_site_inside_it(
+    site: SampleSite, tmp_path: Path
+) -> None:
+    site.seed("2020-01-01-own", "date 2020-01-01 The site's own seed, dated in its name.\n")
+    site.write("_site/2021/index.html", fixture("library-reopens.html"))  # a built page
+    inbox = tmp_path / "inbox"
+    (inbox / "copies").mkdir(parents=True)
+    (inbox / ".trash").mkdir()
+    (inbox / "harbour.html").write_bytes(fixture("harbour-wall.html"))
+    (inbox / "copies" / "harbour.htm").write_bytes(fixture("harbour-wall.html"))
+    (inbox / ".trash" / "2021-01-01-draft.txt").write_text("A draft.\n", encoding="utf-8")
+    (inbox / "notes.md").write_text("Not a kind import reads.\n", encoding="utf-8")
+    status, out, err = sitegen_import(site, tmp_path)  # the folder that holds the site
+    assert status == 0, err
+    assert sorted(seeds(site)) == ["2020-01-01-own", seed_with(site, "harbour wall")]
+    harbour = seed_with(site, "harbour wall")
+    assert (
+        f"skipped   {inbox / 'harbour.html'}: the same text as {inbox / 'copies' / 'harbour.htm'} "
+        f"(imported as seeds/{harbour}.txt)"
+    ) in out
+    assert "Imported 1 article(s), skipped 1." in out
+
+
+def test_progress_is_shown_while_a_warc_is_read(
+    site: SampleSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The progress bar writes to stderr, which warcio's warnings must not silence meanwhile."""
+    from sitegen.importer.run import ImportOptions, run_import
+
+    warc = tmp_path / "crawl.warc.gz"
+    write_warc(warc, captures())
+    size = warc.stat().st_size
+
+    def progress(stage: str, done: int, total: int) -> None:
+        print(f"{stage} {done}/{total}", file=sys.stderr)
+
+    run_import(ImportOptions(site.root, (warc,), progress=progress))
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == len(captures()) + 1  # after each record, then the file done
+    assert lines[-1] == f"import {size}/{size}"

@@ -24,7 +24,7 @@ from sitegen.importer.store import (
     seed_id,
     seed_text,
 )
-from sitegen.sources import SEEDS_DIR
+from sitegen.sources import RESERVED_DIRS, SEEDS_DIR
 
 Progress = Callable[[str, int, int], None]
 
@@ -38,7 +38,6 @@ KINDS = {
     ".ndjson": "jsonl",
     ".txt": "text",
 }
-NEEDS_EXTRACTION = ("warc", "html")  # the kinds that need the 'import' extra
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,13 +93,28 @@ def kind_of(path: Path) -> str | None:
     return next((kind for suffix, kind in KINDS.items() if name.endswith(suffix)), None)
 
 
-def input_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
+def _walk(folder: Path, root: Path) -> Iterator[tuple[Path, str]]:
+    """The files of known kinds in ``folder``, but hidden ones and the site's own seeds,
+    content and output: a folder that holds the site must not import the site."""
+    site = root.resolve()
+    own = [site / name for name in (*RESERVED_DIRS, "_site")]
+    for path in sorted(folder.rglob("*")):
+        kind = kind_of(path)
+        if kind is None or not path.is_file():
+            continue
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        if not any(path.resolve().is_relative_to(mine) for mine in own):
+            yield path, kind
+
+
+def input_files(paths: Iterable[Path], root: Path) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
     """Each file to read with its kind; a folder gives every file of a known kind in it."""
     files: list[tuple[Path, str]] = []
     problems: list[Diagnostic] = []
     for path in paths:
         if path.is_dir():
-            files.extend((p, k) for p in sorted(path.rglob("*")) if p.is_file() and (k := kind_of(p)))
+            files.extend(_walk(path, root))
         elif not path.is_file():
             problems.append(error("import-missing", "no such file", str(path)))
         elif (kind := kind_of(path)) is None:
@@ -169,7 +183,7 @@ def _one_per_url(candidates: list[Candidate]) -> tuple[list[Candidate], list[Res
 
 def run_import(options: ImportOptions) -> ImportReport:
     report = ImportReport()
-    files, problems = input_files(options.paths)
+    files, problems = input_files(options.paths, options.root)
     report.log.extend(problems)
     report.results.extend(Result(Outcome.FAILED, p.path or "", p.message) for p in problems)
     candidates: list[Candidate] = []
@@ -215,22 +229,27 @@ def _rejected(found: Rejected, log: DiagnosticLog) -> Result:
 
 def _write(candidates: list[Candidate], root: Path, report: ImportReport) -> None:
     known = existing_texts(root)
+    origins: dict[str, str] = {}  # text hash → the input this run imported it from
     for candidate in candidates:
         text = candidate_hash(candidate)
         new_id = seed_id(candidate)
         if text in known:
             earlier = known[text]
-            why = "already imported as" if earlier == new_id else "the same text as"
-            reason = f"{why} {SEEDS_DIR}/{earlier}.txt"
+            if text in origins:
+                reason = f"the same text as {origins[text]} (imported as {SEEDS_DIR}/{earlier}.txt)"
+            elif earlier == new_id:
+                reason = f"already imported as {SEEDS_DIR}/{earlier}.txt"
+            else:
+                reason = f"the same text as {SEEDS_DIR}/{earlier}.txt"
             report.results.append(Result(Outcome.SKIPPED, candidate.origin, reason, earlier, candidate.title))
             continue
         seed_path = root / SEEDS_DIR / f"{new_id}.txt"
         if not create(seed_path, seed_text(candidate)):
-            report.results.append(
-                Result(Outcome.SKIPPED, candidate.origin, f"seeds/{new_id}.txt exists; left as it is", new_id)
-            )
+            reason = f"{SEEDS_DIR}/{new_id}.txt exists; left as it is"
+            report.results.append(Result(Outcome.SKIPPED, candidate.origin, reason, new_id))
             continue
         known[text] = new_id
+        origins[text] = candidate.origin
         report.log.extend(candidate.notes)
         editorial = editorial_text(candidate)
         editorial_path = root / ARTICLES_DIR / f"{new_id}.md"

@@ -72,6 +72,8 @@ def _describe(exc: Exception) -> str:
 
 def _capture(record: Any, iterator: Any, offset: int) -> Capture | BadRecord | None:
     """The HTML page a record holds; None for every other kind of record."""
+    if not record.rec_type:
+        return BadRecord(offset, "it has no WARC-Type: its header is damaged")
     if record.rec_type == "response":
         http = record.http_headers
         if http is None or http.get_statuscode() != "200":
@@ -117,18 +119,23 @@ def read_captures(path: Path, on_offset: Callable[[int], None]) -> Iterator[Capt
         while start is not None:
             fh.seek(start)
             iterator = ArchiveIterator(fh)
+            records = iter(iterator)
             try:
-                # warcio writes its warnings to stderr; they are counted in err_count instead.
-                with contextlib.redirect_stderr(io.StringIO()):
-                    for record in iterator:
-                        searching = False
+                while True:
+                    # warcio writes its warnings to stderr (they are counted in err_count
+                    # instead); silenced only while it runs, not while this generator waits.
+                    with contextlib.redirect_stderr(io.StringIO()):
+                        record = next(records, None)
+                        if record is None:
+                            break
                         offset = iterator.offset
                         found = _capture(record, iterator, offset)
-                        if found is None:
-                            other += 1
-                        else:
-                            yield found
-                        on_offset(offset)
+                    searching = False
+                    if found is None:
+                        other += 1
+                    else:
+                        yield found
+                    on_offset(offset)
                 start = None
             # warcio raises whatever its readers raise on damaged bytes (ArchiveLoadFailed,
             # zlib.error, EOFError, AttributeError, ...): every one means this record is lost.
