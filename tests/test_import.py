@@ -406,15 +406,31 @@ def test_provenance_is_shown_on_the_built_article_page(site: SampleSite, tmp_pat
     )
 
 
+def undated_page() -> bytes:
+    """The library story without its date (the JSON-LD and the byline)."""
+    page = fixture("library-reopens.html").decode("utf-8")
+    date = r'<script type="application/ld\+json">.*?</script>|<div class="meta">.*?</div>'
+    return re.sub(date, "", page).encode("utf-8")
+
+
+def test_a_saved_page_without_a_date_needs_the_date_option(site: SampleSite, tmp_path: Path) -> None:
+    saved = tmp_path / "library.html"
+    saved.write_bytes(undated_page())
+    status, _, err = sitegen_import(site, saved)
+    assert status == 1
+    assert f"{saved}: ERROR: no publication date found in the page (htmldate); give it with --date" in err
+    assert seeds(site) == {}
+    status, _, err = sitegen_import(site, "--date", "2021-02-09", saved)
+    assert status == 0, err
+    (text,) = seeds(site).values()
+    assert text.startswith("date 2021-02-09 Polwenna’s library reopened")
+
+
 def test_a_capture_without_a_date_of_its_own_is_dated_by_its_capture_and_says_so(
     site: SampleSite, tmp_path: Path
 ) -> None:
-    page = fixture("library-reopens.html").decode("utf-8")
-    undated = re.sub(
-        r'<script type="application/ld\+json">.*?</script>|<div class="meta">.*?</div>', "", page
-    )
     warc = tmp_path / "undated.warc.gz"
-    write_warc(warc, [("response", LIBRARY_URL, undated.encode("utf-8"), "2021-02-15T12:00:00Z")])
+    write_warc(warc, [("response", LIBRARY_URL, undated_page(), "2021-02-15T12:00:00Z")])
     status, _, err = sitegen_import(site, warc)
     assert status == 0, err
     (text,) = seeds(site).values()

@@ -2,10 +2,11 @@
 the date. Also reads saved pages (``.html``, ``.htm``).
 
 trafilatura is set for precision: comments, tables, images and links are left out, and
-the text of each paragraph is kept as the page has it (trafilatura neither rewrites quotes
-nor dashes; it only joins the whitespace inside a paragraph's lines). The page's own
-headline, which trafilatura returns as the first heading, is the title and not repeated
-as the first paragraph.
+the text of each paragraph is kept as the page has it: typographic quotes, dashes and
+no-break spaces as they are (trafilatura rewrites none), a line break (<br>) a soft wrap
+in the seed; only where a paragraph's HTML source spans lines is its whitespace joined,
+as a browser shows it. The page's own headline, which trafilatura returns as the first
+heading, is the title and not repeated as the first paragraph.
 """
 
 from __future__ import annotations
