@@ -84,6 +84,15 @@ def write_warc(path: Path, records: list[Record], *, gzipped: bool = True) -> li
                 http_headers=http,
                 warc_headers_dict=headers,
             )
+        elif kind == "resource":  # a page saved as it was, without HTTP headers (e.g. by Webrecorder)
+            record = writer.create_warc_record(
+                url,
+                "resource",
+                payload=io.BytesIO(payload),
+                length=len(payload),
+                warc_content_type="text/html",
+                warc_headers_dict=headers,
+            )
         elif kind == "request":
             http = StatusAndHeaders(
                 f"GET {url} HTTP/1.1", [("Host", "courier.example.org")], is_http_request=True
@@ -496,3 +505,24 @@ def test_progress_is_shown_while_a_warc_is_read(
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == len(captures()) + 1  # after each record, then the file done
     assert lines[-1] == f"import {size}/{size}"
+
+
+def test_a_resource_record_is_a_page_too(site: SampleSite, tmp_path: Path) -> None:
+    warc = tmp_path / "resource.warc.gz"
+    write_warc(warc, [("resource", LIBRARY_URL, fixture("library-reopens.html"), "2021-02-11T09:01:00Z")])
+    status, _, err = sitegen_import(site, warc)
+    assert status == 0, err
+    (seed_id,) = seeds(site)
+    assert editorial(site, seed_id)["source"] == {
+        "publisher": "Kestrel Bay Courier",
+        "url": LIBRARY_URL,
+        "author": "Tamsin Kitto",
+        "captured": dt.date(2021, 2, 11),
+    }
+
+
+def test_import_needs_a_site(tmp_path: Path) -> None:
+    result = run_cli("import", "--source", str(tmp_path), str(DATA / "harbour-wall.html"))
+    assert result.exit_code == 1
+    assert f"{tmp_path}: ERROR: not a site (no sitegen.toml)" in result.stderr
+    assert not (tmp_path / "seeds").exists()
