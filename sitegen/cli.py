@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import time
 from collections.abc import Callable
@@ -85,10 +86,12 @@ source_option = click.option(
     show_default=True,
     help="The site's root folder (holding sitegen.toml).",
 )
-quiet_options = (
-    click.option("-v", "--verbose", "verbosity", flag_value=1, help="Show notices too."),
-    click.option("-q", "--quiet", "verbosity", flag_value=-1, help="Show errors only."),
-)
+
+
+def verbosity_options(func: F) -> F:
+    func = click.option("-v", "--verbose", "verbosity", flag_value=1, help="Show notices too.")(func)
+    func = click.option("-q", "--quiet", "verbosity", flag_value=-1, help="Show errors only.")(func)
+    return func
 
 
 def site_options(func: F) -> F:
@@ -96,9 +99,7 @@ def site_options(func: F) -> F:
     func = click.option(
         "--base-url", help="Override base_url, e.g. the URL GitHub's configure-pages action gives."
     )(func)
-    for option in quiet_options:
-        func = option(func)
-    return func
+    return verbosity_options(func)
 
 
 # Not on serve: its builds are small edits, and forking a process that runs server and
@@ -303,9 +304,10 @@ def init_command(directory: Path, github_pages: bool) -> None:
     help="The date (YYYY-MM-DD) of plain texts without one in their name, and of saved pages "
     "whose own date is not found.",
 )
-@quiet_options[0]
-@quiet_options[1]
-def import_command(source: Path, paths: tuple[Path, ...], date: Any, verbosity: int | None) -> None:
+@verbosity_options
+def import_command(
+    source: Path, paths: tuple[Path, ...], date: dt.datetime | None, verbosity: int | None
+) -> None:
     """Import articles into the site: seeds and their editorial files.
 
     PATHS are web-archive captures (.warc, .warc.gz), saved pages (.html), exports (.csv,
