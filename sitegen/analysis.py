@@ -254,6 +254,8 @@ def analyse_article(
         toc=tuple(toc),
         source_publisher=editorial.source.publisher if editorial else "",
         source_url=editorial.source.url if editorial else "",
+        source_author=editorial.source.author if editorial else "",
+        source_captured=editorial.source.captured if editorial else None,
         footnotes=tuple(footnotes),
         places=places,
         mentions=tuple(mentions),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import time
 from collections.abc import Callable
@@ -77,21 +78,28 @@ def main() -> None:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def site_options(func: F) -> F:
-    func = click.option(
-        "--source",
-        "-s",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=".",
-        show_default=True,
-        help="The site's root folder (holding sitegen.toml).",
-    )(func)
-    func = click.option(
-        "--base-url", help="Override base_url, e.g. the URL GitHub's configure-pages action gives."
-    )(func)
+source_option = click.option(
+    "--source",
+    "-s",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The site's root folder (holding sitegen.toml).",
+)
+
+
+def verbosity_options(func: F) -> F:
     func = click.option("-v", "--verbose", "verbosity", flag_value=1, help="Show notices too.")(func)
     func = click.option("-q", "--quiet", "verbosity", flag_value=-1, help="Show errors only.")(func)
     return func
+
+
+def site_options(func: F) -> F:
+    func = source_option(func)
+    func = click.option(
+        "--base-url", help="Override base_url, e.g. the URL GitHub's configure-pages action gives."
+    )(func)
+    return verbosity_options(func)
 
 
 # Not on serve: its builds are small edits, and forking a process that runs server and
@@ -284,3 +292,60 @@ def init_command(directory: Path, github_pages: bool) -> None:
     for path in skipped:
         stderr.print(f"skipped {path} (it exists; left as it is)", style="yellow", markup=False)
     stderr.print(f"Next: cd {directory} && sitegen build && sitegen serve", markup=False)
+
+
+@main.command("import")
+@source_option
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--date",
+    "date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The date (YYYY-MM-DD) of plain texts without one in their name, and of saved pages "
+    "whose own date is not found.",
+)
+@verbosity_options
+def import_command(
+    source: Path, paths: tuple[Path, ...], date: dt.datetime | None, verbosity: int | None
+) -> None:
+    """Import articles into the site: seeds and their editorial files.
+
+    PATHS are web-archive captures (.warc, .warc.gz), saved pages (.html), exports (.csv,
+    .jsonl with title, date, url, text, publisher, author) or plain texts (.txt), or folders
+    holding them. The files read are never changed, and no existing seed or editorial file
+    is replaced: a second import of the same files adds nothing. Ends with what was
+    imported and what was skipped, and why.
+    """
+    from sitegen.importer.run import ImportOptions, missing_modules, report_lines, run_import
+
+    verbosity = verbosity or 0
+    missing = missing_modules()
+    if missing:
+        stderr.print(
+            f"sitegen import needs {', '.join(missing)}: install them with "
+            "pip install 'sitegen[import]' (in a checkout: .venv/bin/pip install -e '.[import]')",
+            style="bold red",
+            markup=False,
+            soft_wrap=True,
+        )
+        sys.exit(1)
+    if not (source / "sitegen.toml").is_file():
+        stderr.print(
+            f"{source}: ERROR: not a site (no sitegen.toml); give the site with --source, or start "
+            "one with 'sitegen init' [import-no-site]",
+            style="bold red",
+            markup=False,
+            soft_wrap=True,
+        )
+        sys.exit(1)
+    progress = LazyProgress(stderr)
+    options = ImportOptions(root=source, paths=paths, date=date.date() if date else None, progress=progress)
+    try:
+        report = run_import(options)
+    finally:
+        progress.stop()
+    print_diagnostics(report.log, verbosity)
+    out = Console(highlight=False)
+    for line in report_lines(report, verbosity):
+        out.print(line, markup=False, soft_wrap=True)
+    sys.exit(1 if report.failed else 0)

@@ -6,6 +6,8 @@ builds from what is valid, so one typo never takes a page off the site.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import difflib
 import re
 from pathlib import Path
@@ -125,6 +127,49 @@ def _roles(fm: FrontMatter, rel: str, problems: list[Diagnostic]) -> dict[int, s
     return roles
 
 
+SOURCE_KEYS = ("publisher", "url", "author", "captured")
+
+
+def _source(fm: FrontMatter, rel: str, problems: list[Diagnostic]) -> SourceInfo:
+    """Where the text came from: ``source: {publisher, url, author, captured}``; ``captured``
+    is the date a web archive captured the page (what ``sitegen import`` records)."""
+    raw = fm.data.get("source")
+    if raw is None:
+        return SourceInfo()
+    if not isinstance(raw, dict) or not set(raw) <= set(SOURCE_KEYS):
+        problems.append(
+            error(
+                "editorial-source",
+                f"'source' must be a mapping with some of {', '.join(SOURCE_KEYS)}",
+                rel,
+                fm.line("source"),
+            )
+        )
+        return SourceInfo()
+    url = str(raw.get("url", ""))
+    refused = unsafe_url(url, "'source.url'", rel, fm.line("source", "url"))
+    if refused is not None:
+        problems.append(refused)
+        url = ""
+    captured = raw.get("captured")
+    if isinstance(captured, str):  # quoted in YAML, or TOML written as text
+        with contextlib.suppress(ValueError):  # else reported below
+            captured = dt.date.fromisoformat(captured)
+    if isinstance(captured, dt.datetime):
+        captured = captured.date()
+    if captured is not None and not isinstance(captured, dt.date):
+        problems.append(
+            error(
+                "editorial-source",
+                f"'source.captured' {captured!r} must be a date YYYY-MM-DD",
+                rel,
+                fm.line("source", "captured"),
+            )
+        )
+        captured = None
+    return SourceInfo(str(raw.get("publisher", "")), url, str(raw.get("author", "")), captured)
+
+
 def parse_editorial(text: str, article_id: str, rel: str) -> tuple[Editorial | None, list[Diagnostic]]:
     fm, problems = split_front_matter(text, rel)
     if fm is None:
@@ -178,25 +223,7 @@ def parse_editorial(text: str, article_id: str, rel: str) -> tuple[Editorial | N
         )
     else:
         about = list(dict.fromkeys(raw_about))
-    source = SourceInfo()
-    raw_source = fm.data.get("source")
-    if raw_source is not None:
-        if isinstance(raw_source, dict) and set(raw_source) <= {"publisher", "url"}:
-            url = str(raw_source.get("url", ""))
-            refused = unsafe_url(url, "'source.url'", rel, fm.line("source", "url"))
-            if refused is not None:
-                problems.append(refused)
-                url = ""
-            source = SourceInfo(str(raw_source.get("publisher", "")), url)
-        else:
-            problems.append(
-                error(
-                    "editorial-source",
-                    "'source' must be a mapping with 'publisher' and/or 'url'",
-                    rel,
-                    fm.line("source"),
-                )
-            )
+    source = _source(fm, rel, problems)
     problems.extend(unsafe_links(fm.body, rel, fm.body_line))
     editorial = Editorial(
         id=article_id,

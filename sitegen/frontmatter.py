@@ -5,6 +5,7 @@ Positions of keys are kept so that later stages can report ``file:line``.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -61,6 +62,27 @@ def _load_yaml(raw: str) -> tuple[yaml.Node | None, Any]:
         loader.dispose()
 
 
+def _impossible_date(raw: str) -> tuple[int, str]:
+    """The line (from 0) and value of the first YAML date in ``raw`` that is not a real date."""
+    loader = _Loader(raw)
+    try:
+        stack = [loader.get_single_node()]
+    finally:
+        loader.dispose()
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                dt.date.fromisoformat(node.value[:10])
+            except ValueError:
+                return node.start_mark.line, node.value
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(item for pair in node.value for item in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return 0, "?"
+
+
 def split_front_matter(text: str, rel: str) -> tuple[FrontMatter | None, list[Diagnostic]]:
     # Same line ends as the seed reader: CRLF and lone CR (old Mac editors) both end a line.
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -92,6 +114,10 @@ def split_front_matter(text: str, rel: str) -> tuple[FrontMatter | None, list[Di
             line = mark.line + 2 if mark is not None else 1
             problem = getattr(exc, "problem", None) or str(exc)
             return None, [error("frontmatter-yaml", f"front matter is not valid YAML: {problem}", rel, line)]
+        except ValueError as exc:  # PyYAML takes 2021-02-30 for a date, and fails without a mark
+            line, value = _impossible_date(raw)
+            message = f"'{value}' is not a real date ({exc}); correct it, or quote it if it is text"
+            return None, [error("frontmatter-yaml", message, rel, line + 2)]
         if node is not None:
             _yaml_positions(node, (), positions, 2)
     else:

@@ -37,6 +37,8 @@ class Seed:
 class SourceInfo:
     publisher: str = ""
     url: str = ""
+    author: str = ""
+    captured: dt.date | None = None  # when a web archive captured the page it came from
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +130,8 @@ class Article:
     toc: tuple[TocEntry, ...]
     source_publisher: str = ""
     source_url: str = ""
+    source_author: str = ""
+    source_captured: dt.date | None = None
     footnotes: tuple[Footnote, ...] = ()
     places: tuple[CorrectedPlace, ...] = ()
     mentions: tuple[Mention, ...] = ()

@@ -422,6 +422,8 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
             "notes": NOTES_PATH if any(note["why"] for note in footnotes) else "",
             "source_publisher": article.source_publisher,
             "source_url": article.source_url,
+            "source_author": article.source_author,
+            "source_captured": article.source_captured.isoformat() if article.source_captured else "",
             "month_url": f"timeline/{article.date.year:04d}/{article.date.month:02d}/",
         },
         "sidebar": _sidebar(site, article),

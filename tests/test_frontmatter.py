@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from sitegen.editorial import parse_editorial, parse_page
@@ -63,6 +65,14 @@ def test_toml_front_matter_and_its_error_line() -> None:
     assert (problem.code, problem.line) == ("frontmatter-toml", 4)
 
 
+def test_an_impossible_yaml_date_is_an_error_at_its_line() -> None:
+    fm, problems = split_front_matter("---\ntitle: T\nsource:\n  captured: 2021-02-30\n---\n", REL)
+    assert fm is None
+    [problem] = problems
+    assert (problem.code, problem.line) == ("frontmatter-yaml", 4)
+    assert problem.message.startswith("'2021-02-30' is not a real date (day is out of range for month)")
+
+
 def test_front_matter_must_be_a_mapping() -> None:
     fm, problems = split_front_matter("---\n- a\n- b\n---\n", REL)
     assert fm is None and problems[0].code == "frontmatter-type"
@@ -81,6 +91,8 @@ def test_front_matter_must_be_a_mapping() -> None:
         ("roles:\n  headline: [1]\n", "editorial-roles", 3),
         ("roles:\n  heading: ['3-1']\n", "editorial-roles", 3),
         ("roles:\n  heading: [1]\n  quote: [1]\n", "editorial-roles", 4),
+        ("source:\n  publisher: P\n  captured: last spring\n", "editorial-source", 4),
+        ("source: {publisher: P, archive: IA}\n", "editorial-source", 2),
     ],
 )
 def test_editorial_field_errors(yaml: str, code: str, line: int) -> None:
@@ -102,9 +114,24 @@ def test_editorial_fields() -> None:
     assert (editorial.title, editorial.subtitle, editorial.slug) == ("T", "S", "harbour-reopens")
     assert editorial.tags == ("harbour", "town-1")
     assert (editorial.source.publisher, editorial.source.url) == ("P", "https://example.org/")
+    assert (editorial.source.author, editorial.source.captured) == ("", None)
     assert editorial.roles == {3: "heading", 5: "caption", 6: "caption"}
     assert editorial.note_markdown == "The *note*."
     assert editorial.note_line == 12
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "source: {publisher: P, author: A, captured: 2021-02-12}",
+        "source: {publisher: P, author: A, captured: '2021-02-12'}",
+        "source: {publisher: P, author: A, captured: 2021-02-12T08:00:02Z}",
+    ],
+)
+def test_source_records_author_and_capture_date(source: str) -> None:
+    editorial, problems = parse_editorial(f"---\n{source}\n---\n", "a", REL)
+    assert problems == [] and editorial is not None
+    assert (editorial.source.author, editorial.source.captured) == ("A", dt.date(2021, 2, 12))
 
 
 def test_page_slug_must_be_strict() -> None:
