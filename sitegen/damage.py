@@ -2,17 +2,19 @@
 
 An article spinner swaps words for near-synonyms, so a registry name comes out with a
 word changed ("Quds Force" → "Quds Drive", "Middle East" → "Center East"). A proposal is
-a place where a registry name or alias of two or more words appears with
+a place where a registry name or alias of two or more words appears, keeping at least one
+distinctive word, with
 
 * words swapped for spun forms the corrections already know (a rule or a per-article
   correction that turns "drive" into "force"): *likely*; or
-* exactly one other word swapped, written with the same capitals: *possible*. Spinners
-  swap dictionary words, not proper names, so the registry's word must be one the archive
-  also uses in lower case (in an article, a rule, an entity's description), and a word
-  that is a prefix of the other ("Force" / "Forces") is a variant, not a swap.
+* exactly one other word swapped: *possible*. Spinners swap dictionary words, not proper
+  names, so the registry's word must be one the archive also writes in lower case (in an
+  article, a rule, an entity's description); both words are capitalised alike, neither is
+  a title or a day, neither is a prefix of the other ("Force" / "Forces" is a variant), and
+  no capitalised word runs on beside them ("World Mosque Day" is another name).
 
-One Aho–Corasick pass over each article finds the registry names' words and their known
-spun forms; only there are the words around compared with a name, so the cost grows with
+One Aho–Corasick pass over each article finds the names' rarest words and their known spun
+forms; only there are the words around compared with the names, so the cost grows with
 the text, not with the registry. A place is left out where a correction already applies,
 where a mention covers a swapped word, or where a rule would apply but for its scope (an
 editor excluded the article, or the rule waits for a decision).
@@ -22,9 +24,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick
 
@@ -32,6 +35,7 @@ from sitegen.correct import RuleSet
 from sitegen.corrections import Rule
 from sitegen.diagnostics import Diagnostic, info
 from sitegen.entities import COMMON_WORDS, Entity, fold_case
+from sitegen.mentions import STOP_WORDS
 from sitegen.mentions import _is_word_char as is_word_char
 from sitegen.mentions import _Spans as Spans
 from sitegen.model import Article, ArticleBody, Seed
@@ -40,6 +44,7 @@ from sitegen.seeds import FileOffsets, parse_seed
 LIKELY, NAMED, POSSIBLE = 0, 1, 2  # ranks, most likely first
 _POSSESSIVE = ("’s", "'s")
 _WORDS = re.compile(r"[^\W\d_]+")
+_NOT_WORD = re.compile(r"\W")
 _MAX_CONTEXT_WORDS = 12  # words of prefix or suffix tried before quoting the whole paragraph
 
 
@@ -126,6 +131,8 @@ class KnownSwaps:
 
 @dataclass(frozen=True, slots=True)
 class _Name:
+    """A registry name or alias of two or more words, split as text is (see :func:`split_chunk`)."""
+
     entity: Entity
     leads: tuple[str, ...]
     cores: tuple[str, ...]
@@ -134,11 +141,13 @@ class _Name:
     ignore_case: bool
 
 
-def _anchors(name: _Name) -> list[int]:
-    """Two positions of distinctive words: a place with one word swapped still holds one."""
+def _anchors(name: _Name, uses: Mapping[str, int]) -> list[int]:
+    """Two positions of the name's rarest distinctive words (fewest names use them): a place
+    with one word swapped still holds one of them (a match keeps a distinctive word), and a
+    rare word is compared with few names."""
     order = sorted(
-        range(len(name.cores)),
-        key=lambda k: (name.folded[k] in COMMON_WORDS or len(name.cores[k]) < 3, -len(name.cores[k]), k),
+        (k for k in range(len(name.cores)) if _distinctive(name.folded[k])),
+        key=lambda k: (uses[name.folded[k]], -len(name.cores[k]), k),
     )
     return order[:2]
 
@@ -152,128 +161,183 @@ class _Found:
     known_by: str
 
 
-class _Chunks:
-    """Whitespace-separated chunks of one text, located around an offset within a paragraph."""
+class _Chunk(NamedTuple):
+    """A whitespace-separated piece of text: a word with the punctuation either side."""
 
-    def __init__(self, text: str) -> None:
+    start: int  # of the word, in the text
+    lead: str
+    core: str
+    trail: str
+    folded: str
+
+
+class _Window:
+    """The chunks of one paragraph on either side of a word found in it, split once each."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
         self.text = text
+        first, last = start, end
+        while first > 0 and not text[first - 1].isspace():
+            first -= 1
+        while last < len(text) and not text[last].isspace():
+            last += 1
+        self.center = self._chunk(first, last)
+        self.left: list[_Chunk] = []  # nearest first
+        self.right: list[_Chunk] = []
+        self._edges = [first, last]  # how far the chunks split so far reach
 
-    def around(self, start: int, end: int) -> tuple[int, int]:
+    def _chunk(self, first: int, last: int) -> _Chunk:
+        lead, core, trail = split_chunk(self.text[first:last])
+        return _Chunk(first + len(lead), lead, core, trail, fold_case(core))
+
+    def words(self, before: int, after: int) -> list[_Chunk] | None:
+        """``before`` chunks, the word's own and ``after`` chunks; None past the paragraph."""
         text = self.text
-        while start > 0 and not text[start - 1].isspace():
-            start -= 1
-        while end < len(text) and not text[end].isspace():
-            end += 1
-        return start, end
+        while len(self.left) < before:
+            end = gap = self._edges[0]
+            while gap > 0 and text[gap - 1] in " \t":
+                gap -= 1
+            if gap == end or gap == 0 or text[gap - 1].isspace():
+                return None  # the paragraph's start
+            first = gap
+            while first > 0 and not text[first - 1].isspace():
+                first -= 1
+            self.left.append(self._chunk(first, gap))
+            self._edges[0] = first
+        while len(self.right) < after:
+            start = gap = self._edges[1]
+            while gap < len(text) and text[gap] in " \t":
+                gap += 1
+            if gap == start or gap == len(text) or text[gap].isspace():
+                return None
+            last = gap
+            while last < len(text) and not text[last].isspace():
+                last += 1
+            self.right.append(self._chunk(gap, last))
+            self._edges[1] = last
+        return [*reversed(self.left[:before]), self.center, *self.right[:after]]
 
-    def before(self, start: int) -> tuple[int, int] | None:
-        text, gap = self.text, start
-        while gap > 0 and text[gap - 1] in " \t":
-            gap -= 1
-        if gap == start or gap == 0 or text[gap - 1].isspace():
-            return None  # the paragraph's start
-        return self.around(gap - 1, gap)[0], gap
 
-    def after(self, end: int) -> tuple[int, int] | None:
-        text, gap = self.text, end
-        while gap < len(text) and text[gap] in " \t":
-            gap += 1
-        if gap == end or gap == len(text) or text[gap].isspace():
-            return None
-        return gap, self.around(gap, gap + 1)[1]
+def registry_names(entities: Sequence[Entity]) -> list[_Name]:
+    """The registry's names and aliases of two or more words."""
+    names: list[_Name] = []
+    for entity in entities:
+        for form in entity.forms:
+            pieces = [split_chunk(p) for p in form.text.split()]
+            if len(pieces) < 2 or not all(core for _, core, _ in pieces):
+                continue
+            leads, cores, trails = (tuple(p[i] for p in pieces) for i in range(3))
+            folded = tuple(map(fold_case, cores))
+            names.append(_Name(entity, leads, cores, trails, folded, form.ignore_case))
+    return names
 
 
-class NameScanner:
-    """The registry's names of several words, indexed for one pass over each text."""
+class _WordFinder:
+    """Whole words of a set in a text, in one Aho–Corasick pass: the text is searched with
+    every character that is not a letter, digit or '_' made a space, the words padded with one."""
 
-    def __init__(self, entities: Sequence[Entity], swaps: KnownSwaps) -> None:
-        self.swaps = swaps
-        self.names: list[_Name] = []
-        self.anchors: dict[str, list[tuple[_Name, int]]] = {}
-        self.lowercase: set[str] = set()  # registry words seen in lower case in the texts
-        words: set[str] = set()
-        for entity in entities:
-            for form in entity.forms:
-                pieces = [split_chunk(p) for p in form.text.split()]
-                if len(pieces) < 2 or not all(core for _, core, _ in pieces):
-                    continue
-                leads, cores, trails = (tuple(p[i] for p in pieces) for i in range(3))
-                name = _Name(entity, leads, cores, trails, tuple(map(fold_case, cores)), form.ignore_case)
-                self.names.append(name)
-                words.update(name.folded)
-                for j in _anchors(name):
-                    for key in {name.folded[j], *swaps.by_original.get(name.folded[j], ())}:
-                        self.anchors.setdefault(key, []).append((name, j))
-        words.update(self.anchors)
+    def __init__(self, words: Iterable[str]) -> None:
         self._automaton: Any = None
-        if words:
-            self._automaton = ahocorasick.Automaton()
-            for word in words:
-                self._automaton.add_word(word, word)
+        for word in words:
+            if self._automaton is None:
+                self._automaton = ahocorasick.Automaton()
+            self._automaton.add_word(f" {word} ", word)
+        if self._automaton is not None:
             self._automaton.make_automaton()
 
-    def scan(self, text: str) -> Iterator[_Found]:
-        """Every place in ``text`` where a name appears with words swapped (overlaps included)."""
+    def find(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """(start, end, word) of each word in ``text``, compared case-folded."""
         if self._automaton is None:
             return
         lowered = fold_case(text)
         if len(lowered) != len(text):  # a letter that lower-cases to two: keep offsets honest
             lowered = "".join(c if len(c.lower()) != 1 else fold_case(c) for c in text)
-        chunks = _Chunks(text)
-        for last, key in self._automaton.iter(lowered):
-            start, end = last + 1 - len(key), last + 1
+        spaced = " " + _NOT_WORD.sub(" ", lowered) + " "
+        for last, key in self._automaton.iter(spaced):
+            start, end = last - len(key) - 1, last - 1  # in ``text``: one character shorter
+            # A combining mark is no word character for re, but it is for a mention.
             if (start > 0 and is_word_char(text[start - 1])) or (end < len(text) and is_word_char(text[end])):
                 continue
-            if text[start:end].islower():
-                self.lowercase.add(key)
-            for name, j in self.anchors.get(key, ()):
-                found = self._compare(chunks, start, end, name, j)
+            yield start, end, key
+
+
+def lower_case_words(names: Sequence[_Name], texts: Iterable[str]) -> set[str]:
+    """The names' distinctive words that ``texts`` use in lower case: ordinary words, which a
+    spinner swaps, unlike names."""
+    finder = _WordFinder({word for name in names for word in name.folded if _distinctive(word)})
+    return {key for text in texts for start, end, key in finder.find(text) if text[start:end].islower()}
+
+
+class NameScanner:
+    """The registry's names, indexed for one pass over each text.
+
+    ``common``: the words a spinner may have swapped unseen (ordinary, lower-case words).
+    A name is looked for at its two rarest distinctive words, and at one of them only if
+    some other word of the name can be swapped (an ordinary word, or one whose spun forms
+    are known), or at the known spun forms of that word."""
+
+    def __init__(self, names: Sequence[_Name], swaps: KnownSwaps, common: Collection[str]) -> None:
+        self.swaps = swaps
+        self.common = common
+        self.anchors: dict[str, list[tuple[_Name, int]]] = {}
+        uses = Counter(word for name in names for word in set(name.folded))
+        for name in names:
+            swappable = [w in common or w in swaps.by_original for w in name.folded]
+            for j in _anchors(name, uses):
+                spun = swaps.by_original.get(name.folded[j], set())
+                keys = spun | {name.folded[j]} if any(swappable[:j] + swappable[j + 1 :]) else spun
+                for key in keys:
+                    self.anchors.setdefault(key, []).append((name, j))
+        self._words = _WordFinder(self.anchors)
+
+    def scan(self, text: str) -> Iterator[_Found]:
+        """Every place in ``text`` where a name appears with words swapped (overlaps included)."""
+        known, common = self.swaps.by_spun, self.common
+        for start, end, key in self._words.find(text):
+            window = _Window(text, start, end)
+            if (window.center.start, window.center.start + len(window.center.core)) != (start, end):
+                continue  # the word found is part of a longer one ('al' in 'al-Muhandis')
+            for name, j in self.anchors[key]:
+                words = window.words(j, len(name.cores) - 1 - j)
+                if words is None:
+                    continue
+                # Cheap tests first: every differing word a known swap, or one ordinary word.
+                differ = [k for k, w in enumerate(words) if w.folded != name.folded[k]]
+                if not differ:
+                    continue
+                unknown = [k for k in differ if name.folded[k] not in known.get(words[k].folded, ())]
+                if unknown and (len(differ) > 1 or name.folded[unknown[0]] not in common):
+                    continue
+                found = self._compare(text, words, name)
                 if found is not None:
                     yield found
 
-    def _compare(self, chunks: _Chunks, start: int, end: int, name: _Name, j: int) -> _Found | None:
-        spans = [chunks.around(start, end)]
-        for _ in range(j):
-            before = chunks.before(spans[0][0])
-            if before is None:
-                return None
-            spans.insert(0, before)
-        while len(spans) < len(name.cores):
-            after = chunks.after(spans[-1][1])
-            if after is None:
-                return None
-            spans.append(after)
-        text, last = chunks.text, len(name.cores) - 1
+    def _compare(self, text: str, words: list[_Chunk], name: _Name) -> _Found | None:
+        last = len(name.cores) - 1
         distinct, swapped, unknown, known_by = False, [], 0, "rules"
-        first_core = last_core = 0  # where the first word starts and the last one ends
-        for k, (a, b) in enumerate(spans):
-            lead, core, trail = split_chunk(text[a:b])
-            begin = a + len(lead)
-            if k == j and (begin, begin + len(core)) != (start, end):
-                return None  # the word found is part of a longer one ('al' in 'al-Muhandis')
-            if (k > 0 and lead != name.leads[k]) or (k < last and trail != name.trails[k]) or not core:
+        for k, word in enumerate(words):
+            if (k > 0 and word.lead != name.leads[k]) or (k < last and word.trail != name.trails[k]):
                 return None
-            if k == 0:
-                first_core = begin
-            last_core = begin + len(core)
-            folded = fold_case(core)
-            if core == name.cores[k] or (name.ignore_case and folded == name.folded[k]):
-                distinct = distinct or _distinctive(folded)
+            if not word.core:
+                return None
+            if word.core == name.cores[k] or (name.ignore_case and word.folded == name.folded[k]):
+                distinct = distinct or _distinctive(word.folded)
                 continue
-            swapped.append((begin, begin + len(core), k))
-            knower = self.swaps.known(folded, name.folded[k])
+            swapped.append((word.start, word.start + len(word.core), k))
+            knower = self.swaps.known(word.folded, name.folded[k])
             if knower:
                 known_by = known_by if knower == "rules" else knower
-            elif _may_be_swapped(core, name.cores[k]):
+            elif _may_be_swapped(word.core, name.cores[k]):
                 unknown += 1
             else:
                 return None
         # A name's kept words must say which name it is: 'the Embassy' is not 'the Shah'.
         if not distinct or not swapped or (unknown and len(swapped) > 1):
             return None
-        if unknown and _inside_longer_name(chunks, spans):
+        if unknown and _inside_longer_name(text, words):
             return None  # 'World Mosque Day' is another name than 'New Day'
-        return _Found(first_core, last_core, name, tuple(swapped), "" if unknown else known_by)
+        end = words[-1].start + len(words[-1].core)
+        return _Found(words[0].start, end, name, tuple(swapped), "" if unknown else known_by)
 
 
 def _distinctive(word: str) -> bool:
@@ -283,10 +347,13 @@ def _distinctive(word: str) -> bool:
 def _may_be_swapped(received: str, registry: str) -> bool:
     """Whether an unknown word can be a spun form of a registry word: both capitalised alike
     (a name's lower-case words, as in 'Baghdad airport', are any text's words), neither a
-    common word, neither a prefix of the other (a variant such as 'Forces', not a swap)."""
+    common word, a title or a day ('President Trump' is no damage to 'Minister Trump'),
+    neither a prefix of the other (a variant such as 'Forces', not a swap)."""
     a, b = fold_case(received), fold_case(registry)
     return (
         _shape(received) == _shape(registry) in ("title", "upper")
+        and received not in STOP_WORDS
+        and registry not in STOP_WORDS
         and _WORDS.fullmatch(received) is not None
         and _distinctive(a)
         and _distinctive(b)
@@ -298,19 +365,16 @@ def _capitalised_name(word: str) -> bool:
     return word[:1].isupper() and _distinctive(fold_case(word))  # 'The' opens a sentence
 
 
-def _inside_longer_name(chunks: _Chunks, spans: list[tuple[int, int]]) -> bool:
+def _inside_longer_name(text: str, words: list[_Chunk]) -> bool:
     """Whether a capitalised word runs on either side of the words, without punctuation between."""
-    text = chunks.text
-    before, after = chunks.before(spans[0][0]), chunks.after(spans[-1][1])
-    if before is not None and not split_chunk(text[before[0] : before[1]])[2]:
-        word = split_chunk(text[before[0] : before[1]])[1]
-        if _capitalised_name(word) and not split_chunk(text[spans[0][0] : spans[0][1]])[0]:
-            return True
-    if after is not None and not split_chunk(text[spans[-1][0] : spans[-1][1]])[2]:
-        lead, word, _ = split_chunk(text[after[0] : after[1]])
-        if _capitalised_name(word) and not lead:
-            return True
-    return False
+    first, last = words[0], words[-1]
+    window = _Window(text, first.start, first.start + len(first.core))
+    before = window.words(1, 0)
+    if before is not None and not before[0].trail and not first.lead and _capitalised_name(before[0].core):
+        return True
+    window = _Window(text, last.start, last.start + len(last.core))
+    after = window.words(0, 1)
+    return after is not None and not last.trail and not after[1].lead and _capitalised_name(after[1].core)
 
 
 def _unique_context(text: str, start: int, end: int, paragraph: tuple[int, int]) -> tuple[str, str] | None:
@@ -372,11 +436,14 @@ def learn_swaps(rules: Sequence[Rule], articles: Iterable[Article]) -> KnownSwap
         if not rule.regex:
             swaps.learn(rule.find, rule.replace, "rules")
     rule_keys = {r.key for r in rules}
+    pairs: set[tuple[str, str, str]] = set()  # the same correction recurs in many articles
     for article in articles:
         keys = {f.number: f.correction for f in article.footnotes}
         for place in article.places:
             known_by = "rules" if keys.get(place.footnote) in rule_keys else "corrections"
-            swaps.learn(place.source, place.replacement, known_by)
+            pairs.add((place.source, place.replacement, known_by))
+    for received, corrected, known_by in sorted(pairs):
+        swaps.learn(received, corrected, known_by)
     return swaps
 
 
@@ -387,23 +454,21 @@ def find_damage(
     rules: Sequence[Rule],
 ) -> list[Proposal]:
     """Proposals for every article, most likely first (then in article order and by line)."""
-    scanner = NameScanner(entities, learn_swaps(rules, articles))
     scoped = RuleSet(rules) if any(r.articles or r.exclude for r in rules) else None
-    found: list[tuple[Article, Seed, str, list[_Found]]] = []
+    seeds: list[tuple[Article, Seed]] = []
     for article in articles:
-        data = bodies[article.id].source
-        seed, _ = parse_seed(data, article.id, article.seed_path)
-        if seed is None:
-            continue
-        text = seed.source_text
-        found.append((article, seed, data.decode("utf-8"), list(scanner.scan(text))))
-    common = _common_words(entities, rules) | scanner.lowercase
+        seed, _ = parse_seed(bodies[article.id].source, article.id, article.seed_path)
+        if seed is not None:
+            seeds.append((article, seed))
+    names = registry_names(entities)
+    common = _common_words(entities, rules) | lower_case_words(names, (s.source_text for _, s in seeds))
+    scanner = NameScanner(names, learn_swaps(rules, articles), common)
     proposals: list[Proposal] = []
-    for article, seed, file_text, places in found:
-        kept = _kept(article, seed, places, common, scoped)
+    for article, seed in seeds:
+        kept = _kept(article, seed, list(scanner.scan(seed.source_text)), scoped)
         if not kept:
             continue
-        offsets = FileOffsets(file_text, seed)
+        offsets = FileOffsets(seed.data.decode("utf-8"), seed)
         text = seed.source_text
         paragraphs = paragraph_spans(seed)
         for place in kept:
@@ -438,9 +503,7 @@ def find_damage(
     return sorted(proposals, key=lambda p: p.rank)  # stable: then in article order, by line
 
 
-def _kept(
-    article: Article, seed: Seed, places: list[_Found], common: set[str], scoped: RuleSet | None
-) -> list[_Found]:
+def _kept(article: Article, seed: Seed, places: list[_Found], scoped: RuleSet | None) -> list[_Found]:
     """The places worth proposing, without overlaps: longer names and likelier ones first."""
     corrected = [(p.start, p.end) for p in article.places]
     if scoped is not None and scoped.out_of_scope(article.id):
@@ -450,8 +513,6 @@ def _kept(
     chosen: list[_Found] = []
     taken = Spans([])
     for place in sorted(places, key=lambda p: (not p.known_by, p.start - p.end, p.start)):
-        if not place.known_by and place.name.folded[place.swapped[0][2]] not in common:
-            continue
         if covered.overlaps(place.start, place.end) or taken.overlaps(place.start, place.end):
             continue
         if any(mentioned.overlaps(b, e) for b, e, _ in place.swapped):

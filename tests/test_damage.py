@@ -76,13 +76,20 @@ def test_check_proposes_names_with_a_word_swapped_the_likeliest_first(make_site:
 
 
 def test_correct_names_and_corrected_places_are_not_proposed(make_site: Any) -> None:
-    """'Quds Force' is spelled right; a rule corrects 'Center East'; only 'Quds Drive' is left."""
-    rule = '[[rule]]\nfind = "Center East"\nreplace = "Middle East"\ntype = "error"\nnote = "Spun."\n'
+    """'Quds Force' is spelled right; an editor's rule corrects 'Center East' (to 'Near East'):
+    only 'Quds Drive' is left."""
+    rule = '[[rule]]\nfind = "Center East"\nreplace = "Near East"\ntype = "error"\nnote = "Spun."\n'
     site = _site(make_site, rules=NAVY_RULE + "\n" + rule)
     assert [line.split(": ", 2)[2] for line in _proposals(_check(site.root))] == [
         'possible spinner damage: "Quds Drive" → "Quds Force" (likely: rules know drive → force) '
         "[possible-damage]"
     ]
+
+
+def test_a_spun_form_the_registry_lists_as_an_alias_is_a_mention_not_damage(make_site: Any) -> None:
+    quds = QUDS.replace("kind:", "aliases: [Quds Drive]\nkind:")
+    site = _site(make_site, **{"content/entities/quds-force.md": quds})
+    assert ['"Center East"' in line for line in _proposals(_check(site.root))] == [True]
 
 
 def test_a_place_a_rule_leaves_out_of_its_scope_is_not_proposed(make_site: Any) -> None:
@@ -93,16 +100,22 @@ def test_a_place_a_rule_leaves_out_of_its_scope_is_not_proposed(make_site: Any) 
 
 
 def test_a_swapped_word_must_look_like_a_spun_dictionary_word(make_site: Any) -> None:
-    """'President Trump' is not 'Donald Trump' damaged: 'Donald' is no dictionary word; and
-    lower-case words of a name ('Baghdad airport') are any sentence's words."""
-    seed = "date 2020-01-05 President Trump flew to Baghdad after the talks, near Baghdad airport.\n"
-    trump = "---\nname: Donald Trump\nkind: person\n---\n"
-    airport = "---\nname: Baghdad International Airport\nkind: place\naliases: [Baghdad airport]\n---\n"
-    site = _site(
-        make_site,
-        seed=seed + "\nThe Center East.\n",
-        **{"content/entities/donald-trump.md": trump, "content/entities/airport.md": airport},
+    """'Ivanka Trump' is not 'Donald Trump' damaged: 'Donald' is no dictionary word (the
+    archive never writes it in lower case); a title is a role, not part of the name
+    ('President Zarif' for 'Minister Zarif', though 'minister' is a word); the lower-case
+    words of a name ('Baghdad airport') are any sentence's words; and 'South East Asia' is
+    another name than 'Middle East'."""
+    seed = (
+        "date 2020-01-05 Ivanka Trump flew to Baghdad today, near Baghdad airport.\n\n"
+        "President Zarif, the minister, met her in South East Asia, and the Center East.\n"
     )
+    people = {
+        "content/entities/donald-trump.md": "---\nname: Donald Trump\nkind: person\n---\n",
+        "content/entities/zarif.md": "---\nname: Minister Zarif\nkind: person\n---\n",
+        "content/entities/airport.md": "---\nname: Baghdad International Airport\nkind: place\n"
+        "aliases: [Baghdad airport]\n---\n",
+    }
+    site = _site(make_site, seed=seed, **people)
     assert ['"Center East"' in line for line in _proposals(_check(site.root))] == [True]
 
 
