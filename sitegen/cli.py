@@ -217,6 +217,11 @@ def check_command(
         sys.exit(1)
     print_diagnostics(report.log, verbosity)
     out = Console(highlight=False)
+    # Proposals first: their blocks are indented YAML, the candidate list ends the report.
+    damage = report.check.damage if report.check else []
+    if damage_count and damage:
+        for line in damage_report(damage, damage_count, partial(_read_editorial, source)):
+            out.print(line, markup=False, soft_wrap=True)
     candidates = report.check.candidates if report.check else []
     if candidate_count and candidates:
         out.print(
@@ -229,10 +234,6 @@ def check_command(
                 markup=False,
                 soft_wrap=True,
             )
-    damage = report.check.damage if report.check else []
-    if damage_count and damage:
-        for line in damage_report(damage, damage_count, partial(_read_editorial, source)):
-            out.print(line, markup=False, soft_wrap=True)
     log = report.log
     summary = f"Checked {report.pages} outputs: {log.errors} error(s), {log.warnings} warning(s)."
     out.print(summary, markup=False)
