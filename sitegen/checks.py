@@ -2,16 +2,18 @@
 
 Entities no article mentions, aliases that never match, correction rules that
 never apply, and candidate entities: capitalised names in the corrected text
-that match no alias (Obsidian's "unlinked mentions").
+that match no alias (Obsidian's "unlinked mentions"); and likely spinner damage to
+registry names (:mod:`sitegen.damage`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sitegen.correct import unused_rules
 from sitegen.corrections import Rule
+from sitegen.damage import Proposal, find_damage
 from sitegen.diagnostics import Diagnostic, info, warning
 from sitegen.entities import Entity
 from sitegen.mentions import Candidate, MentionFinder, find_candidates, unused_aliases
@@ -23,6 +25,7 @@ from sitegen.site import Site
 class CheckReport:
     problems: list[Diagnostic]
     candidates: list[Candidate]
+    damage: list[Proposal] = field(default_factory=list)  # likely spinner damage, most likely first
 
 
 def content_checks(
@@ -57,4 +60,5 @@ def content_checks(
         )
     used = {note.correction for article in site.articles for note in article.footnotes}
     problems.extend(unused_rules(rules, used))
-    return CheckReport(problems, find_candidates(texts, finder))
+    damage = find_damage(site.articles, bodies, entities, rules)
+    return CheckReport(problems, find_candidates(texts, finder), damage)

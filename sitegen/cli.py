@@ -6,6 +6,7 @@ import datetime as dt
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,7 +16,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from sitegen import __version__
 from sitegen.budget import report_lines
+from sitegen.damage import damage_report
 from sitegen.diagnostics import DiagnosticLog, Level, SitegenError
+from sitegen.editorial import read_text_file
 from sitegen.pipeline import BuildOptions, build
 
 stderr = Console(stderr=True, highlight=False)
@@ -188,6 +191,14 @@ def build_command(
     show_default=True,
     help="How many candidate entities to list (0 for none).",
 )
+@click.option(
+    "--damage",
+    "damage_count",
+    type=click.IntRange(min=0),
+    default=30,
+    show_default=True,
+    help="How many places of likely spinner damage to propose, most likely first (0 for none).",
+)
 def check_command(
     source: Path,
     base_url: str | None,
@@ -195,12 +206,15 @@ def check_command(
     verbosity: int | None,
     strict: bool,
     candidate_count: int,
+    damage_count: int,
 ) -> None:
     """Check the site without writing it: links, anchors, corrections, entities.
 
     Lists, with file:line, broken links, orphaned or unused corrections, entities no
     article mentions, aliases that never match, and candidate entities: capitalised
-    names in the articles that match no alias, most frequent first.
+    names in the articles that match no alias, most frequent first; and likely spinner
+    damage to registry names ("Quds Drive" for "Quds Force"), each with the correction
+    to paste into the article's editorial file to accept it.
     """
     verbosity = 1 if verbosity is None else verbosity  # the report is the point: show notices too
     try:
@@ -211,6 +225,11 @@ def check_command(
         sys.exit(1)
     print_diagnostics(report.log, verbosity)
     out = Console(highlight=False)
+    # Proposals first: their blocks are indented YAML, the candidate list ends the report.
+    damage = report.check.damage if report.check else []
+    if damage_count and damage:
+        for line in damage_report(damage, damage_count, partial(_read_editorial, source)):
+            out.print(line, markup=False, soft_wrap=True)
     candidates = report.check.candidates if report.check else []
     if candidate_count and candidates:
         out.print(
@@ -227,6 +246,12 @@ def check_command(
     summary = f"Checked {report.pages} outputs: {log.errors} error(s), {log.warnings} warning(s)."
     out.print(summary, markup=False)
     sys.exit(1 if log.failed(strict) else 0)
+
+
+def _read_editorial(root: Path, rel: str) -> str | None:
+    """An editorial file's text, to show where an accepted correction goes (None: unreadable)."""
+    text, _ = read_text_file(root / rel, root)
+    return text
 
 
 @main.command("serve")

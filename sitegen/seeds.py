@@ -181,6 +181,7 @@ class FileOffsets:
         text = file_text.removeprefix("\ufeff")
         starts = [0] + [m.end() for m in _LINE_END_TEXT.finditer(text)]
         ends = [m.start() for m in _LINE_END_TEXT.finditer(text)] + [len(text)]
+        self._line_starts = starts
         date_line = next(i for i, (b, e) in enumerate(zip(starts, ends, strict=True)) if text[b:e].strip())
         self._paragraph_starts: list[int] = []
         # per paragraph: (offset in the paragraph text, offset in the file, length) of each line
@@ -216,3 +217,7 @@ class FileOffsets:
             if within > piece_start or (within == piece_start and not end) or piece_start == 0:
                 return file_start + min(within - piece_start, length)
         raise AssertionError("unreachable: the first piece starts the paragraph")
+
+    def line(self, offset: int) -> int:
+        """The file's physical line (1-based) that holds ``offset`` of the source text."""
+        return bisect.bisect_right(self._line_starts, self(offset))
