@@ -94,7 +94,7 @@ def plan_outputs(
     pages += plan_entities(site, urls) + plan_tags(site, urls) + plan_timeline(site, urls)
     pages += plan_ledger(site, urls)
     if site.rule_links:
-        files.append(notes_file(site))
+        files.append(notes_file(site, urls))
     if site.search:
         search_context = {
             "site": site_context(site, urls),

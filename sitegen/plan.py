@@ -83,7 +83,7 @@ class FilePlan:
     kind: str = OTHER  # kind of output, for the byte budget (budget.py)
 
 
-NOTES_PATH = "corrections/notes.json"  # site-wide rules' notes by ledger anchor (ledger.notes_file)
+NOTES_PATH = "corrections/notes.jsonld"  # site-wide rules' notes by ledger anchor (ledger.notes_file)
 
 
 def digest_of(*parts: object) -> str:
@@ -467,11 +467,17 @@ def _annotations_file(site: Site, article: Article, urls: UrlBuilder, seed_bytes
         seed, _ = parse_seed(data, article.id, article.seed_path)
         if seed is None:
             raise ValueError(f"{article.seed_path}: the seed no longer parses; build again")
-        return compressed(annotation_page(site, article, urls, seed, data.decode("utf-8")))
+        return compressed(annotation_page(site, article, urls, seed, data.decode("utf-8"), NOTES_PATH))
 
     entities = sorted({m.entity for m in article.mentions})
     fingerprint = digest_of(
-        "annotations", 3, article.digest, urls.full(""), [(e, site.entities[e].wikidata) for e in entities]
+        "annotations",
+        4,
+        article.digest,
+        urls.full(""),
+        [(e, site.entities[e].wikidata) for e in entities],
+        # the ids of its rules' notes in the notes document (their anchors)
+        [site.rule_links.get(note.correction, "").partition("#")[2] for note in article.footnotes],
     )
     return FilePlan(article.url + EXPORT_NAME, fingerprint, produce, ANNOTATIONS)
 

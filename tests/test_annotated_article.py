@@ -597,12 +597,14 @@ def test_a_rule_footnote_links_the_ledger_entry_that_holds_its_note(
         assert footnote.note in entry.text(), note.why
 
 
-def test_notes_json_maps_each_linked_entry_to_its_note(
+def test_the_notes_document_maps_each_linked_entry_to_its_note(
     example_site: BuiltSite, doc: Element, example: Analysed, ledger_pages: dict[str, Element]
 ) -> None:
-    """corrections/notes.json: what reading.js puts in place of a footnote's link; only rules
-    that apply somewhere (those with a ledger entry)."""
-    data = json.loads((example_site.out / "corrections" / "notes.json").read_bytes())
+    """corrections/notes.jsonld: what reading.js puts in place of a footnote's link (each
+    note a body with its ledger entry's anchor as id); only rules that apply somewhere (those
+    with a ledger entry)."""
+    graph = json.loads((example_site.out / "corrections" / "notes.jsonld").read_bytes())["@graph"]
+    data = {node["id"].removeprefix("#"): node["value"] for node in graph}
     notes = footnotes_in_page(doc)
     for footnote in filter(is_rule, example.article.footnotes):
         assert data[urldefrag(notes[footnote.number].why).fragment] == footnote.note

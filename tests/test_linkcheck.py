@@ -139,6 +139,6 @@ def test_the_links_a_page_is_built_with_are_the_links_its_html_holds(
         # url filter wrote into another attribute (reading.js's data-notes), checked as well.
         assert set(scanned.links) - itself <= set(built.links), page
         assert set(built.links) - set(scanned.links) <= {
-            (href, target, "") for href, target, _ in built.links if target == "corrections/notes.json"
+            (href, target, "") for href, target, _ in built.links if target == "corrections/notes.jsonld"
         }, page
         assert ids <= set(scanned.ids.split("\n")), page

@@ -69,9 +69,10 @@
     }
   });
 
-  // Notes of site-wide rules are written once, in the ledger and in notes.json (cached by the
-  // browser across pages): a footnote links its rule's ledger entry ("why", followed without
-  // JavaScript); here the link gives way to the note, so the footnote reads in full.
+  // Notes of site-wide rules are written once, in the ledger and in notes.jsonld (cached by
+  // the browser across pages; each note a body with the id "#<anchor of its ledger entry>"):
+  // a footnote links its rule's ledger entry ("why", followed without JavaScript); here the
+  // link gives way to the note, so the footnote reads in full.
   var footnotes = document.getElementById("footnotes");
   var why = footnotes ? Array.prototype.filter.call(footnotes.querySelectorAll("li a"), function (link) {
     return /^#r\d+$/.test(link.hash) && link.pathname !== window.location.pathname;
@@ -79,9 +80,11 @@
   if (why.length && window.fetch) {
     fetch(footnotes.getAttribute("data-notes")).then(function (response) {
       return response.ok ? response.json() : {};
-    }).then(function (notes) {
+    }).then(function (data) {
+      var notes = {};
+      (data["@graph"] || []).forEach(function (body) { notes[body.id] = body.value; });
       why.forEach(function (link) {
-        var note = notes[link.hash.slice(1)];
+        var note = notes[link.hash];
         if (note) link.replaceWith(document.createTextNode(note));
       });
     }).catch(function () { /* offline: the links stay */ });
