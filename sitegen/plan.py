@@ -84,6 +84,7 @@ class FilePlan:
 
 
 NOTES_PATH = "corrections/notes.jsonld"  # site-wide rules' notes by ledger anchor (ledger.notes_file)
+CARDS_PATH = "entities/cards.json"  # entities' descriptions by id (plan_archive.cards_file)
 
 
 def digest_of(*parts: object) -> str:
@@ -169,7 +170,6 @@ def _sidebar(site: Site, article: Article) -> list[Context]:
                         {
                             "id": e,
                             "name": site.entities[e].name,
-                            "description": site.entities[e].description,
                             "count": s[0],
                             "url": f"entities/{e}/",
                             "first": s[2],
@@ -314,12 +314,12 @@ class PageKeys:
         return record
 
     def card(self, entity_id: str) -> str:
-        """What other pages show of an entity: sidebars and JSON-LD (name, kind, description,
-        Wikidata id)."""
+        """What other pages show of an entity: sidebars and JSON-LD (name, kind, Wikidata id;
+        its description is in entities/cards.json, and so whether it has one)."""
         card = self._cards.get(entity_id)
         if card is None:
             e = self.site.entities[entity_id]
-            card = self._cards[entity_id] = _key(e.id, e.name, e.kind, e.description, e.wikidata)
+            card = self._cards[entity_id] = _key(e.id, e.name, e.kind, bool(e.description), e.wikidata)
         return card
 
     def snippets(self, index: int) -> dict[str, str]:
@@ -425,6 +425,8 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
             "month_url": f"timeline/{article.date.year:04d}/{article.date.month:02d}/",
         },
         "sidebar": _sidebar(site, article),
+        # The sidebar's descriptions (and the cards) come from one file, cached across pages.
+        "cards": CARDS_PATH if any(site.entities[m.entity].description for m in article.mentions) else "",
         "related": [article_link(site.articles[i]) for i in site.refs.related[index]],
         "older": article_link(older) if older else None,
         "newer": article_link(newer) if newer else None,
