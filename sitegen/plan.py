@@ -246,7 +246,10 @@ def article_jsonld(site: Site, article: Article, urls: UrlBuilder) -> str:
     if article.summary:
         data["description"] = article.summary
     if mentioned:
-        data["mentions"] = [_entity_ref(site, e, urls) for e in mentioned]
+        # Each entity is described once, by its own page (whose node has its URL as @id):
+        # an article names the dozens it mentions by that IRI, instead of repeating each
+        # one's type, name and Wikidata link on every page that mentions it.
+        data["mentions"] = [{"@id": urls.full(f"entities/{e}/")} for e in mentioned]
     if article.about:
         data["about"] = [_entity_ref(site, e, urls) for e in article.about]
     if article.footnotes:

@@ -233,7 +233,12 @@ def _entity_jsonld(site: Site, entity_id: str, urls: UrlBuilder) -> str:
 
     from sitegen.plan import _entity_ref, script_json
 
-    data: dict[str, Any] = {"@context": "https://schema.org", **_entity_ref(site, entity_id, urls)}
+    # Its URL is its @id: articles name the entities they mention by it (article_jsonld).
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@id": urls.full(f"entities/{entity_id}/"),
+        **_entity_ref(site, entity_id, urls),
+    }
     if site.entities[entity_id].description:
         data["description"] = site.entities[entity_id].description
     return script_json(data)

@@ -383,6 +383,8 @@ def test_entity_page_jsonld_names_the_entity(example_site: BuiltSite, registry: 
         data: dict[str, Any] = json.loads(scripts[0].text())
         entity = registry[entity_id]
         assert data["name"] == entity.name
+        # its page's URL is its @id: article pages name the entities they mention by it
+        assert data["@id"] == data["url"] and data["url"].endswith(f"/entities/{entity_id}/")
         if entity.wikidata:
             assert data["sameAs"].endswith("/" + entity.wikidata)
 
