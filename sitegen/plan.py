@@ -181,11 +181,19 @@ def _sidebar(site: Site, article: Article) -> list[Context]:
     return groups
 
 
-def _note_kind(note: Footnote) -> str:
-    kind = "Error" if note.type == "error" else "Regularisation"
-    if note.category and note.category != "other":
-        kind += f" ({note.category})"
-    return kind
+def _note_kind(note: Footnote) -> tuple[str, str]:
+    """Type and category of a note, as the page names them."""
+    return ("Error" if note.type == "error" else "Regularisation"), note.category or "other"
+
+
+def _kind_label(kind: tuple[str, str], common: tuple[str, str] | None = None) -> str:
+    """How a note states its kind: the type, and its category where it differs from the
+    common one (the key states the common kind, whose category 'other' goes without saying)."""
+    if kind == common:
+        return ""
+    if common is not None and kind[1] == common[1]:
+        return kind[0]
+    return kind[0] if common is None and kind[1] == "other" else f"{kind[0]} ({kind[1]})"
 
 
 def _note_meta(note: Footnote) -> tuple[str, str, str]:
@@ -200,11 +208,12 @@ def _note_meta(note: Footnote) -> tuple[str, str, str]:
 def _footnotes(site: Site, article: Article) -> tuple[list[Context], str, str]:
     """The footnotes, the kind most of them have, and what most say of evidence, certainty
     and responsibility: each stated once above the list, and in a note only where it differs
-    (the 601 notes of the example are mostly alike: 24 KB less). "Certainty high" alone goes
+    (the 601 notes of the example are mostly alike: 24 KB less); a note whose type differs
+    but not its category names the type alone. "Certainty high" alone goes
     without saying. A site-wide rule's note is written once, in the ledger: the footnote
     links its entry there (``why``), and reading.js puts the note in its place."""
     kinds = [_note_kind(note) for note in article.footnotes]
-    common_kind = Counter(kinds).most_common(1)[0][0] if kinds else ""
+    common_kind = Counter(kinds).most_common(1)[0][0] if kinds else None
     metas = [_note_meta(note) for note in article.footnotes]
     common = tuple(Counter(field).most_common(1)[0][0] for field in zip(*metas, strict=True))
     places = Counter(place.footnote for place in article.places)
@@ -214,7 +223,7 @@ def _footnotes(site: Site, article: Article) -> tuple[list[Context], str, str]:
         notes.append(
             {
                 "number": note.number,
-                "kind": "" if kind == common_kind else kind,
+                "kind": _kind_label(kind, common_kind),
                 "note": "" if note.correction in site.rule_links else note.note,
                 "why": site.rule_links.get(note.correction, ""),
                 "meta": differs[:1].upper() + differs[1:] + "." if differs else "",
@@ -227,7 +236,8 @@ def _footnotes(site: Site, article: Article) -> tuple[list[Context], str, str]:
         )
     unsaid = ("no evidence stated", "certainty high", "no editor named")
     stated = [part for part in common if part not in unsaid]
-    return notes, common_kind, "; ".join(stated) + "." if stated else ""
+    common_label = _kind_label(common_kind) if common_kind else ""
+    return notes, common_label, "; ".join(stated) + "." if stated else ""
 
 
 def article_jsonld(site: Site, article: Article, urls: UrlBuilder) -> str:
