@@ -44,6 +44,8 @@ def kind_of(rel: str) -> str:
             return SEED_COPIES
         return ARTICLE_PAGES
     top = rel.split("/", 1)[0]
+    if rel.endswith(".jsonld"):  # corrections/notes.jsonld, the notes the exports reference
+        return ANNOTATIONS
     if top == "entities":
         return ENTITY_PAGES
     if (

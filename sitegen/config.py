@@ -29,7 +29,9 @@ MENTION_LINKING = ("first", "every", "none")
 @dataclass(frozen=True, slots=True)
 class EntitiesConfig:
     link_mentions: str = "first"  # first | every | none
-    per_page: int = 50
+    # Rows of an entity's listing (one line per article): fewer, longer pages, since a
+    # widely mentioned entity lists most of the archive and each page repeats the site's frame.
+    per_page: int = 100
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,9 @@ each place) without the ledger listing places: on densely corrected text that li
 correction × article, the heaviest listing of the site. Both indexes are paginated.
 
 A site-wide rule's note is written here once (its entry has an anchor, :func:`rule_links`)
-and in ``corrections/notes.json`` for reading.js; article footnotes link to it instead of
-repeating it on every page (per-article corrections keep their note in the footnote).
+and in ``corrections/notes.jsonld`` for reading.js and the Web Annotation exports; article
+footnotes link to it instead of repeating it on every page (per-article corrections keep
+their note in the footnote).
 """
 
 from __future__ import annotations
@@ -19,9 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-import orjson
-
-from sitegen.budget import LISTINGS
+from sitegen.budget import ANNOTATIONS
 from sitegen.model import Article, Footnote
 from sitegen.plan import (
     NOTES_PATH,
@@ -37,6 +36,7 @@ from sitegen.plan import (
 )
 from sitegen.site import Site
 from sitegen.urls import UrlBuilder
+from sitegen.webannotation import notes_document
 
 EXAMPLES = 3  # articles linked under a correction, as examples of where it applies
 LEDGER_DESCRIPTION = "Every editorial correction in the archive, with the source reading it replaces."
@@ -139,12 +139,14 @@ def rule_links(site: Site) -> dict[str, str]:
     }
 
 
-def notes_file(site: Site) -> FilePlan:
-    """``corrections/notes.json``: each applying rule's note by the anchor of its ledger entry;
-    reading.js puts it into the footnotes that link there."""
+def notes_file(site: Site, urls: UrlBuilder) -> FilePlan:
+    """``corrections/notes.jsonld``: each applying rule's note, with the anchor of its ledger
+    entry as id; reading.js puts it into the footnotes that link there, and the articles'
+    Web Annotation exports reference it as a body."""
     anchors = rule_anchors(site.rules)
     notes = {anchors[key]: rule.note for key, rule in site.rules.items() if key in site.rule_links}
-    return FilePlan(NOTES_PATH, digest_of("notes", notes), lambda: orjson.dumps(notes), LISTINGS)
+    digest = digest_of("notes", notes, urls.full(NOTES_PATH))
+    return FilePlan(NOTES_PATH, digest, lambda: notes_document(notes, urls, NOTES_PATH), ANNOTATIONS)
 
 
 def _with_site(context: Context, site_ctx: Context) -> Callable[[], Context]:

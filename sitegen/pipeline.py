@@ -54,7 +54,7 @@ from sitegen.plan import (
     plan_core,
     site_context,
 )
-from sitegen.plan_archive import plan_entities, plan_tags, plan_timeline
+from sitegen.plan_archive import cards_file, plan_entities, plan_tags, plan_timeline
 from sitegen.produce import PageRecord, produce_outputs
 from sitegen.reanalyse import Analysed, CachedAnalysis, analyse_one, analysis_config, invalidated
 from sitegen.render import Renderer
@@ -94,7 +94,10 @@ def plan_outputs(
     pages += plan_entities(site, urls) + plan_tags(site, urls) + plan_timeline(site, urls)
     pages += plan_ledger(site, urls)
     if site.rule_links:
-        files.append(notes_file(site))
+        files.append(notes_file(site, urls))
+    cards = cards_file(site)
+    if cards is not None:
+        files.append(cards)
     if site.search:
         search_context = {
             "site": site_context(site, urls),

@@ -83,7 +83,8 @@ class FilePlan:
     kind: str = OTHER  # kind of output, for the byte budget (budget.py)
 
 
-NOTES_PATH = "corrections/notes.json"  # site-wide rules' notes by ledger anchor (ledger.notes_file)
+NOTES_PATH = "corrections/notes.jsonld"  # site-wide rules' notes by ledger anchor (ledger.notes_file)
+CARDS_PATH = "entities/cards.json"  # entities' descriptions by id (plan_archive.cards_file)
 
 
 def digest_of(*parts: object) -> str:
@@ -169,7 +170,6 @@ def _sidebar(site: Site, article: Article) -> list[Context]:
                         {
                             "id": e,
                             "name": site.entities[e].name,
-                            "description": site.entities[e].description,
                             "count": s[0],
                             "url": f"entities/{e}/",
                             "first": s[2],
@@ -181,11 +181,19 @@ def _sidebar(site: Site, article: Article) -> list[Context]:
     return groups
 
 
-def _note_kind(note: Footnote) -> str:
-    kind = "Error" if note.type == "error" else "Regularisation"
-    if note.category and note.category != "other":
-        kind += f" ({note.category})"
-    return kind
+def _note_kind(note: Footnote) -> tuple[str, str]:
+    """Type and category of a note, as the page names them."""
+    return ("Error" if note.type == "error" else "Regularisation"), note.category or "other"
+
+
+def _kind_label(kind: tuple[str, str], common: tuple[str, str] | None = None) -> str:
+    """How a note states its kind: the type, and its category where it differs from the
+    common one (the key states the common kind, whose category 'other' goes without saying)."""
+    if kind == common:
+        return ""
+    if common is not None and kind[1] == common[1]:
+        return kind[0]
+    return kind[0] if common is None and kind[1] == "other" else f"{kind[0]} ({kind[1]})"
 
 
 def _note_meta(note: Footnote) -> tuple[str, str, str]:
@@ -200,11 +208,12 @@ def _note_meta(note: Footnote) -> tuple[str, str, str]:
 def _footnotes(site: Site, article: Article) -> tuple[list[Context], str, str]:
     """The footnotes, the kind most of them have, and what most say of evidence, certainty
     and responsibility: each stated once above the list, and in a note only where it differs
-    (the 601 notes of the example are mostly alike: 24 KB less). "Certainty high" alone goes
+    (the 601 notes of the example are mostly alike: 24 KB less); a note whose type differs
+    but not its category names the type alone. "Certainty high" alone goes
     without saying. A site-wide rule's note is written once, in the ledger: the footnote
     links its entry there (``why``), and reading.js puts the note in its place."""
     kinds = [_note_kind(note) for note in article.footnotes]
-    common_kind = Counter(kinds).most_common(1)[0][0] if kinds else ""
+    common_kind = Counter(kinds).most_common(1)[0][0] if kinds else None
     metas = [_note_meta(note) for note in article.footnotes]
     common = tuple(Counter(field).most_common(1)[0][0] for field in zip(*metas, strict=True))
     places = Counter(place.footnote for place in article.places)
@@ -214,7 +223,7 @@ def _footnotes(site: Site, article: Article) -> tuple[list[Context], str, str]:
         notes.append(
             {
                 "number": note.number,
-                "kind": "" if kind == common_kind else kind,
+                "kind": _kind_label(kind, common_kind),
                 "note": "" if note.correction in site.rule_links else note.note,
                 "why": site.rule_links.get(note.correction, ""),
                 "meta": differs[:1].upper() + differs[1:] + "." if differs else "",
@@ -227,7 +236,8 @@ def _footnotes(site: Site, article: Article) -> tuple[list[Context], str, str]:
         )
     unsaid = ("no evidence stated", "certainty high", "no editor named")
     stated = [part for part in common if part not in unsaid]
-    return notes, common_kind, "; ".join(stated) + "." if stated else ""
+    common_label = _kind_label(common_kind) if common_kind else ""
+    return notes, common_label, "; ".join(stated) + "." if stated else ""
 
 
 def article_jsonld(site: Site, article: Article, urls: UrlBuilder) -> str:
@@ -246,7 +256,10 @@ def article_jsonld(site: Site, article: Article, urls: UrlBuilder) -> str:
     if article.summary:
         data["description"] = article.summary
     if mentioned:
-        data["mentions"] = [_entity_ref(site, e, urls) for e in mentioned]
+        # Each entity is described once, by its own page (whose node has its URL as @id):
+        # an article names the dozens it mentions by that IRI, instead of repeating each
+        # one's type, name and Wikidata link on every page that mentions it.
+        data["mentions"] = [{"@id": urls.full(f"entities/{e}/")} for e in mentioned]
     if article.about:
         data["about"] = [_entity_ref(site, e, urls) for e in article.about]
     if article.footnotes:
@@ -314,12 +327,12 @@ class PageKeys:
         return record
 
     def card(self, entity_id: str) -> str:
-        """What other pages show of an entity: sidebars and JSON-LD (name, kind, description,
-        Wikidata id)."""
+        """What other pages show of an entity: sidebars and JSON-LD (name, kind, Wikidata id;
+        its description is in entities/cards.json, and so whether it has one)."""
         card = self._cards.get(entity_id)
         if card is None:
             e = self.site.entities[entity_id]
-            card = self._cards[entity_id] = _key(e.id, e.name, e.kind, e.description, e.wikidata)
+            card = self._cards[entity_id] = _key(e.id, e.name, e.kind, bool(e.description), e.wikidata)
         return card
 
     def snippets(self, index: int) -> dict[str, str]:
@@ -427,6 +440,8 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
             "month_url": f"timeline/{article.date.year:04d}/{article.date.month:02d}/",
         },
         "sidebar": _sidebar(site, article),
+        # The sidebar's descriptions (and the cards) come from one file, cached across pages.
+        "cards": CARDS_PATH if any(site.entities[m.entity].description for m in article.mentions) else "",
         "related": [article_link(site.articles[i]) for i in site.refs.related[index]],
         "older": article_link(older) if older else None,
         "newer": article_link(newer) if newer else None,
@@ -469,11 +484,17 @@ def _annotations_file(site: Site, article: Article, urls: UrlBuilder, seed_bytes
         seed, _ = parse_seed(data, article.id, article.seed_path)
         if seed is None:
             raise ValueError(f"{article.seed_path}: the seed no longer parses; build again")
-        return compressed(annotation_page(site, article, urls, seed, data.decode("utf-8")))
+        return compressed(annotation_page(site, article, urls, seed, data.decode("utf-8"), NOTES_PATH))
 
     entities = sorted({m.entity for m in article.mentions})
     fingerprint = digest_of(
-        "annotations", 3, article.digest, urls.full(""), [(e, site.entities[e].wikidata) for e in entities]
+        "annotations",
+        4,
+        article.digest,
+        urls.full(""),
+        [(e, site.entities[e].wikidata) for e in entities],
+        # the ids of its rules' notes in the notes document (their anchors)
+        [site.rule_links.get(note.correction, "").partition("#")[2] for note in article.footnotes],
     )
     return FilePlan(article.url + EXPORT_NAME, fingerprint, produce, ANNOTATIONS)
 

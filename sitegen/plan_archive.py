@@ -5,15 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import orjson
+
+from sitegen.budget import ENTITY_PAGES
 from sitegen.entities import KINDS
 from sitegen.markdown import link_lines, render_markdown
 from sitegen.model import Article, Mention
 from sitegen.plan import (
+    CARDS_PATH,
     KIND_LABELS,
     Context,
+    FilePlan,
     PageKeys,
     PagePlan,
     article_link,
+    digest_of,
     markdown_made,
     page_context,
     paged_url,
@@ -213,11 +219,26 @@ def plan_entities(site: Site, urls: UrlBuilder) -> list[PagePlan]:
     return plans
 
 
+def cards_file(site: Site) -> FilePlan | None:
+    """``entities/cards.json``: each entity's description by its id, written once for the
+    site instead of in the sidebar of every article that mentions it; reading.js puts it
+    into the sidebar and shows it as the card of a mention link. None without descriptions."""
+    cards = {e.id: e.description for e in sorted(site.entities.values(), key=lambda e: e.id) if e.description}
+    if not cards:
+        return None
+    return FilePlan(CARDS_PATH, digest_of("cards", cards), lambda: orjson.dumps(cards), ENTITY_PAGES)
+
+
 def _entity_jsonld(site: Site, entity_id: str, urls: UrlBuilder) -> str:
 
     from sitegen.plan import _entity_ref, script_json
 
-    data: dict[str, Any] = {"@context": "https://schema.org", **_entity_ref(site, entity_id, urls)}
+    # Its URL is its @id: articles name the entities they mention by it (article_jsonld).
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@id": urls.full(f"entities/{entity_id}/"),
+        **_entity_ref(site, entity_id, urls),
+    }
     if site.entities[entity_id].description:
         data["description"] = site.entities[entity_id].description
     return script_json(data)

@@ -6,8 +6,11 @@ One AnnotationPage (Web Annotation Data Model, W3C Recommendation 2017) holding:
   targets are every place it applies to. Its bodies are the corrected reading (purpose
   ``editing``) and the footnote's note (purpose ``commenting``), each stated once: a
   note that several annotations carry gets an id where it is first given and is
-  referenced by that IRI after. Each body applies to each target on its own (the
-  model's meaning of several targets).
+  referenced by that IRI after. A site-wide rule's note is stated once for the whole
+  site, in ``corrections/notes.jsonld`` (:func:`notes_document`), and referenced by its
+  IRI there: on densely corrected text the notes were about half of each compressed
+  export, the same sentences in every article. Each body applies to each target on its
+  own (the model's meaning of several targets).
 - one ``identifying`` Annotation per entity the article mentions, with a target per
   mention and the entity's page and Wikidata item as bodies (plain IRIs: ``purpose``
   belongs on a TextualBody or SpecificResource only, and the motivation says it all).
@@ -69,8 +72,21 @@ class _Targets:
         return targets
 
 
-def _editing(article: Article, targets: _Targets) -> list[dict[str, Any]]:
-    """One annotation per (footnote, corrected reading), in footnote order."""
+def _context(urls: UrlBuilder, here: str) -> Any:
+    """The model's context, with the document's own URL as ``@base`` when there is a host."""
+    return [ANNO_CONTEXT, {"@base": urls.full(here)}] if urls.origin else ANNO_CONTEXT
+
+
+def notes_document(notes: dict[str, str], urls: UrlBuilder, here: str) -> bytes:
+    """The site-wide rules' notes (anchor -> note) as TextualBodies with ids ``#<anchor>``,
+    which the exports reference as bodies and reading.js puts into the footnotes."""
+    graph = [{"id": f"#{anchor}", **_body(note, "commenting")} for anchor, note in notes.items()]
+    return orjson.dumps({"@context": _context(urls, here), "@graph": graph})
+
+
+def _editing(article: Article, targets: _Targets, rule_notes: dict[str, str]) -> list[dict[str, Any]]:
+    """One annotation per (footnote, corrected reading), in footnote order. ``rule_notes``:
+    rule key -> the IRI of its note in the site's notes document."""
     places: dict[tuple[int, str], list[CorrectedPlace]] = {}
     for place in article.places:
         places.setdefault((place.footnote, place.replacement), []).append(place)
@@ -82,12 +98,16 @@ def _editing(article: Article, targets: _Targets) -> list[dict[str, Any]]:
     ]
     # A note given to several annotations (a footnote with two corrected readings, or two
     # footnotes with the same words) is stated at its first use with an id, then referenced.
-    uses = Counter(footnote.note for footnote, _, _ in groups if footnote.note)
+    uses = Counter(
+        footnote.note for footnote, _, _ in groups if footnote.note and footnote.correction not in rule_notes
+    )
     stated: dict[str, str] = {}
     items = []
     for footnote, k, group in groups:
         body: list[Any] = [_body(group[0].replacement, "editing")]
-        if footnote.note in stated:
+        if footnote.correction in rule_notes:
+            body.append(rule_notes[footnote.correction])
+        elif footnote.note in stated:
             body.append(stated[footnote.note])
         elif footnote.note:
             note = _body(footnote.note, "commenting")
@@ -130,17 +150,24 @@ def _identifying(site: Site, article: Article, targets: _Targets, here: str) -> 
     return items
 
 
-def annotation_page(site: Site, article: Article, urls: UrlBuilder, seed: Seed, seed_file: str) -> bytes:
+def annotation_page(
+    site: Site, article: Article, urls: UrlBuilder, seed: Seed, seed_file: str, notes_path: str
+) -> bytes:
     """The article's corrections and mentions as one AnnotationPage (an empty
     AnnotationCollection when it has neither), compact JSON (UTF-8).
 
-    ``seed_file`` is the seed file's text as published (the text the positions count)."""
+    ``seed_file`` is the seed file's text as published (the text the positions count);
+    ``notes_path`` the site's notes document (:func:`notes_document`)."""
     here = article.url + EXPORT_NAME
     targets = _Targets(article.id + ".txt", FileOffsets(seed_file, seed))
-    items = _editing(article, targets) + _identifying(site, article, targets, here)
-    context: Any = ANNO_CONTEXT
-    if urls.origin:
-        context = [ANNO_CONTEXT, {"@base": urls.full(here)}]
+    links = site.rule_links
+    rule_notes = {
+        n.correction: relative(here, notes_path + "#" + links[n.correction].partition("#")[2])
+        for n in article.footnotes
+        if n.note and n.correction in links
+    }
+    items = _editing(article, targets, rule_notes) + _identifying(site, article, targets, here)
+    context = _context(urls, here)
     collection = {
         "id": EXPORT_NAME + "#all",
         "type": "AnnotationCollection",

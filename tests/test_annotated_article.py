@@ -330,6 +330,11 @@ def test_received_reading_has_no_serious_accessibility_violation(
 
 @pytest.fixture(scope="module")
 def news_article(doc: Element) -> dict[str, Any]:
+    return page_jsonld(doc)
+
+
+def page_jsonld(doc: Element) -> dict[str, Any]:
+    """The page's one JSON-LD object."""
     scripts = [s for s in doc.find_all("script") if s.attrs.get("type") == "application/ld+json"]
     assert len(scripts) == 1
     data = json.loads(scripts[0].text())
@@ -349,7 +354,11 @@ def linked_entity(link: Element) -> str:
 
 
 def test_news_article_jsonld(
-    news_article: dict[str, Any], example: Analysed, article_text: Element, doc: Element
+    news_article: dict[str, Any],
+    example: Analysed,
+    article_text: Element,
+    doc: Element,
+    example_site: BuiltSite,
 ) -> None:
     assert news_article["@context"] == "https://schema.org"
     assert news_article["@type"] == "NewsArticle"
@@ -360,17 +369,22 @@ def test_news_article_jsonld(
     mentioned = {linked_entity(a) for a in mention_links(article_text)}
     assert mentioned == {m.entity for m in example.article.mentions}
     listed = {example.urls.full(f"entities/{e}/"): e for e in mentioned}
+    # Each mention is the IRI of the entity's page, whose JSON-LD describes the entity once
+    # (the node with that @id: its type, name and Wikidata link).
     refs = news_article["mentions"]
-    assert sorted(r["url"] for r in refs) == sorted(listed)
+    assert all(set(ref) == {"@id"} for ref in refs)
+    assert sorted(r["@id"] for r in refs) == sorted(listed)
     for ref in refs:
-        entity = example.entities[listed[ref["url"]]]
-        assert ref["name"] == entity.name
+        entity = example.entities[listed[ref["@id"]]]
+        page = parse_html((example_site.out / f"entities/{entity.id}/index.html").read_text(encoding="utf-8"))
+        described = page_jsonld(page)
+        assert described["@id"] == ref["@id"] and described["name"] == entity.name
         if entity.wikidata:
             assert re.fullmatch(
-                rf"https?://www\.wikidata\.org/(wiki|entity)/{entity.wikidata}", ref["sameAs"]
+                rf"https?://www\.wikidata\.org/(wiki|entity)/{entity.wikidata}", described["sameAs"]
             )
         else:
-            assert "sameAs" not in ref
+            assert "sameAs" not in described
     assert any(e.wikidata for e in map(example.entities.get, mentioned) if e), "no Wikidata id to check"
 
     # One comment stands for every correction: it points at the footnotes (each note stated once,
@@ -534,10 +548,16 @@ def test_each_note_states_kind_and_meta_itself_or_through_the_key(doc: Element, 
     labelled = 0
     for footnote in example.article.footnotes:
         note = notes[footnote.number]
-        kind = ("Error" if footnote.type == "error" else "Regularisation") + (
-            f" ({footnote.category})" if footnote.category not in ("", "other") else ""
-        )
-        assert note.label == ("" if kind == common_kind else kind + "."), f"footnote {footnote.number}"
+        kind = "Error" if footnote.type == "error" else "Regularisation"
+        category = footnote.category or "other"
+        # the type where it differs, and the category where that differs (so never "Error")
+        if f"{kind} ({category})" == common_kind:
+            label = ""
+        elif f"({category})" in common_kind:
+            label = kind + "."
+        else:
+            label = f"{kind} ({category})."
+        assert note.label == label, f"footnote {footnote.number}"
         labelled += bool(note.label)
         fields = [
             f"evidence {footnote.evidence}" if footnote.evidence else "no evidence stated",
@@ -597,12 +617,14 @@ def test_a_rule_footnote_links_the_ledger_entry_that_holds_its_note(
         assert footnote.note in entry.text(), note.why
 
 
-def test_notes_json_maps_each_linked_entry_to_its_note(
+def test_the_notes_document_maps_each_linked_entry_to_its_note(
     example_site: BuiltSite, doc: Element, example: Analysed, ledger_pages: dict[str, Element]
 ) -> None:
-    """corrections/notes.json: what reading.js puts in place of a footnote's link; only rules
-    that apply somewhere (those with a ledger entry)."""
-    data = json.loads((example_site.out / "corrections" / "notes.json").read_bytes())
+    """corrections/notes.jsonld: what reading.js puts in place of a footnote's link (each
+    note a body with its ledger entry's anchor as id); only rules that apply somewhere (those
+    with a ledger entry)."""
+    graph = json.loads((example_site.out / "corrections" / "notes.jsonld").read_bytes())["@graph"]
+    data = {node["id"].removeprefix("#"): node["value"] for node in graph}
     notes = footnotes_in_page(doc)
     for footnote in filter(is_rule, example.article.footnotes):
         assert data[urldefrag(notes[footnote.number].why).fragment] == footnote.note

@@ -32,7 +32,9 @@ def test_the_summary_lists_the_published_size_by_kind(make_site: Callable[..., S
     article_dir = next(p.parent for p in site.out.rglob("index.html") if (p.parent / "a1.txt").is_file())
     assert sizes[SEED_COPIES] == (article_dir / "a1.txt").stat().st_size
     assert sizes[ARTICLE_PAGES] == (article_dir / "index.html").stat().st_size
-    assert sizes[ANNOTATIONS] == (article_dir / "annotations.jsonld.gz").stat().st_size
+    # the export, and the site-wide rules' notes it references
+    exports = [article_dir / "annotations.jsonld.gz", site.out / "corrections" / "notes.jsonld"]
+    assert sizes[ANNOTATIONS] == sum(path.stat().st_size for path in exports)
     assert sizes[SOURCE_VIEWS] == (article_dir / "source" / "index.html").stat().st_size
     assert sizes[ENTITY_PAGES] > 0
     assert sum(sizes.values()) == published(site)

@@ -248,10 +248,11 @@ def sidebar(doc: Element, article_url: str) -> list[SidebarEntry]:
         heading = group.find("h3")
         assert heading is not None
         for item in group.find_all("li"):
-            # <li><a href=…>name</a> (149)<br>description: the count in brackets after the name
+            # <li><a href=…>name</a> (149): the count in brackets after the name, and nothing
+            # else (the description is in entities/cards.json, which reading.js puts here)
             link = item.find("a")
-            assert link is not None and item.children[0] is link
-            count = re.fullmatch(r" \((\d+)\)", str(item.children[1]))
+            assert link is not None and item.children[0] is link and len(item.children) == 2
+            count = re.fullmatch(r" \((\d+)\)\s*", str(item.children[1]))
             assert count is not None, item.text()
             number = count.group(1)
             entries.append(
@@ -382,17 +383,52 @@ def test_entity_page_jsonld_names_the_entity(example_site: BuiltSite, registry: 
         data: dict[str, Any] = json.loads(scripts[0].text())
         entity = registry[entity_id]
         assert data["name"] == entity.name
+        # its page's URL is its @id: article pages name the entities they mention by it
+        assert data["@id"] == data["url"] and data["url"].endswith(f"/entities/{entity_id}/")
         if entity.wikidata:
             assert data["sameAs"].endswith("/" + entity.wikidata)
+
+
+def test_descriptions_are_written_once_for_the_site(
+    example_site: BuiltSite, doc: Element, sidebar: list[SidebarEntry], registry: dict[str, Entity]
+) -> None:
+    """entities/cards.json holds every description by entity id; the sidebar links it and
+    repeats none (an article page mentions dozens of entities, each on many pages)."""
+    cards = json.loads((example_site.out / "entities" / "cards.json").read_bytes())
+    assert cards == {e.id: e.description for e in registry.values() if e.description}
+    aside = doc.find("aside", cls="entity-sidebar")
+    assert aside is not None and aside.attrs["data-cards"] == "../../../../entities/cards.json"
+    described = [d for d in (registry[entry.entity].description for entry in sidebar) if d]
+    assert len(described) > 100
+    assert not [d for d in described if d in aside.text()]
+
+
+@pytest.mark.browser
+def test_reading_js_puts_each_description_into_the_sidebar(
+    page: Any, example_server: str, article_url: str, sidebar: list[SidebarEntry], registry: dict[str, Entity]
+) -> None:
+    """With JavaScript the sidebar reads as it did when each page wrote the descriptions:
+    <li><a>name</a> (count)<br>description."""
+    response = page.goto(example_server + article_url, wait_until="load")
+    assert response is not None and response.ok
+    page.wait_for_function("document.querySelectorAll('.entity-sidebar li br').length > 0")
+    shown = page.eval_on_selector_all(
+        ".entity-sidebar li",
+        "items => items.map(li => [li.querySelector('a').textContent,"
+        " li.querySelector('br') ? li.querySelector('br').nextSibling.textContent : ''])",
+    )
+    assert shown == [[entry.name, registry[entry.entity].description] for entry in sidebar]
 
 
 @pytest.mark.browser
 def test_a_mention_link_shows_its_entity_card_on_hover_and_focus(
     page: Any, example_server: str, article_url: str, registry: dict[str, Entity]
 ) -> None:
-    """The card's text is written once, in the sidebar; reading.js shows it beside each link."""
+    """The card's text is written once for the site (the name in the sidebar, the description
+    in entities/cards.json); reading.js shows it beside each link."""
     response = page.goto(example_server + article_url, wait_until="load")
     assert response is not None and response.ok
+    page.wait_for_function("document.querySelectorAll('.entity-sidebar li br').length > 0")
     links = page.locator('.article-text a:not([href^="#"])')
     card = page.locator(".entity-card")
     for index in (0, 5):

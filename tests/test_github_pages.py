@@ -178,9 +178,15 @@ def test_article_jsonld_has_about_and_mentions_with_wikidata(subpath_site: Path)
     assert data["headline"] and data["datePublished"] == "2020-01-04"
     assert data["publisher"]["name"]
     assert [e["name"] for e in data["about"]] == ["Qasem Soleimani"]  # from the editorial file
-    same_as = {m.get("sameAs") for m in data["mentions"]}
-    assert "https://www.wikidata.org/wiki/Q22686" in same_as  # Donald Trump
-    assert all(m["url"].startswith(BASE_URL + "entities/") for m in data["mentions"])
+    # each mention the IRI of the entity's page, whose JSON-LD states its Wikidata item
+    assert all(m["@id"].startswith(BASE_URL + "entities/") for m in data["mentions"])
+    trump = BASE_URL + "entities/donald-trump/"
+    assert {"@id": trump} in data["mentions"]
+    page = (subpath_site / "entities/donald-trump/index.html").read_text(encoding="utf-8")
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert match
+    described = json.loads(match.group(1))
+    assert described["@id"] == trump and described["sameAs"] == "https://www.wikidata.org/wiki/Q22686"
 
 
 def test_a_custom_domain_writes_cname(make_site: Any) -> None:

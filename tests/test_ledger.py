@@ -119,7 +119,7 @@ def test_a_rule_note_is_written_once_in_the_ledger_and_linked_from_each_footnote
     make_site: Callable[..., SampleSite],
 ) -> None:
     """Six rules, four entries to a ledger page: a footnote of a rule links its entry, on the
-    page that holds it, instead of repeating its note; notes.json has each note by its anchor."""
+    page that holds it, instead of repeating its note; notes.jsonld has each note by its anchor."""
     words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta"]
     rules = "".join(
         f'[[rule]]\nfind = "{w}"\nreplace = "{w.upper()}"\ntype = "error"\nnote = "Why {w} is wrong."\n'
@@ -138,7 +138,8 @@ def test_a_rule_note_is_written_once_in_the_ledger_and_linked_from_each_footnote
     html = page.read_text(encoding="utf-8")
     footnotes = parse_html(html).find(id="footnotes")
     assert footnotes is not None
-    notes = json.loads((site.out / "corrections" / "notes.json").read_bytes())
+    graph = json.loads((site.out / "corrections" / "notes.jsonld").read_bytes())["@graph"]
+    notes = {node["id"].removeprefix("#"): node["value"] for node in graph}
     held_on = set()
     for word, item in zip(words, footnotes.find_all("li"), strict=True):
         assert f"Why {word} is wrong." not in item.text()

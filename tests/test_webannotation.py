@@ -26,7 +26,7 @@ from sitegen.seeds import FileOffsets, parse_seed
 
 from .conftest import BuiltSite
 from .htmltext import corrected_places, corrected_text, parse_html
-from .test_annotated_article import analyse_example
+from .test_annotated_article import analyse_example, is_rule
 
 DATA = Path(__file__).parent / "data"
 ANNO = "http://www.w3.org/ns/anno.jsonld"
@@ -367,7 +367,12 @@ def test_a_consumer_places_every_correction_from_the_export_and_the_seed(
     }
 
     def body(reference: Any) -> dict[str, Any]:
-        return reference if isinstance(reference, dict) else described[urljoin(here, reference)]
+        if isinstance(reference, dict):
+            return reference
+        url = urljoin(here, reference)
+        if url not in described:  # a note the site states once (corrections/notes.jsonld)
+            described.update(linked_notes(urldefrag(url)[0], example_site))
+        return described[url]
 
     def seed_text(target: dict[str, Any]) -> str:
         source = target["source"]
@@ -402,14 +407,38 @@ def test_a_consumer_places_every_correction_from_the_export_and_the_seed(
     assert [m.removeprefix("#n") for m in markers] == [p[3].removeprefix("fn-").split("-")[0] for p in placed]
 
 
-def test_notes_are_stated_once(export: dict[str, Any]) -> None:
-    texts = [
-        b["value"]
-        for item in export["items"]
-        for b in as_list(item.get("body", []))
-        if isinstance(b, dict) and b.get("purpose") == "commenting"
-    ]
+def linked_notes(url: str, example_site: BuiltSite) -> dict[str, dict[str, Any]]:
+    """The bodies a notes document published at ``url`` states, by their resolved ids."""
+    assert url.startswith(FETCHED_AT), url
+    path = example_site.out / url.removeprefix(FETCHED_AT)
+    document = json.loads(path.read_bytes(), object_pairs_hook=no_duplicate_keys)
+    return {urljoin(url, node["id"]): node for node in document["@graph"]}
+
+
+def test_notes_are_stated_once(export: dict[str, Any], export_path: Path, example_site: BuiltSite) -> None:
+    """In the export, an article's own note once; a site-wide rule's note is stated once for
+    the whole site, in corrections/notes.jsonld, and each export references it there."""
+    example = analyse_example(example_site.root)
+    editing = [item for item in export["items"] if item["motivation"] == "editing"]
+    bodies = [b for item in editing for b in as_list(item.get("body", []))]
+    texts = [b["value"] for b in bodies if isinstance(b, dict) and b.get("purpose") == "commenting"]
     assert texts and len(texts) == len(set(texts))
+    rule_notes = {f.note for f in example.article.footnotes if is_rule(f)}
+    assert len(rule_notes) > 100 and not rule_notes & set(texts)
+    here = urljoin(FETCHED_AT, export_path.relative_to(example_site.out).as_posix())
+    notes_url = FETCHED_AT + "corrections/notes.jsonld"
+    referenced = {urljoin(here, b) for b in bodies if isinstance(b, str) and not b.startswith("#")}
+    assert {urldefrag(url)[0] for url in referenced} == {notes_url}
+    stated = linked_notes(notes_url, example_site)
+    assert {stated[url]["value"] for url in referenced} == rule_notes
+
+
+def test_the_notes_document_keeps_every_must_of_the_model(example_site: BuiltSite) -> None:
+    document = json.loads((example_site.out / "corrections" / "notes.jsonld").read_bytes())
+    assert not context_violations(document["@context"])
+    problems = [p for i, n in enumerate(document["@graph"]) for p in resource_violations(n, "body", f"[{i}]")]
+    assert len(document["@graph"]) > 100 and not problems, problems[:10]
+    assert all(n["type"] == "TextualBody" and n["purpose"] == "commenting" for n in document["@graph"])
 
 
 def test_identifying_annotations_name_each_mention(
