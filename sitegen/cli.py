@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from sitegen import __version__
 from sitegen.budget import report_lines
-from sitegen.diagnostics import DiagnosticLog, Level, SitegenError
+from sitegen.diagnostics import SHOWN_NOTICES, DiagnosticLog, Level, SitegenError
 from sitegen.pipeline import BuildOptions, build
 
 stderr = Console(stderr=True, highlight=False)
@@ -55,7 +55,7 @@ class LazyProgress:
 
 def print_diagnostics(log: DiagnosticLog, verbosity: int) -> None:
     for diagnostic in log.sorted():
-        if diagnostic.level == Level.INFO and verbosity < 1:
+        if diagnostic.level == Level.INFO and verbosity < 1 and diagnostic.code not in SHOWN_NOTICES:
             continue
         if diagnostic.level == Level.WARNING and verbosity < 0:
             continue
