@@ -255,6 +255,22 @@ def test_search_finds_the_example_article_by_a_word_of_its_seed(subpath_site: Pa
         )
 
 
+def test_every_page_names_a_tiny_favicon_under_the_project_subpath(subpath_site: Path) -> None:
+    """Browsers ask for /favicon.ico unless a page names its icon: a 404 on every page."""
+    icon = subpath_site / "assets" / "favicon.svg"
+    assert icon.is_file() and icon.stat().st_size < 300  # every visitor fetches it once
+    pages = [p.relative_to(subpath_site).as_posix() for p in subpath_site.rglob("*.html")]
+    assert len(pages) > 10
+    for rel in pages:
+        html = (subpath_site / rel).read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' in html:
+            continue  # a redirect is left before anything is drawn
+        found = re.findall(r'<link rel="icon" href="([^"]+)">', html)
+        assert len(found) == 1, rel
+        page_url = "https://example.github.io/archive/" + rel.removesuffix("index.html")
+        assert urllib.parse.urljoin(page_url, found[0]) == BASE_URL + "assets/favicon.svg", rel
+
+
 # The text of search results (titles and excerpts of results and of their sections).
 RESULT_TEXTS = """async (queries) => {
   const pagefind = await import("../pagefind/pagefind.js");
