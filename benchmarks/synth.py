@@ -371,6 +371,7 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _TITLE_CLAUSE = re.compile(r"[,;:](?=\s)|\s[–—-](?=\s)")
 SLUG_WORDS = 5
 TITLE_LENGTH = 80
+TITLE_LONGEST = 100
 
 
 def slugify(text: str, max_length: int = 60, max_words: int | None = None) -> str:
@@ -399,7 +400,7 @@ def derived_title(text: str) -> str:
     clauses = [m.start() for m in _TITLE_CLAUSE.finditer(sentence) if 20 <= m.start() <= TITLE_LENGTH]
     if clauses:
         return sentence[: clauses[-1]].rstrip()
-    if len(sentence) <= TITLE_LENGTH:
+    if len(sentence) <= TITLE_LONGEST:
         return sentence[:-1] if sentence.endswith(".") and not sentence.endswith("..") else sentence
     return sentence[:TITLE_LENGTH].rsplit(" ", 1)[0].rstrip(",;:–—-") + "…"
 

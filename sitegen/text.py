@@ -47,6 +47,7 @@ def first_sentence(text: str, max_length: int = 120) -> str:
 
 
 TITLE_LENGTH = 80  # a derived title longer than this is cut at a clause boundary
+TITLE_LONGEST = 100  # ...or, without one, left whole up to this: better than cutting off 'is replaced.'
 _MIN_CLAUSE = 20  # shorter leading clauses ("But,", "On Friday,") say too little to be a title
 # A clause ends before a comma, semicolon or colon, or before a spaced dash.
 _CLAUSE_END = re.compile(r"[,;:](?=\s)|\s[–—-](?=\s)")
@@ -54,14 +55,15 @@ _CLAUSE_END = re.compile(r"[,;:](?=\s)|\s[–—-](?=\s)")
 
 def derived_title(text: str) -> tuple[str, bool]:
     """A title for an article without one, from its opening paragraph ``text``: its first
-    sentence when short, else the longest leading clause that is, else its first words.
+    sentence when short, else the longest leading clause that is, else the sentence when not
+    much longer, else its first words.
     Also whether the title is the whole first sentence (the page then shows it once)."""
     sentence = _SENTENCE_END.split(text, maxsplit=1)[0].strip()
     # Shorter than the sentence: the page's heading does not repeat the whole of it.
     clauses = [m.start() for m in _CLAUSE_END.finditer(sentence) if _MIN_CLAUSE <= m.start() <= TITLE_LENGTH]
     if clauses:
         return sentence[: clauses[-1]].rstrip(), False
-    if len(sentence) <= TITLE_LENGTH:
+    if len(sentence) <= TITLE_LONGEST:
         return (sentence[:-1] if sentence.endswith(".") and not sentence.endswith("..") else sentence), True
     return sentence[:TITLE_LENGTH].rsplit(" ", 1)[0].rstrip(",;:–—-") + "…", False
 

@@ -33,7 +33,9 @@ def test_a_short_first_sentence_is_the_title_and_a_too_short_clause_is_not() -> 
     assert derived_title("Is the harbour open? Nobody knows.") == ("Is the harbour open?", True)
 
 
-def test_a_sentence_without_a_clause_boundary_is_cut_at_a_word() -> None:
+def test_a_sentence_without_a_clause_boundary_is_whole_up_to_100_characters_then_cut() -> None:
+    footbridge = "The footbridge over the Mere will close for a month from Monday while its deck is replaced"
+    assert derived_title(footbridge + ". More.") == (footbridge, True)
     text = " ".join(["word"] * 40) + "."
     title, whole = derived_title(text)
     assert len(title) <= 81 and title.endswith("word…") and not whole
