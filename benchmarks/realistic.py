@@ -102,8 +102,8 @@ def write_archive(
         texts = [paragraphs[i] for i in plan.paras]
         seed_text = f"date {plan.date.isoformat()} " + "\n\n".join(texts) + "\n"
         (out / "seeds" / f"{plan.id}.txt").write_text(seed_text, encoding="utf-8")
-        title = synth.first_sentence(texts[0])
-        slug = synth.slugify(title) or plan.id
+        title = synth.derived_title(texts[0])
+        slug = synth.slugify(title, max_words=synth.SLUG_WORDS) or plan.id
         picks: list[str] = []
         if plan.editorial:
             rng = Random(f"{seed}:editorial:{plan.id}")

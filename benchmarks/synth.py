@@ -362,18 +362,29 @@ HEADLINE_OBJECTS = _words(
     "|",
 )
 
-# sitegen's defaults for an article without an editorial file: title = first sentence of the
-# first body paragraph, slug = slugify(title). Mirrored here (from sitegen/text.py) only to give
-# the Hugo copy the same URLs; uniqueness does not depend on it (see choose_lead()).
+# sitegen's defaults for an article without an editorial file: title = derived_title() of the
+# first body paragraph, slug = slugify(title, max_words=5). Mirrored here (from sitegen/text.py)
+# only to give the Hugo copy the same URLs; uniqueness does not depend on it (see choose_lead()).
+# sitegen's slugify is python-slugify's; on the Latin text made here, these steps are its.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[’'\"”]?\s+(?=[‘'\"“(]?[A-Z0-9])")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_TITLE_CLAUSE = re.compile(r"[,;:](?=\s)|\s[–—-](?=\s)")
+SLUG_WORDS = 5
+TITLE_LENGTH = 80
+TITLE_LONGEST = 100
 
 
-def slugify(text: str, max_length: int = 60) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = _NON_ALNUM.sub("-", ascii_text.lower()).strip("-")
+def slugify(text: str, max_length: int = 60, max_words: int | None = None) -> str:
+    # python-slugify: an ASCII apostrophe separates words ("mayor-s"), a typographic one
+    # (transliterated to ASCII and then dropped) does not ("irans").
+    dashed = text.replace("'", "-").replace("—", "-").replace("–", "-")
+    ascii_text = unicodedata.normalize("NFKD", dashed).encode("ascii", "ignore").decode("ascii").lower()
+    ascii_text = re.sub(r"(?<=\d),(?=\d)", "", ascii_text)
+    slug = _NON_ALNUM.sub("-", ascii_text).strip("-")
+    if max_words is not None:
+        slug = "-".join(slug.split("-")[:max_words])
     if len(slug) > max_length:
-        slug = slug[:max_length].rsplit("-", 1)[0]
+        slug = slug[: max_length + 1].rsplit("-", 1)[0] if "-" in slug[:max_length] else slug[:max_length]
     return slug
 
 
@@ -382,6 +393,16 @@ def first_sentence(text: str, max_length: int = 120) -> str:
     if len(sentence) > max_length:
         sentence = sentence[:max_length].rsplit(" ", 1)[0].rstrip(",;:–—-") + "…"
     return sentence
+
+
+def derived_title(text: str) -> str:
+    sentence = _SENTENCE_END.split(text, maxsplit=1)[0].strip()
+    clauses = [m.start() for m in _TITLE_CLAUSE.finditer(sentence) if 20 <= m.start() <= TITLE_LENGTH]
+    if clauses:
+        return sentence[: clauses[-1]].rstrip()
+    if len(sentence) <= TITLE_LONGEST:
+        return sentence[:-1] if sentence.endswith(".") and not sentence.endswith("..") else sentence
+    return sentence[:TITLE_LENGTH].rsplit(" ", 1)[0].rstrip(",;:–—-") + "…"
 
 
 def q(value: str) -> str:
@@ -688,7 +709,7 @@ def choose_pools(paragraphs: list[str]) -> tuple[list[int], list[int], list[int]
     leads, seen = [], set()
     for i in body:
         text = paragraphs[i]
-        key = slugify(first_sentence(text), 40)
+        key = slugify(derived_title(text), max_words=SLUG_WORDS)
         if 120 <= len(text) <= 600 and key and key not in seen and _SENTENCE_END.search(text):
             seen.add(key)
             leads.append(i)
@@ -922,7 +943,7 @@ def article_title(plan: Plan, texts: list[str], archive: Archive, rng: Random) -
     if plan.mentions:
         entity = archive.entities[rng.choice(plan.mentions)[0]]
         return f"{entity.name} {rng.choice(HEADLINE_VERBS)} {rng.choice(HEADLINE_OBJECTS)}"
-    return first_sentence(texts[0])
+    return derived_title(texts[0])
 
 
 HugoRow = tuple[Plan, str, str, list[str], list[str]]  # plan, title, slug, tags, paragraphs
@@ -956,15 +977,16 @@ def write_sitegen(out: Path, archive: Archive, checker: Checker) -> list[HugoRow
     hugo_rows: list[HugoRow] = []
     for plan in archive.plans:
         texts = checker.article_texts(plan)
-        default_title = first_sentence(texts[0])
+        default_title = derived_title(texts[0])
         day_slugs = taken.setdefault(plan.date, set())
         seed = f"date {plan.date.isoformat()} " + "\n\n".join(texts) + "\n"
         (out / "seeds" / f"{plan.id}.txt").write_text(seed, encoding="utf-8")
-        title, slug, tags = default_title, slugify(default_title) or slugify(plan.id), []
+        default_slug = slugify(default_title, max_words=SLUG_WORDS) or slugify(plan.id)
+        title, slug, tags = default_title, default_slug, []
         if plan.editorial:
             rng = Random(f"editorial:{plan.id}")
             title = article_title(plan, texts, archive, rng)
-            slug = base = slugify(title) or plan.id
+            slug = base = slugify(title, max_words=SLUG_WORDS) or plan.id
             n = 2
             while slug in day_slugs:
                 slug, n = f"{base}-{n}", n + 1

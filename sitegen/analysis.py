@@ -42,7 +42,16 @@ from sitegen.model import (
     TocEntry,
     paragraph_anchor,
 )
-from sitegen.text import SNIPPET_SIDE, first_sentence, slugify, split_sentences, trim_left, trim_right
+from sitegen.text import (
+    SLUG_WORDS,
+    SNIPPET_SIDE,
+    derived_title,
+    first_sentence,
+    slugify,
+    split_sentences,
+    trim_left,
+    trim_right,
+)
 from sitegen.urls import permalink, relative
 
 RESERVED_ANCHORS = {"main", "article-title", "editors-note-title", "toc-title", "footnotes", "entities"}
@@ -175,8 +184,14 @@ def analyse_article(
         (corrected_texts[n - 1] for n in range(1, count + 1) if roles.get(n, "body") == "body"),
         corrected_texts[0],
     )
-    title = (editorial.title if editorial and editorial.title else None) or first_sentence(first_body)
-    slug = (editorial.slug if editorial and editorial.slug else None) or slugify(title) or slugify(seed.id)
+    title, title_is_opening = (
+        (editorial.title, False) if editorial and editorial.title else derived_title(first_body)
+    )
+    slug = (
+        (editorial.slug if editorial and editorial.slug else None)
+        or slugify(title, max_words=SLUG_WORDS)
+        or slugify(seed.id)
+    )
     url = permalink(
         config.permalink,
         year=seed.date.year,
@@ -245,6 +260,7 @@ def analyse_article(
         editorial_path=editorial.path if editorial else None,
         date=seed.date,
         title=title,
+        title_is_opening=title_is_opening,
         subtitle=editorial.subtitle if editorial else "",
         slug=slug,
         url=url,

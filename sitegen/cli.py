@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from sitegen import __version__
 from sitegen.budget import report_lines
 from sitegen.damage import damage_report
-from sitegen.diagnostics import DiagnosticLog, Level, SitegenError
+from sitegen.diagnostics import SHOWN_NOTICES, DiagnosticLog, Level, SitegenError
 from sitegen.editorial import read_text_file
 from sitegen.pipeline import BuildOptions, build
 
@@ -59,7 +59,7 @@ class LazyProgress:
 
 def print_diagnostics(log: DiagnosticLog, verbosity: int) -> None:
     for diagnostic in log.sorted():
-        if diagnostic.level == Level.INFO and verbosity < 1:
+        if diagnostic.level == Level.INFO and verbosity < 1 and diagnostic.code not in SHOWN_NOTICES:
             continue
         if diagnostic.level == Level.WARNING and verbosity < 0:
             continue

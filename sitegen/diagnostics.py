@@ -45,6 +45,9 @@ def info(code: str, message: str, path: str | None = None, line: int | None = No
     return Diagnostic(Level.INFO, code, message, path, line)
 
 
+# Notices shown without --verbose: they ask the user to do something (commit a file).
+SHOWN_NOTICES = frozenset({"url-moved"})
+
 # Problems that cause others, in the order they are shown first (before everything else).
 CAUSES = {"template-error": 0, "render-failed": 1}
 

@@ -136,6 +136,9 @@ class Article:
     places: tuple[CorrectedPlace, ...] = ()
     mentions: tuple[Mention, ...] = ()
     about: tuple[str, ...] = ()  # entity ids the article is about
+    # The title was derived and is the whole first sentence: the page shows it once, as the
+    # opening of the text, and keeps the heading for the outline only (text.derived_title).
+    title_is_opening: bool = False
     note_links: tuple[tuple[str, int], ...] = ()  # (href, line in the editorial file) from the note
     seed_digest: str = ""  # hash of the seed file's bytes (the source view and download show them)
     digest: str = ""  # content hash of this record and its body: names the body in caches

@@ -57,6 +57,7 @@ from sitegen.plan import (
 from sitegen.plan_archive import cards_file, plan_entities, plan_tags, plan_timeline
 from sitegen.produce import PageRecord, produce_outputs
 from sitegen.reanalyse import Analysed, CachedAnalysis, analyse_one, analysis_config, invalidated
+from sitegen.redirects import load_published, redirect_pages, save_published
 from sitegen.render import Renderer
 from sitegen.search import INSTALL_HINT, bundle_entry, pagefind_available
 from sitegen.site import Site, build_site
@@ -236,6 +237,8 @@ class Builder(Patcher):
         tools = Annotators.build(config, entities, rules)
 
         self.settled = False
+        # Where the last build published each article: a move leaves a redirect (redirects.py).
+        published = load_published(root, out) if options.use_state else {}
         articles = self._analyse(inputs, stamps, tools, entities, rules, report, log)
         gc.freeze()
 
@@ -254,6 +257,12 @@ class Builder(Patcher):
         site = dataclasses.replace(site, rule_links=rule_links(site))
         urls = UrlBuilder(config)
         pages, files = plan_outputs(site, urls, inputs, self._seed_bytes, log)
+        live = {p.path for p in pages} | {f.path for f in files}
+        moved, problems = redirect_pages(
+            inputs, site, urls, site_context(site, urls), published, live, write=not options.dry_run
+        )
+        log.extend(problems)
+        pages += moved
         gc.freeze()
 
         renderer = self._renderer(inputs, config, stamps)
@@ -360,6 +369,8 @@ class Builder(Patcher):
             snapshot = take_snapshot(last, self.link_inbound) if last is not None else None
             self.snapshot_shell = snapshot.shell if snapshot is not None else None
             self._save(snapshot)
+            if options.use_state and published != {a.id: a.url for a in site.articles}:
+                save_published(root, out, site.articles)
             if options.patchable:
                 self.last = last
         report.seconds = time.perf_counter() - started

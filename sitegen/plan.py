@@ -419,6 +419,7 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
         "article": {
             "id": article.id,
             "title": article.title,
+            "title_is_opening": article.title_is_opening,
             "subtitle": article.subtitle,
             "date": article.date.isoformat(),
             "tags": [{"name": t, "url": f"tags/{t}/"} for t in article.tags],

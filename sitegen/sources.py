@@ -39,6 +39,7 @@ class SiteInputs:
     template_files: tuple[Path, ...] = ()  # every file under template_dirs
     static_files: tuple[Path, ...] = ()  # every file under static_dirs, in their order
     problems: tuple[Diagnostic, ...] = ()  # what discovery refused or skipped
+    redirect_files: tuple[Path, ...] = ()  # content/redirects.toml, if there is one
     extra: dict[str, Path] = field(default_factory=dict)
 
     def rel(self, path: Path) -> str:
@@ -217,6 +218,8 @@ def discover(root: Path, theme: Path) -> SiteInputs:
     if not (has_content and _file(corrections[0], root, problems)):
         corrections = []
     corrections.extend(content_files("corrections", ".toml"))
+    redirects = content / "redirects.toml"
+    redirect_files = (redirects,) if has_content and _file(redirects, root, problems) else ()
     template_dirs = tuple(
         d for d in (root / TEMPLATES_DIR, theme / "templates") if _folder(d, root, problems)
     )
@@ -233,4 +236,5 @@ def discover(root: Path, theme: Path) -> SiteInputs:
         template_files=tuple(p for d in template_dirs for p in sorted(_tree(d, root, problems))),
         static_files=tuple(p for d in static_dirs for p in sorted(_tree(d, root, problems))),
         problems=tuple(problems),
+        redirect_files=redirect_files,
     )

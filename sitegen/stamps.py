@@ -84,6 +84,7 @@ def all_inputs(inputs: SiteInputs, root: Path) -> list[Path]:
         *inputs.pages,
         *inputs.entities,
         *inputs.correction_files,
+        *inputs.redirect_files,
         *inputs.template_files,
         *inputs.static_files,
     ]

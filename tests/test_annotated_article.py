@@ -306,6 +306,32 @@ def test_without_javascript_the_corrected_reading_and_footnotes_show(
 
 
 @pytest.mark.browser
+def test_a_reader_without_javascript_is_told_where_the_received_text_is(
+    browser: Any, example_server: str, article_url: str
+) -> None:
+    """The switch needs JavaScript; without it, its row says where the text as received is
+    (the source view) instead of leaving an empty gap. With it, the switch replaces that line."""
+    for javascript in (False, True):
+        context = browser.new_context(java_script_enabled=javascript)
+        try:
+            page = context.new_page()
+            open_article(page, example_server + article_url)
+            row = page.locator(".reading-switch-row")
+            assert row.is_visible() and row.inner_text().strip(), "an empty row"
+            hint = page.locator("[data-reading-fallback]")
+            if javascript:
+                assert hint.count() == 0 and page.locator("[data-reading-switch]").is_visible()
+                continue
+            assert hint.is_visible() and "as received" in hint.inner_text()
+            href = hint.locator("a").evaluate("a => a.href")
+            assert href == example_server + article_url + "source/"
+            open_article(page, href)
+            assert page.title().startswith("Source as received")
+        finally:
+            context.close()
+
+
+@pytest.mark.browser
 def test_received_reading_has_no_serious_accessibility_violation(
     page: Any, example_server: str, article_url: str
 ) -> None:

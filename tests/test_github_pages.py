@@ -259,3 +259,70 @@ def test_search_finds_the_example_article_by_a_word_of_its_seed(subpath_site: Pa
         assert href is not None and href.startswith(
             "/archive/2020/01/04/soleimani-killing-tantamount-to-war/"
         )
+
+
+def test_every_page_names_a_tiny_favicon_under_the_project_subpath(subpath_site: Path) -> None:
+    """Browsers ask for /favicon.ico unless a page names its icon: a 404 on every page."""
+    icon = subpath_site / "assets" / "favicon.svg"
+    assert icon.is_file() and icon.stat().st_size < 300  # every visitor fetches it once
+    pages = [p.relative_to(subpath_site).as_posix() for p in subpath_site.rglob("*.html")]
+    assert len(pages) > 10
+    for rel in pages:
+        html = (subpath_site / rel).read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' in html:
+            continue  # a redirect is left before anything is drawn
+        found = re.findall(r'<link rel="icon" href="([^"]+)">', html)
+        assert len(found) == 1, rel
+        page_url = "https://example.github.io/archive/" + rel.removesuffix("index.html")
+        assert urllib.parse.urljoin(page_url, found[0]) == BASE_URL + "assets/favicon.svg", rel
+
+
+# The text of search results (titles and excerpts of results and of their sections).
+RESULT_TEXTS = """async (queries) => {
+  const pagefind = await import("../pagefind/pagefind.js");
+  await pagefind.options({ excerptLength: 60 });
+  const texts = [];
+  for (const query of queries) {
+    for (const result of (await pagefind.search(query)).results) {
+      const data = await result.data();
+      texts.push(data.meta.title, data.excerpt);
+      for (const sub of data.sub_results) texts.push(sub.title, sub.excerpt);
+    }
+  }
+  return texts;
+}"""
+
+
+@pytest.mark.browser
+def test_the_search_page_has_one_box_one_count_and_no_footnote_text(subpath_site: Path, page: Any) -> None:
+    from sitegen.search import pagefind_available
+
+    from .conftest import require
+
+    require(pagefind_available(), 'the Pagefind binary (pip install "sitegen[search]")')
+    with pages_server(subpath_site) as origin:
+        page.goto(origin + "/archive/search/?q=general")
+        page.locator(".pagefind-ui__result").first.wait_for(timeout=15_000)
+        page.wait_for_function("() => document.querySelector('[data-search-status]').textContent.trim()")
+        counts = page.evaluate(
+            """() => [...document.querySelectorAll("main *")].filter(e => e.children.length === 0
+                 && / results? for /.test(e.textContent) && e.getClientRects().length > 0)
+                 .map(e => e.textContent.trim())"""
+        )
+        assert counts == ["7 results for general"]
+        boxes = page.locator("input:visible")
+        assert boxes.count() == 1
+        box = boxes.first.bounding_box()
+        assert box is not None and box["height"] >= 36 and box["width"] >= 200
+        # Pagefind's form draws a magnifier before its (hidden) input.
+        icon = page.evaluate(
+            "() => getComputedStyle(document.querySelector('.pagefind-ui__form'), '::before').display"
+        )
+        assert icon == "none"
+        texts = page.evaluate(RESULT_TEXTS, ["normal", "general", "Milley", "Soleimani"])
+    assert len(texts) > 20
+    # Footnotes (their received readings, "↩" back-links and counts) are not indexed, and no
+    # number is glued to a word ("general18", "archive2").
+    assert "Corrections" not in texts
+    leaks = [t for t in texts if "↩" in t or re.search(r"[a-z’]\d", t)]
+    assert leaks == []

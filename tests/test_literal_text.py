@@ -17,7 +17,8 @@ from .htmltext import Element, article_blocks, parse_html
 
 # The first sentence becomes the title, so it also lands in <title>, <meta>, JSON-LD and the home page.
 # '<!--<script>' inside a <script> element would make the parser skip its real end tag.
-TITLE = "Title with <b>bold</b>, <!--<script> and <script>alert(1)</script> inside."
+# One clause under 80 characters: the derived title is the whole sentence (text.derived_title).
+TITLE = "Title with <b>bold</b> and <!--<script> and <script>alert(1)</script> inside?"
 # One paragraph per trap.
 TRAPS = [
     TITLE + " Then more.",

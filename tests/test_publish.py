@@ -369,7 +369,7 @@ def test_scaffold_builds_without_errors_or_warnings(tmp_path: Path) -> None:
         report = build(BuildOptions(root=tmp_path, base_url=base_url))
         shown = [d.format() for d in report.log.items if d.level >= Level.WARNING]
         assert shown == []
-    article = tmp_path / "_site" / "2024" / "05" / "14" / "gull-point-lighthouse-to-reopen-this-summer"
+    article = tmp_path / "_site" / "2024" / "05" / "14" / "gull-point-lighthouse-to-reopen"
     html = (article / "index.html").read_text(encoding="utf-8")
     assert "<li id=n1>" in html and "weather" in html  # the deliberate typo is corrected
     assert "entities/kestrel-bay/" in html  # and the entity linked

@@ -31,10 +31,14 @@ def test_default_titles_and_slugs_are_sitegens() -> None:
         "Dr. Who? No. “Quoted.” Then more",
         "Ünïcödé — dashes… and “quotes” 2024",
         "x" * 200,
+        "Prices rose by 1,000 dollars — and the mayor's office said nothing, again.",
     ]
     for sample in samples:
         assert synth.first_sentence(sample) == text.first_sentence(sample), sample
+        assert synth.derived_title(sample) == text.derived_title(sample)[0], sample
         assert synth.slugify(sample) == text.slugify(sample), sample
+        words = text.SLUG_WORDS
+        assert synth.slugify(sample, max_words=words) == text.slugify(sample, max_words=words), sample
 
 
 def load_realistic() -> Any:

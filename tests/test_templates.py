@@ -36,7 +36,7 @@ def test_site_article_template_overrides_the_theme(make_site: Callable[..., Samp
     assert report.log.errors == 0
     page = parse_html(site.read(ARTICLE))
     custom = page.find("p", cls="site-article")
-    assert custom is not None and custom.text() == "First article. (article)"
+    assert custom is not None and custom.text() == "First article (article)"
     assert page.find(cls="article-text") is None  # the theme's article.html was not used
     # other pages still come from the theme, and base.html still wraps the site's template
     assert page.find("header", cls="site-header") is not None

@@ -42,6 +42,9 @@
   });
 
   if (button) {
+    // The switch replaces the line that points a reader without JavaScript to the source view.
+    var fallback = document.querySelector("[data-reading-fallback]");
+    if (fallback) fallback.remove();
     button.hidden = false;
     show(stored() === "received", false);
     button.addEventListener("click", function () {
