@@ -56,5 +56,6 @@ def content_checks(
             )
         )
     used = {note.correction for article in site.articles for note in article.footnotes}
+    used.update(key for article in site.articles for pending in article.pending for key in pending.rules)
     problems.extend(unused_rules(rules, used))
     return CheckReport(problems, find_candidates(texts, finder))
