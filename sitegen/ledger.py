@@ -215,6 +215,9 @@ def plan_ledger(site: Site, urls: UrlBuilder) -> list[PagePlan]:
         "article_count": len(rows),
         "correction_count": len(entries),
         "by_article": BY_ARTICLE,
+        # An entry names its collection only where there are several (the by-article view
+        # says how each was accepted): the example's 587 entries would repeat one name.
+        "several_collections": len({e.collection for e in entries if e.collection}) > 1,
         "awaiting_url": AWAITING_PATH if awaiting else "",
         "awaiting_articles": len(awaiting),
         "awaiting_places": sum(a["places"] for a in awaiting),

@@ -175,6 +175,8 @@ def test_accepting_the_collection_applies_its_rules(tmp_path: Path) -> None:
     assert list(names.values()) == [
         f"The editors, accepting rule collection ‘{COLLECTION}’ in this article’s editorial file"
     ]
+    # one collection: its ledger entries do not repeat its name (the by-article view says it)
+    assert "rule of" not in site.read("corrections/index.html")
     # the spun article: its rules by its rules line, its own corrections by its editorial file
     spun = ledger_row(site, "tantamount to war")
     assert f"confirmed: {COLLECTION} (its rules line); its editorial file" in spun
@@ -204,14 +206,31 @@ def test_the_collections_list_accepts_articles_by_glob_and_an_articles_line_over
     other = "2024-04-01-fair"
     site.seed(other, "date 2024-04-01 The spring fair opened in the past week.\n")
     site.write(f"content/articles/{other}.md", f"---\nrules: {{{COLLECTION}: reject}}\n---\n")
+    # a second collection: the ledger's entries then say which each rule is of
+    site.write(
+        "content/corrections/local-typos.toml",
+        'articles = ["2024-03-*"]\n[[rule]]\nfind = "roads budget"\nreplace = "road budget"\n'
+        'type = "regularisation"\nnote = "House style."\n',
+    )
     report = site.build()
     assert report.log.errors == 0 and pending(report.log.items) == []
     assert "two weeks beyond the date" in clean_blocks(site)[0].corrected
     row = ledger_row(site, "Harbour Road bridge reopens")
     assert f"confirmed: {COLLECTION} (the collection’s list)" in row
     assert list(creators(export(site, CLEAN_EXPORT)).values()) == [
-        f"The editors, accepting rule collection ‘{COLLECTION}’ for this article in its list of articles"
+        f"The editors, accepting rule collection ‘{name}’ for this article in its list of articles"
+        for name in (COLLECTION, "local-typos")
     ]
+    assert "the county's road budget" in clean_blocks(site)[1].corrected
+    entries = [
+        e.text().strip()
+        for page in sorted((site.out / "corrections").glob("**/index.html"))
+        for e in parse_html(page.read_text(encoding="utf-8")).find_all("article", cls="ledger-entry")
+    ]
+    assert [e for e in entries if "rule of local-typos" in e] == [
+        next(e for e in entries if e.startswith("roads budget → road budget"))
+    ]
+    assert sum(f"rule of {COLLECTION}" in e for e in entries) > 500
     fair = next((site.out / "2024/04/01").glob("*/index.html")).read_text(encoding="utf-8")
     assert "<del>" not in fair and "in the past week" in fair  # its own line rejects the collection
 
