@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 import pickle
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from sitegen.config import SiteConfig
-from sitegen.correct import Edit, RuleSet, correct_article
+from sitegen.correct import Edit, RuleSet, correct_and_pending
 from sitegen.corrections import Correction, Rule, parse_records
 from sitegen.diagnostics import Diagnostic, warning
 from sitegen.entities import Entity
@@ -42,6 +42,8 @@ from sitegen.model import (
     TocEntry,
     paragraph_anchor,
 )
+from sitegen.pending import summarise
+from sitegen.scope import BY_EDITOR, decisions_of
 from sitegen.text import (
     SLUG_WORDS,
     SNIPPET_SIDE,
@@ -67,16 +69,25 @@ class Annotators:
     finder: MentionFinder
     entities: Mapping[str, Entity]
     corrections: Mapping[str, Correction]  # site-wide rules by key
+    collections: frozenset[str]  # rule collections an article's 'rules' line may name
 
     @classmethod
-    def build(cls, config: SiteConfig, entities: Sequence[Entity], rules: Sequence[Rule]) -> Annotators:
-        """The annotators of a registry and a rule set (compiles the automata once)."""
+    def build(
+        cls,
+        config: SiteConfig,
+        entities: Sequence[Entity],
+        rules: Sequence[Rule],
+        collections: Iterable[str] = (),
+    ) -> Annotators:
+        """The annotators of a registry and a rule set (compiles the automata once);
+        ``collections``: the names of every rules file (one may hold no valid rule)."""
         return cls(
             config=config,
             rules=RuleSet(rules),
             finder=MentionFinder(entities),
             entities={e.id: e for e in entities},
             corrections={r.key: r for r in rules},
+            collections=frozenset(collections) | {r.collection for r in rules},
         )
 
 
@@ -92,7 +103,10 @@ def _heading_anchor(text: str, used: set[str], number: int) -> str:
 
 
 def _footnotes(
-    edits: Sequence[Edit], corrections: Mapping[str, Correction], anchors: Sequence[str]
+    edits: Sequence[Edit],
+    corrections: Mapping[str, Correction],
+    anchors: Sequence[str],
+    confirmed: Mapping[str, str],
 ) -> list[Footnote]:
     """Number footnotes by first appearance; give each a back-link per paragraph it applies in
     (``anchors``: each paragraph's fragment id)."""
@@ -116,6 +130,8 @@ def _footnotes(
                 readings=tuple(dict.fromkeys(e.source for e in places)),
                 replacements=tuple(dict.fromkeys(e.replacement for e in places)),
                 refs=tuple((anchors[p], p + 1) for p in paragraphs),
+                confirmed=confirmed.get(key, BY_EDITOR),
+                collection=record.collection if isinstance(record, Rule) else "",
             )
         )
     return notes
@@ -144,10 +160,13 @@ def analyse_article(
     texts = [p.text for p in seed.paragraphs]
     records, record_problems = parse_records(editorial) if editorial else ([], [])
     problems.extend(record_problems)
-    edits, edit_problems = correct_article(
-        seed.id, texts, tools.rules, records, editorial.path if editorial else None
+    decisions, decision_problems = decisions_of(editorial, tools.collections)
+    problems.extend(decision_problems)
+    edits, pending, edit_problems = correct_and_pending(
+        seed.id, texts, tools.rules, records, editorial.path if editorial else None, decisions
     )
     problems.extend(edit_problems)
+    confirmed = tools.rules.confirmations(seed.id, decisions, {e.correction for e in edits})
     corrections: dict[str, Correction] = dict(tools.corrections)
     corrections.update((r.key, r) for r in records)
     by_paragraph: dict[int, list[Edit]] = {}
@@ -178,7 +197,7 @@ def analyse_article(
             toc.append(TocEntry(anchors[-1], corrected, index + 1))
         else:
             anchors.append(paragraph_anchor(index + 1))
-    footnotes = _footnotes(edits, corrections, anchors)
+    footnotes = _footnotes(edits, corrections, anchors, confirmed)
 
     first_body = next(
         (corrected_texts[n - 1] for n in range(1, count + 1) if roles.get(n, "body") == "body"),
@@ -277,6 +296,7 @@ def analyse_article(
         mentions=tuple(mentions),
         about=_about(editorial, tools, problems),
         note_links=tuple(note_links),
+        pending=summarise(seed, pending, tools.corrections),
         seed_digest=seed.digest,
     )
     body = ArticleBody(tuple(blocks), seed.data)

@@ -59,6 +59,7 @@ def content_checks(
             )
         )
     used = {note.correction for article in site.articles for note in article.footnotes}
+    used.update(key for article in site.articles for pending in article.pending for key in pending.rules)
     problems.extend(unused_rules(rules, used))
     damage = find_damage(site.articles, bodies, entities, rules)
     return CheckReport(problems, find_candidates(texts, finder), damage)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ import ahocorasick
 from sitegen.corrections import CONSTRAINTS, Correction, QuoteRecord, Rule, has_upper, regex_facts
 from sitegen.diagnostics import Diagnostic, error, warning
 from sitegen.regexfind import Template, Utf8Paragraph, compile_find, parse_template, scan_paragraph
+from sitegen.scope import Scopes
 
 ENGINE_VERSION = b"sitegen.correct 2"  # 2: regex rules on RE2
 _NO_SCOPE: frozenset[int] = frozenset()
@@ -120,6 +121,7 @@ class _Hit:
     order: int
     replacement: str
     correction: Correction
+    pending: bool = False  # a rule match no editor has decided on: listed, not applied
 
 
 # Non-ASCII letters that re.IGNORECASE equates with an ASCII letter but str.lower() does not
@@ -149,9 +151,8 @@ class RuleSet:
         self._literal: list[_Entry] = []
         self._regex: list[_Entry] = []
         words: dict[str, tuple[list[_Entry], list[_Entry]]] = {}
-        self._only: dict[str, set[int]] = {}  # article id -> rules limited to a list that includes it
-        self._limited: set[int] = set()
-        self._excluded: dict[str, set[int]] = {}
+        self.scopes = Scopes(self.rules)
+        self._order = {rule.key: order for order, rule in enumerate(self.rules)}
         self._rule_digests: list[bytes] = []
         for order, rule in enumerate(self.rules):
             template: Template = ()
@@ -177,27 +178,26 @@ class RuleSet:
                 self._regex.append(
                     entry
                 )  # a find whose lower case has another length: search it as a pattern
-            if rule.articles:
-                self._limited.add(order)
-                for article in rule.articles:
-                    self._only.setdefault(article, set()).add(order)
-            for article in rule.exclude:
-                self._excluded.setdefault(article, set()).add(order)
             self._rule_digests.append(hashlib.blake2b(f"{order}\0{rule!r}".encode(), digest_size=16).digest())
         self._automaton = _build(words)
         self._digests: dict[frozenset[int], str] = {}
 
-    def out_of_scope(self, article_id: str) -> frozenset[int]:
-        """Indices of the rules that do not apply to this article."""
-        only = self._only.get(article_id)
-        excluded = self._excluded.get(article_id)
-        if not self._limited and not excluded:
-            return _NO_SCOPE
-        return frozenset((self._limited - only if only else self._limited) | (excluded or set()))
+    def out_of_scope(self, article_id: str, decisions: Mapping[str, str] = {}) -> frozenset[int]:
+        """Indices of the rules that do not apply to this article (pending ones included)."""
+        scope = self.scopes.of(article_id, decisions)
+        return scope.out | scope.pending if scope.pending else scope.out
 
-    def digest_for(self, article_id: str) -> str:
+    def confirmations(
+        self, article_id: str, decisions: Mapping[str, str], keys: Iterable[str]
+    ) -> dict[str, str]:
+        """How the application of each rule ``keys`` names to this article was confirmed
+        (sitegen.scope); other keys (per-article records) are left out."""
+        confirmed = self.scopes.of(article_id, decisions).confirmed
+        return {key: confirmed[self._order[key]] for key in keys if key in self._order}
+
+    def digest_for(self, article_id: str, decisions: Mapping[str, str] = {}) -> str:
         """A stable hash of the rules in scope for this article (for caching its corrections)."""
-        out = self.out_of_scope(article_id)
+        out = self.out_of_scope(article_id, decisions)
         digest = self._digests.get(out)
         if digest is None:
             h = hashlib.blake2b(ENGINE_VERSION, digest_size=16)
@@ -208,9 +208,14 @@ class RuleSet:
         return digest
 
     def hits(
-        self, text: str, paragraphs: Sequence[tuple[int, int]], out_of_scope: frozenset[int]
+        self,
+        text: str,
+        paragraphs: Sequence[tuple[int, int]],
+        out_of_scope: frozenset[int],
+        pending: frozenset[int] = _NO_SCOPE,
     ) -> list[_Hit]:
-        """Every accepted rule match in ``text``; ``paragraphs`` are its (start, end) spans."""
+        """Every rule match in ``text`` of a rule not ``out_of_scope``; ``paragraphs`` are its
+        (start, end) spans. Matches of ``pending`` rules are marked so (not to be applied)."""
         starts = [start for start, _ in paragraphs]
         found: list[_Hit] = []
         wanted: dict[int, set[int]] = {}  # regex rule -> paragraphs that contain its required text
@@ -245,7 +250,7 @@ class RuleSet:
             replacement = rule.replace if expand is None else expand()
             if entry.folded:
                 replacement = keep_case(text[start:end], replacement)
-            found.append(_Hit(start, end, 1, entry.order, replacement, rule))
+            found.append(_Hit(start, end, 1, entry.order, replacement, rule, entry.order in pending))
             return True
 
         def scan(haystack: str, offset: int) -> None:
@@ -362,25 +367,58 @@ def correct_article(
     rules: RuleSet,
     records: Sequence[QuoteRecord],
     editorial_path: str | None = None,
+    decisions: Mapping[str, str] = {},
 ) -> tuple[list[Edit], list[Diagnostic]]:
     """The edits that give an article's corrected reading: sorted by (paragraph, start), non-overlapping.
 
-    ``editorial_path``, when given, is the path reported for problems with the quote records.
+    ``editorial_path``, when given, is the path reported for problems with the quote records;
+    ``decisions``: the article's 'rules' line (collection -> accept | reject).
     """
+    edits, _, problems = correct_and_pending(
+        article_id, paragraphs, rules, records, editorial_path, decisions
+    )
+    return edits, problems
+
+
+def correct_and_pending(
+    article_id: str,
+    paragraphs: Sequence[str],
+    rules: RuleSet,
+    records: Sequence[QuoteRecord],
+    editorial_path: str | None = None,
+    decisions: Mapping[str, str] = {},
+) -> tuple[list[Edit], list[Edit], list[Diagnostic]]:
+    """As :func:`correct_article`, and the matches awaiting a decision (rules of collections
+    the article has no decision for), as edits not applied: sorted, one per place."""
     spans: list[tuple[int, int]] = []
     position = 0
     for paragraph in paragraphs:
         spans.append((position, position + len(paragraph)))
         position += len(paragraph) + 2
     text = "\n\n".join(paragraphs)
-    hits = rules.hits(text, spans, rules.out_of_scope(article_id))
+    scope = rules.scopes.of(article_id, decisions)
+    hits = rules.hits(text, spans, scope.out, scope.pending)
     quoted, problems = _quote_hits(text, spans, records, article_id, editorial_path)
     hits.extend(quoted)
     hits.sort(key=lambda h: (h.start, h.start - h.end, h.kind, h.order))
     starts = [start for start, _ in spans]
+
+    def edit(hit: _Hit) -> Edit:
+        index = bisect_right(starts, hit.start) - 1
+        first = spans[index][0]
+        source = text[hit.start : hit.end]
+        return Edit(index, hit.start - first, hit.end - first, source, hit.replacement, hit.correction.key)
+
     edits: list[Edit] = []
+    pending: list[Edit] = []
     kept: _Hit | None = None
+    waiting_end = 0
     for hit in hits:
+        if hit.pending:
+            if hit.start >= waiting_end:  # one place is listed once, whichever rule found it first
+                pending.append(edit(hit))
+                waiting_end = hit.end
+            continue
         if kept is not None and hit.start < kept.end:
             if hit.correction is not kept.correction:  # a rule overlapping itself just takes the first match
                 index = bisect_right(starts, hit.start) - 1
@@ -395,19 +433,8 @@ def correct_article(
                 problems.append(error("correction-overlap", message, path, hit.correction.line))
             continue
         kept = hit
-        index = bisect_right(starts, hit.start) - 1
-        first = spans[index][0]
-        edits.append(
-            Edit(
-                index,
-                hit.start - first,
-                hit.end - first,
-                text[hit.start : hit.end],
-                hit.replacement,
-                hit.correction.key,
-            )
-        )
-    return edits, problems
+        edits.append(edit(hit))
+    return edits, pending, problems
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:

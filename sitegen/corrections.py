@@ -3,8 +3,11 @@
 Seeds are never edited. A correction is a stand-off record applied at build
 time (see :mod:`sitegen.correct`):
 
-* site-wide rules, ``[[rule]]`` tables in ``content/corrections.toml`` and
-  ``content/corrections/*.toml``, find a word or phrase in every article;
+* rules, ``[[rule]]`` tables in ``content/corrections.toml`` and
+  ``content/corrections/*.toml``, find a word or phrase; each file is a *collection*
+  named by its stem, which applies only to the articles an editor accepted it for (its
+  top-level ``articles`` list, or a ``rules`` line in the article's editorial file; see
+  :mod:`sitegen.scope`);
 * per-article records, the ``corrections`` list in an editorial file's front
   matter, name one passage like a W3C TextQuoteSelector (``exact`` with an
   optional ``prefix`` and ``suffix``).
@@ -20,7 +23,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, TypedDict
 
 from sitegen.diagnostics import Diagnostic, error
@@ -37,6 +40,7 @@ CONSTRAINTS = ("followed_by", "preceded_by", "not_followed_by", "not_preceded_by
 COMMON_KEYS = ("replace", "type", "category", "note", "evidence", "resp", "cert")
 RULE_KEYS = ("find", *COMMON_KEYS, "whole_word", "regex", *CONSTRAINTS, "articles", "exclude")
 RECORD_KEYS = ("exact", "prefix", "suffix", *COMMON_KEYS)
+FILE_KEYS = ("rule", "articles")  # top level of a rules file
 
 _TOML_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 
@@ -70,6 +74,8 @@ class Rule(Correction):
     not_preceded_by: tuple[str, ...] = ()
     articles: tuple[str, ...] = ()  # only these seed ids, when non-empty
     exclude: tuple[str, ...] = ()  # never these seed ids
+    collection: str = ""  # the stem of its rules file
+    accepted: tuple[str, ...] = ()  # its file's 'articles': ids or globs the collection is accepted for
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,8 +243,13 @@ def _check_regex(check: _Checker, find: str, replace: str) -> None:
         check.fail("correction-replace", f"'replace' is not a valid replacement for 'find': {exc}", "replace")
 
 
+def collection_name(rel: str) -> str:
+    """A rules file's collection: its stem ('content/corrections/spinner-2020.toml' → 'spinner-2020')."""
+    return PurePosixPath(rel).stem
+
+
 def _rule(
-    data: Mapping[str, Any], rel: str, n: int, positions: TomlPositions
+    data: Mapping[str, Any], rel: str, n: int, positions: TomlPositions, accepted: tuple[str, ...]
 ) -> tuple[Rule | None, list[Diagnostic]]:
     def line(*key: str) -> int:
         return positions.line("rule", n - 1, *key) or 1
@@ -271,6 +282,8 @@ def _rule(
         preceded_by=preceded_by,
         not_followed_by=not_followed_by,
         not_preceded_by=not_preceded_by,
+        collection=collection_name(rel),
+        accepted=accepted,
         **common,
     )
     return rule, []
@@ -290,15 +303,18 @@ def parse_rules(text: str, rel: str) -> tuple[list[Rule], list[Diagnostic]]:
     positions = TomlPositions(text)
     problems: list[Diagnostic] = []
     for key in data:
-        if key != "rule":
+        if key not in FILE_KEYS:
             problems.append(
                 error(
                     "correction-unknown-key",
-                    f"unknown key '{key}'; {_suggest(key, ('rule',))} (rules are [[rule]] tables)",
+                    f"unknown key '{key}'; {_suggest(key, FILE_KEYS)} (rules are [[rule]] tables)",
                     rel,
                     positions.line(key) or 1,
                 )
             )
+    top = _Checker(data, rel, lambda *key: positions.line(*key) or 1, f"collection '{collection_name(rel)}'")
+    accepted = top.strings("articles", "correction-scope")  # the articles an editor accepted it for
+    problems.extend(top.problems)
     raw = data.get("rule", [])
     if not isinstance(raw, list):
         problems.append(
@@ -322,7 +338,7 @@ def parse_rules(text: str, rel: str) -> tuple[list[Rule], list[Diagnostic]]:
                 )
             )
             continue
-        rule, found = _rule(item, rel, index + 1, positions)
+        rule, found = _rule(item, rel, index + 1, positions, accepted)
         problems.extend(found)
         if rule is not None:
             rules.append(rule)
@@ -333,8 +349,16 @@ def load_rules(paths: Sequence[Path], root: Path) -> tuple[list[Rule], list[Diag
     """Read every corrections file in order; the rules keep that order (it breaks ties)."""
     rules: list[Rule] = []
     problems: list[Diagnostic] = []
+    seen: dict[str, str] = {}
     for path in paths:
         rel = path.relative_to(root).as_posix()
+        other = seen.setdefault(collection_name(rel), rel)
+        if other != rel:
+            message = (
+                f"collection '{collection_name(rel)}' is also {other}: an article's 'rules' line "
+                "would decide for both; rename one of the files"
+            )
+            problems.append(error("correction-collection", message, rel, 1))
         text, found = read_text_file(path, root)
         problems.extend(found)
         if text is not None:

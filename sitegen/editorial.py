@@ -23,7 +23,19 @@ from sitegen.urlpolicy import unsafe_url
 # \Z, not $: '$' also matches before a final newline, so 'slug: |' YAML ("foo\n") would pass.
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-EDITORIAL_KEYS = ("title", "subtitle", "slug", "tags", "summary", "source", "roles", "corrections", "about")
+EDITORIAL_KEYS = (
+    "title",
+    "subtitle",
+    "slug",
+    "tags",
+    "summary",
+    "source",
+    "roles",
+    "corrections",
+    "about",
+    "rules",
+)
+RULE_DECISIONS = ("accept", "reject")
 PAGE_KEYS = ("title", "order", "slug")
 _RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
 
@@ -170,6 +182,26 @@ def _source(fm: FrontMatter, rel: str, problems: list[Diagnostic]) -> SourceInfo
     return SourceInfo(str(raw.get("publisher", "")), url, str(raw.get("author", "")), captured)
 
 
+def _rule_decisions(fm: FrontMatter, rel: str, problems: list[Diagnostic]) -> dict[str, str]:
+    """'rules': the editor's decision per rule collection (whether a collection exists is
+    checked against the rules files, in sitegen.scope)."""
+    raw = fm.data.get("rules")
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        message = "'rules' must map a rule collection to accept or reject, such as {spinner-2020: accept}"
+        problems.append(error("editorial-rules", message, rel, fm.line("rules")))
+        return {}
+    decisions: dict[str, str] = {}
+    for name, said in raw.items():
+        if said not in RULE_DECISIONS:
+            message = f"'rules' says {said!r} for '{name}'; write accept or reject"
+            problems.append(error("editorial-rules", message, rel, fm.line("rules", name)))
+        else:
+            decisions[str(name)] = said
+    return decisions
+
+
 def parse_editorial(text: str, article_id: str, rel: str) -> tuple[Editorial | None, list[Diagnostic]]:
     fm, problems = split_front_matter(text, rel)
     if fm is None:
@@ -236,6 +268,7 @@ def parse_editorial(text: str, article_id: str, rel: str) -> tuple[Editorial | N
         source=source,
         roles=_roles(fm, rel, problems),
         about=tuple(about),
+        rules=_rule_decisions(fm, rel, problems),
         note_markdown=fm.body.strip("\n"),
         note_line=fm.body_line,
         raw=fm.data,

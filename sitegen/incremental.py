@@ -10,10 +10,11 @@ articles where its old or new forms occur, or that mention it.
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 
@@ -33,6 +34,7 @@ class ArticleTexts:
     corrected: str  # the corrected reading (entity forms are tested against it)
     corrected_lower: str
     entity_refs: tuple[str, ...] = ()  # entity ids the editorial file names ('about'), known or not
+    collection_refs: tuple[str, ...] = ()  # rule collections its 'rules' line names, known or not
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +43,14 @@ class RuleInfo:
     regex: bool
     articles: tuple[str, ...]
     exclude: tuple[str, ...]
+    accepted: tuple[str, ...] = ()  # its collection's 'articles' (ids or globs)
 
     def in_scope(self, article_id: str) -> bool:
         return (not self.articles or article_id in self.articles) and article_id not in self.exclude
+
+    def accepts(self, article_id: str) -> bool:
+        """Whether its collection's list names the article."""
+        return any(fnmatch.fnmatchcase(article_id, pattern) for pattern in self.accepted)
 
     def can_apply(self, article_id: str, texts: ArticleTexts) -> bool:
         if not self.in_scope(article_id):
@@ -60,11 +67,12 @@ class EntityInfo:
 
 
 def rule_signatures(rules: Sequence[Rule]) -> dict[str, RuleInfo]:
-    """Each rule under a hash of everything about it, its key included (footnotes show keys)."""
+    """Each rule under a hash of everything about it, its key included (footnotes show keys),
+    but its collection's list of articles: a change of that list is compared by article."""
     return {
-        hashlib.blake2b(repr(rule).encode("utf-8"), digest_size=16).hexdigest(): RuleInfo(
-            rule.find, rule.regex, rule.articles, rule.exclude
-        )
+        hashlib.blake2b(
+            repr(replace(rule, accepted=())).encode("utf-8"), digest_size=16
+        ).hexdigest(): RuleInfo(rule.find, rule.regex, rule.articles, rule.exclude, rule.accepted)
         for rule in rules
     }
 
@@ -78,12 +86,20 @@ def affected_by_rules(
 ) -> set[str]:
     changed = [info for sig, info in old.items() if sig not in new]
     changed += [info for sig, info in new.items() if sig not in old]
-    if not changed:
+    # The same rule, its collection accepted for other articles: only those can change.
+    rescoped = [
+        (old[sig], info) for sig, info in new.items() if sig in old and old[sig].accepted != info.accepted
+    ]
+    if not changed and not rescoped:
         return set()
     return {
         article_id
         for article_id, text in texts.items()
         if any(r.can_apply(article_id, text) for r in changed)
+        or any(
+            was.accepts(article_id) != now.accepts(article_id) and now.can_apply(article_id, text)
+            for was, now in rescoped
+        )
     }
 
 
@@ -105,6 +121,17 @@ def affected_by_registry(
         if form_occurs or added_or_removed.intersection(text.entity_refs):
             affected.add(article_id)
     return affected
+
+
+def affected_by_collections(
+    old: frozenset[str], new: frozenset[str], texts: Mapping[str, ArticleTexts]
+) -> set[str]:
+    """Articles whose 'rules' line names a collection (a rules file) added or removed: whether
+    it is known changes, though no rule of it may match (a file with no valid rule)."""
+    changed = old ^ new
+    if not changed:
+        return set()
+    return {article_id for article_id, text in texts.items() if changed.intersection(text.collection_refs)}
 
 
 def article_deps(stamps: dict[str, FileStamp], seed: str, editorial: str | None) -> str:

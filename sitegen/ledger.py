@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from sitegen.budget import ANNOTATIONS
 from sitegen.model import Article, Footnote
 from sitegen.plan import (
+    AWAITING_PATH,
     NOTES_PATH,
     Context,
     FilePlan,
@@ -34,6 +35,7 @@ from sitegen.plan import (
     paginate,
     site_context,
 )
+from sitegen.scope import BY_COLLECTION, BY_EDITOR, BY_RULE, BY_RULES_LINE
 from sitegen.site import Site
 from sitegen.urls import UrlBuilder
 from sitegen.webannotation import notes_document
@@ -41,6 +43,12 @@ from sitegen.webannotation import notes_document
 EXAMPLES = 3  # articles linked under a correction, as examples of where it applies
 LEDGER_DESCRIPTION = "Every editorial correction in the archive, with the source reading it replaces."
 BY_ARTICLE = "corrections/articles/"
+# How each applied correction was confirmed, as a by-article row says it (the page's key explains).
+CONFIRMED = {
+    BY_RULES_LINE: "its rules line",
+    BY_COLLECTION: "the collection’s list",
+    BY_RULE: "the rule’s list",
+}
 
 
 @dataclass
@@ -53,6 +61,7 @@ class LedgerEntry:
     type: str
     category: str
     note: str
+    collection: str  # a rule's collection; empty for a correction in an article's editorial file
     places: int = 0
     articles: int = 0
     examples: list[Context] = field(default_factory=list)  # links to its footnote in a few articles
@@ -65,6 +74,7 @@ class LedgerEntry:
             "type": self.type,
             "category": self.category,
             "note": self.note,
+            "collection": self.collection,
             "places": self.places,
             "article_count": self.articles,
             "examples": self.examples,
@@ -85,8 +95,27 @@ def _entry(site: Site, note: Footnote) -> LedgerEntry:
     literal = rule is not None and not getattr(rule, "regex", False)
     find = getattr(rule, "find", "") if literal else " / ".join(note.readings)
     return LedgerEntry(
-        note.correction, find, " / ".join(note.replacements), note.type, note.category, note.note
+        note.correction,
+        find,
+        " / ".join(note.replacements),
+        note.type,
+        note.category,
+        note.note,
+        note.collection,
     )
+
+
+def confirmations(article: Article) -> list[str]:
+    """How the article's corrections were confirmed, each way once: by the rules of which
+    collection, accepted where; and its editorial file's own corrections."""
+    said: dict[str, str] = {}
+    for note in article.footnotes:
+        if note.confirmed == BY_EDITOR or not note.collection:
+            said.setdefault("", "its editorial file")
+        else:
+            how = CONFIRMED.get(note.confirmed, note.confirmed)
+            said.setdefault(f"{note.collection}\0{note.confirmed}", f"{note.collection} ({how})")
+    return list(said.values())
 
 
 def ledger_index(site: Site) -> tuple[list[LedgerEntry], list[Context]]:
@@ -115,9 +144,26 @@ def ledger_index(site: Site) -> tuple[list[LedgerEntry], list[Context]]:
                 "date": article.date.isoformat(),
                 "corrections": len(counts),
                 "places": len(article.places),
+                "confirmed": confirmations(article),
             }
         )
     return sorted(entries.values(), key=lambda e: (-e.places, e.key)), rows
+
+
+def awaiting_index(site: Site) -> list[Context]:
+    """Every article with rule matches no editor has decided on: its count of places, the
+    collections they belong to and the seed line of the first (``sitegen check`` lists them)."""
+    return [
+        {
+            "title": article.title,
+            "url": article.url,
+            "places": sum(p.places for p in article.pending),
+            "collections": [p.collection for p in article.pending],
+            "line": article.pending[0].line,
+        }
+        for article in site.articles
+        if article.pending
+    ]
 
 
 def rule_anchors(rules: Mapping[str, object]) -> dict[str, str]:
@@ -164,18 +210,27 @@ def plan_ledger(site: Site, urls: UrlBuilder) -> list[PagePlan]:
     site_ctx = site_context(site, urls)
     keys = PageKeys(site, urls)
     entries, rows = ledger_index(site)
+    awaiting = awaiting_index(site)
     anchors = rule_anchors(site.rules)
     totals = {
         "total": sum(e.places for e in entries),
         "article_count": len(rows),
         "correction_count": len(entries),
         "by_article": BY_ARTICLE,
+        # An entry names its collection only where there are several (the by-article view
+        # says how each was accepted): the example's 587 entries would repeat one name.
+        "several_collections": len({e.collection for e in entries if e.collection}) > 1,
+        "awaiting_url": AWAITING_PATH if awaiting else "",
+        "awaiting_articles": len(awaiting),
+        "awaiting_places": sum(a["places"] for a in awaiting),
     }
     listed = [e.info(anchors.get(e.key, "")) for e in entries]
-    views = (
+    views: tuple[tuple[str, str, list[Context], str], ...] = (
         ("corrections/", "Corrections ledger", listed, "corrections"),
         (BY_ARTICLE, "Corrections ledger by article", rows, "articles"),
     )
+    if awaiting:
+        views += ((AWAITING_PATH, "Rule matches awaiting review", awaiting, "awaiting"),)
     plans = []
     for base, heading, items, view in views:
         for url, chunk, pagination in paginate(items, site.config.per_page, paged_url(base)):

@@ -55,6 +55,7 @@ class Editorial:
     source: SourceInfo = field(default_factory=SourceInfo)
     roles: dict[int, str] = field(default_factory=dict)  # paragraph number (1-based) -> role
     about: tuple[str, ...] = ()  # entity ids: what the article is about (schema.org 'about')
+    rules: dict[str, str] = field(default_factory=dict)  # rule collection -> accept | reject
     note_markdown: str = ""
     note_line: int = 1  # line of the Markdown body in the file
     raw: dict[str, Any] = field(default_factory=dict)  # the whole front matter, for later stages
@@ -140,6 +141,7 @@ class Article:
     # opening of the text, and keeps the heading for the outline only (text.derived_title).
     title_is_opening: bool = False
     note_links: tuple[tuple[str, int], ...] = ()  # (href, line in the editorial file) from the note
+    pending: tuple[Pending, ...] = ()  # rule matches awaiting an editor's decision, by collection
     seed_digest: str = ""  # hash of the seed file's bytes (the source view and download show them)
     digest: str = ""  # content hash of this record and its body: names the body in caches
 
@@ -195,9 +197,21 @@ class Footnote(NamedTuple):
     readings: tuple[str, ...]  # distinct source readings, in order of appearance
     replacements: tuple[str, ...]  # distinct corrected readings
     refs: tuple[tuple[str, int], ...]  # (anchor, number) of each paragraph it applies in, in order
+    confirmed: str = ""  # how an editor confirmed it: sitegen.scope.CONFIRMATIONS
+    collection: str = ""  # a rule's collection (the stem of its rules file)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_footnote, tuple(self))
+
+
+class Pending(NamedTuple):
+    """Matches in one article of the rules of one collection it has no decision for."""
+
+    collection: str
+    places: int  # how many places match
+    line: int  # line in the seed of the first
+    examples: tuple[tuple[str, str, int], ...]  # (source reading, replacement, line): the first few
+    rules: tuple[str, ...] = ()  # keys of the rules that match (a rule matching only here is not unused)
 
 
 class CorrectedPlace(NamedTuple):
@@ -240,7 +254,7 @@ def model_signature() -> str:
     from dataclasses import fields
 
     records: tuple[Any, ...] = (Paragraph, ArticleBody, Article)
-    tuples: tuple[Any, ...] = (Block, TocEntry, Footnote, CorrectedPlace, Mention)
+    tuples: tuple[Any, ...] = (Block, TocEntry, Footnote, CorrectedPlace, Mention, Pending)
     shapes = [(c.__name__, [(f.name, str(f.type)) for f in fields(c)]) for c in records]
     shapes += [(c.__name__, list(c.__annotations__.items())) for c in tuples]
     return hashlib.blake2b(repr(shapes).encode("utf-8"), digest_size=8).hexdigest()

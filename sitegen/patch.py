@@ -95,7 +95,8 @@ def edited_articles(changes: Collection[str], last: LastBuild) -> dict[str, tupl
 def shown_elsewhere(article: Article) -> tuple[Any, ...]:
     """What pages other than the article's own read of it: listings, feed and sitemap (title,
     URL, date, summary, tags), related and neighbour links, the cross-references and entity
-    cards (what it mentions, in order, and is about), the ledger (its corrections). Entity
+    cards (what it mentions, in order, and is about), the ledger (its corrections, and its
+    rule matches awaiting review). Entity
     pages also read the context of its mentions: :func:`plan_patch` compares those."""
     return (
         article.id,
@@ -110,6 +111,7 @@ def shown_elsewhere(article: Article) -> tuple[Any, ...]:
         tuple(m.entity for m in article.mentions),
         article.footnotes,
         tuple((p.footnote, article.block_anchor(p.block), p.source, p.replacement) for p in article.places),
+        tuple((p.collection, p.places) for p in article.pending),  # the ledger's awaiting-review part
     )
 
 

@@ -22,7 +22,7 @@ from sitegen.analysis import Annotators
 from sitegen.budget import ASSETS, output_kinds, sizes_by_kind
 from sitegen.checks import content_checks
 from sitegen.config import SiteConfig, load_config
-from sitegen.corrections import load_rules
+from sitegen.corrections import collection_name, load_rules
 from sitegen.crossref import CrossRefs
 from sitegen.diagnostics import DiagnosticLog, SitegenError, error, info, warning
 from sitegen.entities import ParseCache, load_registry
@@ -45,6 +45,7 @@ from sitegen.patch import (
     take_snapshot,
 )
 from sitegen.patcher import Patcher, index_for_search
+from sitegen.pending import pending_diagnostics, pending_summary
 from sitegen.plan import (
     FilePlan,
     PagePlan,
@@ -234,7 +235,8 @@ class Builder(Patcher):
         log.extend(problems)
         rules, problems = load_rules(inputs.correction_files, root)
         log.extend(problems)
-        tools = Annotators.build(config, entities, rules)
+        collections = [collection_name(inputs.rel(p)) for p in inputs.correction_files]
+        tools = Annotators.build(config, entities, rules, collections)
 
         self.settled = False
         # Where the last build published each article: a move leaves a redirect (redirects.py).
@@ -254,6 +256,8 @@ class Builder(Patcher):
             crossref_memo=self.crossrefs,
         )
         log.extend(problems)
+        # Rule matches no editor decided on: listed by check, counted in one line by build.
+        log.extend((pending_diagnostics if options.dry_run else pending_summary)(site.articles))
         site = dataclasses.replace(site, rule_links=rule_links(site))
         urls = UrlBuilder(config)
         pages, files = plan_outputs(site, urls, inputs, self._seed_bytes, log)
@@ -340,6 +344,7 @@ class Builder(Patcher):
             "problems": [d for d in log.items if d.code != "state-rebuilt"],  # not news next time
             "rules": rule_signatures(rules),
             "entities": entity_signatures(entities),
+            "collections": tools.collections,
             "config": analysis_config(config),
             "output": str(out),
             "refused": list(inputs.problems),
@@ -424,7 +429,9 @@ class Builder(Patcher):
                     )
                 )
 
-        everything, dirty = invalidated(self.meta, tools.config, rules, entities, self._texts)
+        everything, dirty = invalidated(
+            self.meta, tools.config, rules, entities, self._texts, tools.collections
+        )
 
         # Cached analyses whose inputs are unchanged are reused; the others are redone,
         # on worker processes when there are many.

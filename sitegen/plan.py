@@ -83,6 +83,7 @@ class FilePlan:
     kind: str = OTHER  # kind of output, for the byte budget (budget.py)
 
 
+AWAITING_PATH = "corrections/awaiting/"  # the ledger's rule matches awaiting review (ledger.plan_ledger)
 NOTES_PATH = "corrections/notes.jsonld"  # site-wide rules' notes by ledger anchor (ledger.notes_file)
 CARDS_PATH = "entities/cards.json"  # entities' descriptions by id (plan_archive.cards_file)
 
@@ -430,6 +431,10 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
             "common_kind": common_kind,
             "common_meta": common_meta,
             "places": len(article.places),
+            # rule matches no editor decided on: one line on the page, listed in the ledger
+            "pending": sum(p.places for p in article.pending),
+            "pending_collections": [p.collection for p in article.pending],
+            "pending_url": AWAITING_PATH,
             "source_file": article.url + article.id + ".txt",
             "source_view": article.url + "source/",
             "annotations": article.url + EXPORT_NAME,

@@ -21,6 +21,7 @@ from sitegen.incremental import (
     ArticleTexts,
     EntityInfo,
     RuleInfo,
+    affected_by_collections,
     affected_by_registry,
     affected_by_rules,
     entity_signatures,
@@ -81,6 +82,7 @@ def analyse_one(path: Path, editorial: Path | None, inputs: SiteInputs, tools: A
         corrected_text,
         corrected_text.lower(),
         record.about if record is not None else (),
+        tuple(record.rules) if record is not None else (),
     )
     return Analysed(
         article,
@@ -91,7 +93,7 @@ def analyse_one(path: Path, editorial: Path | None, inputs: SiteInputs, tools: A
     )
 
 
-ANALYSIS_VERSION = "3"  # 3: mention links without a class, corrected readings without <ins>
+ANALYSIS_VERSION = "4"  # 4: rules apply where an editor accepted their collection
 
 
 def analysis_config(config: SiteConfig) -> str:
@@ -105,6 +107,7 @@ def invalidated(
     rules: list[Any],
     entities: list[Any],
     texts: Callable[[], dict[str, ArticleTexts]],
+    collections: frozenset[str] = frozenset(),
 ) -> tuple[bool, set[str]]:
     """What changed in the shared inputs of every analysis since the build ``meta`` describes:
     (redo everything, the articles a changed rule or entity can apply to). ``texts`` loads
@@ -116,8 +119,10 @@ def invalidated(
     new_rules = rule_signatures(rules)
     old_entities: dict[str, EntityInfo] = meta.get("entities", {})
     new_entities = entity_signatures(entities)
-    if old_rules.keys() != new_rules.keys() or old_entities != new_entities:
+    old_collections: frozenset[str] = meta.get("collections", frozenset())
+    if old_rules != new_rules or old_entities != new_entities or old_collections != collections:
         stored = texts()
         dirty |= affected_by_rules(old_rules, new_rules, stored)
         dirty |= affected_by_registry(old_entities, new_entities, stored)
+        dirty |= affected_by_collections(old_collections, collections, stored)
     return False, dirty

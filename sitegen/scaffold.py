@@ -5,9 +5,10 @@ because something else is in the way) is skipped and reported, so ``init`` can
 be run again in a folder to add only what is missing.
 
 The example article is a short text written for the scaffold. It carries one
-deliberate misspelling ('wheather') that the site-wide rule in
-``content/corrections.toml`` corrects, and mentions one registered entity, the
-fictional harbour town of Kestrel Bay.
+deliberate misspelling ('wheather') that a rule of the collection
+``content/corrections/typos.toml`` corrects (the article accepts that collection in its
+editorial file), and mentions one registered entity, the fictional harbour town of
+Kestrel Bay.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ EDITORIAL = """\
 title: "Gull Point lighthouse to reopen this summer"
 tags: [lighthouse, harbour]
 summary: "The Kestrel Bay harbour trust plans guided tours of the Gull Point lighthouse from July."
+# The correction rules of content/corrections/typos.toml apply here: an editor accepted them.
+rules: {typos: accept}
 ---
 An example article written for a new sitegen archive. Replace it with your own:
 the seed in `seeds/` is the text as received, this file is the editorial layer.
@@ -80,9 +83,14 @@ Every place, person or organisation in `content/entities/` gets a page of its ow
 its mentions in the articles link to it.
 """
 
+CORRECTIONS_PATH = "content/corrections/typos.toml"
 CORRECTIONS = """\
-# Site-wide corrections: each [[rule]] finds a word or phrase in every article.
-# The seeds are never edited; every correction is shown as a footnote.
+# A collection of correction rules, named after this file: 'typos'. Each [[rule]] finds a word
+# or phrase; the seeds are never edited, and every correction is shown as a footnote.
+# The rules apply only to articles an editor accepted them for: an article's editorial file
+# says `rules: {typos: accept}` (or `reject`), or this file lists articles (ids or globs):
+# articles = ["2024-*"]
+# In other articles their matches await a decision: `sitegen check` lists them.
 [[rule]]
 find = "wheather"
 replace = "weather"
@@ -235,7 +243,7 @@ mentioned links to a page of its own.
 | `seeds/` | the articles as received, one `YYYY-MM-DD-name.txt` each: never edited |
 | `content/articles/` | per article (same name, `.md`): title, tags, summary, notes |
 | `content/entities/` | one file per person, organisation, place or event |
-| `content/corrections.toml` | site-wide corrections, shown as footnotes |
+| `content/corrections/` | collections of correction rules, shown as footnotes where accepted |
 | `content/pages/` | pages such as *About* |
 
 A seed is plain UTF-8 text. Its first line starts with `date YYYY-MM-DD` and goes on with
@@ -250,6 +258,11 @@ python3 -m http.server --directory _site 8000     # then open http://127.0.0.1:8
 
 `sitegen build -v` also lists notices; `--strict` makes warnings fail the build.
 
+A rule corrects an article only once an editor accepts its collection for it: add
+`rules: {{typos: accept}}` (or `reject`) to the article's file in `content/articles/`, or list
+articles in the collection's file (`articles = ["2024-*"]`). `sitegen check` lists every
+rule match still awaiting that decision, with its line.
+
 {_README_GITHUB if github_pages else _README_ELSEWHERE}"""
 
 
@@ -262,7 +275,7 @@ def scaffold_files(
         f"seeds/{SEED_ID}.txt": SEED,
         f"content/articles/{SEED_ID}.md": EDITORIAL,
         f"content/entities/{ENTITY_ID}.md": ENTITY,
-        "content/corrections.toml": CORRECTIONS,
+        CORRECTIONS_PATH: CORRECTIONS,
         "content/pages/about.md": ABOUT,
         ".gitignore": GITIGNORE,
         "README.md": _readme(title, github_pages),

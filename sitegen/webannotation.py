@@ -11,6 +11,11 @@ One AnnotationPage (Web Annotation Data Model, W3C Recommendation 2017) holding:
   IRI there: on densely corrected text the notes were about half of each compressed
   export, the same sentences in every article. Each body applies to each target on its
   own (the model's meaning of several targets).
+  Its ``creator`` is the agent that confirmed the correction for this article (see
+  :data:`CONFIRMED_BY`): the editors, through the article's editorial file (a correction of
+  its own, or its ``rules`` line accepting the rule's collection), the collection's list of
+  articles, or the rule's own. Each such agent is described once, where first used (``id``,
+  ``type``, ``name``), and referenced by its IRI after.
 - one ``identifying`` Annotation per entity the article mentions, with a target per
   mention and the entity's page and Wikidata item as bodies (plain IRIs: ``purpose``
   belongs on a TextualBody or SpecificResource only, and the motivation says it all).
@@ -33,7 +38,8 @@ from typing import Any
 
 import orjson
 
-from sitegen.model import Article, CorrectedPlace, Seed
+from sitegen.model import Article, CorrectedPlace, Footnote, Seed
+from sitegen.scope import BY_COLLECTION, BY_EDITOR, BY_RULE, BY_RULES_LINE
 from sitegen.seeds import FileOffsets
 from sitegen.site import Site
 from sitegen.urls import UrlBuilder, relative
@@ -41,6 +47,31 @@ from sitegen.urls import UrlBuilder, relative
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 EXPORT_NAME = "annotations.jsonld.gz"
 GZIP_LEVEL = 6  # zlib's default: within 1 % of level 9's size at half its time
+
+
+# How a correction was confirmed (Footnote.confirmed) as the name of its creator agent.
+CONFIRMED_BY = {
+    BY_EDITOR: "The editors, in this article’s editorial file",
+    BY_RULES_LINE: "The editors, accepting rule collection ‘{}’ in this article’s editorial file",
+    BY_COLLECTION: "The editors, accepting rule collection ‘{}’ for this article in its list of articles",
+    BY_RULE: "The editors, in a rule of collection ‘{}’ that names this article",
+}
+
+
+class _Creators:
+    """The agent that confirmed each correction: described at its first use, then its IRI."""
+
+    def __init__(self) -> None:
+        self.ids: dict[tuple[str, str], str] = {}
+
+    def __call__(self, footnote: Footnote) -> Any:
+        how = footnote.confirmed if footnote.confirmed in CONFIRMED_BY else BY_EDITOR
+        collection = "" if how == BY_EDITOR else footnote.collection
+        found = self.ids.get((how, collection))
+        if found is not None:
+            return found
+        found = self.ids[how, collection] = f"#by-{len(self.ids) + 1}"
+        return {"id": found, "type": "Organization", "name": CONFIRMED_BY[how].format(collection)}
 
 
 def _body(value: str, purpose: str) -> dict[str, Any]:
@@ -102,6 +133,7 @@ def _editing(article: Article, targets: _Targets, rule_notes: dict[str, str]) ->
         footnote.note for footnote, _, _ in groups if footnote.note and footnote.correction not in rule_notes
     )
     stated: dict[str, str] = {}
+    creators = _Creators()
     items = []
     for footnote, k, group in groups:
         body: list[Any] = [_body(group[0].replacement, "editing")]
@@ -120,6 +152,7 @@ def _editing(article: Article, targets: _Targets, rule_notes: dict[str, str]) ->
                 "id": f"#fn-{footnote.number}" + (f"-{k + 1}" if k else ""),
                 "type": "Annotation",
                 "motivation": "editing",
+                "creator": creators(footnote),
                 "body": body,
                 "target": targets([(p.start, p.end) for p in group]),
             }

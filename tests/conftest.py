@@ -4,7 +4,8 @@ Helpers for other test modules:
 
 * ``require(ok, what)``: skip when a prerequisite is missing on a developer's
   machine, FAIL when ``CI=true`` (so CI never goes green by skipping).
-* ``make_site(...)``: a site folder in ``tmp_path`` (config, seeds, any files);
+* ``make_site(...)``: a site folder in ``tmp_path`` (config, seeds, any files; rules
+  files accepted for every article unless ``accept_rules=False``);
   ``site.build()`` runs the pipeline in-process, ``site.cli(...)`` runs
   ``sitegen build`` through click's CliRunner.
 * ``example_site``: the repository's example archive, copied and built once.
@@ -19,6 +20,7 @@ import functools
 import http.server
 import importlib.util
 import os
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -107,12 +109,29 @@ def run_cli(*args: str) -> Result:
     return CliRunner().invoke(cli_main, list(args), catch_exceptions=False)
 
 
+RULES_FILE = re.compile(r"^content/(?:corrections\.toml|corrections/[^/]+\.toml)$")
+ACCEPT_EVERYWHERE = 'articles = ["*"]\n'
+
+
+def accepted_everywhere(rel: str, content: str | bytes) -> str | bytes:
+    """A rules file as the factory writes it: its collection accepted for every article
+    (``articles = ["*"]`` put first), as most tests mean, unless it says for which itself."""
+    if not RULES_FILE.match(rel) or not isinstance(content, str):
+        return content
+    if re.search(r"^articles\s*=", content.split("[[", 1)[0], re.MULTILINE):
+        return content
+    return ACCEPT_EVERYWHERE + content
+
+
 def make_sample_site(
     root: Path,
     seeds: dict[str, str | bytes] | None = None,
     config: str = DEFAULT_CONFIG,
     files: dict[str, str | bytes] | None = None,
+    accept_rules: bool = True,
 ) -> SampleSite:
+    """``accept_rules``: rules files get ``articles = ["*"]`` first (see accepted_everywhere);
+    False writes them as given, so their rules apply only where an editor accepts them."""
     root.mkdir(parents=True, exist_ok=True)
     site = SampleSite(root)
     if config is not None:
@@ -121,21 +140,23 @@ def make_sample_site(
     for seed_id, content in (seeds or {}).items():
         site.seed(seed_id, content)
     for rel, content in (files or {}).items():
-        site.write(rel, content)
+        site.write(rel, accepted_everywhere(rel, content) if accept_rules else content)
     return site
 
 
 @pytest.fixture
 def make_site(tmp_path: Path) -> Callable[..., SampleSite]:
-    """Factory: ``make_site(seeds={...}, config=..., files={...}, name="site")``."""
+    """Factory: ``make_site(seeds={...}, config=..., files={...}, name="site")``; rules files
+    are accepted for every article unless ``accept_rules=False`` (see make_sample_site)."""
 
     def factory(
         seeds: dict[str, str | bytes] | None = None,
         config: str = DEFAULT_CONFIG,
         files: dict[str, str | bytes] | None = None,
         name: str = "site",
+        accept_rules: bool = True,
     ) -> SampleSite:
-        return make_sample_site(tmp_path / name, seeds, config, files)
+        return make_sample_site(tmp_path / name, seeds, config, files, accept_rules)
 
     return factory
 

@@ -10,7 +10,8 @@ of what changed, so a failing example reads as a list of edits.
 
 The vocabulary is chosen so that edits interact: sentences carry entity names and
 aliases, rule finds ('kay' → 'quay') create alias matches ('the quay') in the
-corrected reading only, titles and slugs can collide.
+corrected reading only, titles and slugs can collide; the rules' collection is accepted for
+some articles (its 'articles' list, an editorial file's 'rules' line) and pending in others.
 """
 
 from __future__ import annotations
@@ -103,6 +104,9 @@ SLUGS = (None, "harbour-reopens", "market-day", "bridge")  # few: articles colli
 TAGS = ("harbour", "council", "fish", "weather")
 ABOUT = ((), ("ana-pereira",), ("saltmere", "quds-force"), ("tom-okafor",))  # present in the registry or not
 ARTICLE_CORRECTIONS = (("Boats", "Ships"), ("Prices", "Costs"), ("Pereira", "Pereyra"), ("Rain", "Snow"))
+COLLECTION = "corrections"  # the collection of content/corrections.toml
+ACCEPTED = (("*",), (), ("s1",), ("s[13]*", "s5"))  # the collection's 'articles': everywhere, nowhere, some
+DECISIONS = (None, "accept", "reject")  # an editorial file's 'rules' line for the collection
 
 SITE_TITLES = ("Harbour archive", "Saltmere papers", "The Mere Gazette")
 PERMALINKS = (
@@ -167,6 +171,7 @@ class Editorial:
     correction: tuple[str, str] | None = None  # (exact, replace)
     note: str = ""
     about: tuple[str, ...] = ()  # entity ids the article is about, known or not
+    rules: str | None = None  # accept | reject: the 'rules' line for the collection
 
     def text(self) -> str:
         lines = ["---"]
@@ -177,6 +182,8 @@ class Editorial:
         lines.append(f"tags: [{', '.join(self.tags)}]")
         if self.about:
             lines.append(f"about: [{', '.join(self.about)}]")
+        if self.rules is not None:
+            lines.append(f"rules: {{{COLLECTION}: {self.rules}}}")
         if self.heading is not None:
             lines += ["roles:", f"  heading: [{self.heading}]"]
         if self.correction is not None:
@@ -260,6 +267,7 @@ class Archive:
     editorials: Mapping[str, Editorial] = field(default_factory=dict)
     entities: Mapping[str, Entity] = field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
+    accepted: tuple[str, ...] = ("*",)  # the collection's 'articles' (ids or globs)
     page_title: str = "About"
     page_body: str = "This archive keeps articles as received."
     templates: Mapping[str, int] = field(default_factory=dict)  # overridden template → variant
@@ -275,7 +283,9 @@ class Archive:
         for entity_id, entity in self.entities.items():
             files[f"content/entities/{entity_id}.md"] = entity.text()
         if self.rules:
-            files["content/corrections.toml"] = "\n".join(rule.toml() for rule in self.rules)
+            accepted = ", ".join(f'"{a}"' for a in self.accepted)
+            head = f"articles = [{accepted}]\n" if self.accepted else ""
+            files["content/corrections.toml"] = head + "\n".join(rule.toml() for rule in self.rules)
         files["content/pages/about.md"] = f'---\ntitle: "{self.page_title}"\n---\n{self.page_body}\n'
         for name, variant in self.templates.items():
             old, new = TEMPLATE_EDITS[name]
@@ -432,7 +442,7 @@ class SetEditorial(Edit):
     """Create or change one field of a seed's editorial file."""
 
     seed: int
-    field: str  # title | slug | tags | heading | correction | note | about
+    field: str  # title | slug | tags | heading | correction | note | about | rules
     value: int
 
     def apply(self, archive: Archive) -> tuple[Archive, str]:
@@ -448,6 +458,7 @@ class SetEditorial(Edit):
             "correction": (None, *ARTICLE_CORRECTIONS)[self.value % (len(ARTICLE_CORRECTIONS) + 1)],
             "note": ("", "Typed from the printed page.", "See [the about page](/about/).")[self.value % 3],
             "about": ABOUT[self.value % len(ABOUT)],
+            "rules": DECISIONS[self.value % len(DECISIONS)],
         }
         value = values[self.field]
         editorials = dict(archive.editorials)
@@ -590,6 +601,17 @@ class EditRule(Edit):
 
 
 @dataclass(frozen=True)
+class SetAccepted(Edit):
+    """Change the articles the rules' collection is accepted for (its 'articles' list)."""
+
+    value: int
+
+    def apply(self, archive: Archive) -> tuple[Archive, str]:
+        accepted = ACCEPTED[self.value % len(ACCEPTED)]
+        return replace(archive, accepted=accepted), f"content/corrections.toml: articles = {list(accepted)}"
+
+
+@dataclass(frozen=True)
 class OverrideTemplate(Edit):
     name: str
     variant: int  # 0 deletes the override
@@ -699,9 +721,13 @@ def archives(draw: st.DrawFn) -> Archive:
             heading=draw(st.sampled_from((None, 1, 2))),
             correction=draw(st.sampled_from((None, *ARTICLE_CORRECTIONS))),
             about=draw(st.sampled_from(ABOUT)),
+            rules=draw(st.sampled_from(DECISIONS)),
         )
     config = Config(permalink=draw(st.sampled_from(PERMALINKS)))
-    return Archive(seeds=seeds, editorials=editorials, entities=entities, rules=rules, config=config)
+    accepted = draw(st.sampled_from(ACCEPTED))
+    return Archive(
+        seeds=seeds, editorials=editorials, entities=entities, rules=rules, accepted=accepted, config=config
+    )
 
 
 def edits() -> st.SearchStrategy[Edit]:
@@ -715,7 +741,7 @@ def edits() -> st.SearchStrategy[Edit]:
         st.builds(
             SetEditorial,
             small,
-            st.sampled_from(("title", "slug", "tags", "heading", "correction", "note", "about")),
+            st.sampled_from(("title", "slug", "tags", "heading", "correction", "note", "about", "rules")),
             small,
         ),
         st.builds(DeleteEditorial, small),
@@ -730,6 +756,7 @@ def edits() -> st.SearchStrategy[Edit]:
         st.builds(AddRule, small),
         st.builds(DeleteRule, small),
         st.builds(EditRule, small, st.sampled_from(("replace", "note", "exclude")), small),
+        st.builds(SetAccepted, small),
         st.builds(OverrideTemplate, st.sampled_from(sorted(TEMPLATE_EDITS)), st.integers(0, BROKEN_TEMPLATE)),
         st.builds(OverrideStyle, st.integers(0, 3)),
         st.builds(
@@ -865,6 +892,7 @@ FIXED_FILES: dict[str, str] = {
     ),
     "content/entities/hollin-lane.md": '---\nname: "Hollin Lane"\nkind: place\ndescription: "A road."\n---\n',
     "content/corrections.toml": (
+        'articles = ["*"]\n\n'
         '[[rule]]\nfind = "struggle"\nreplace = "war"\ntype = "error"\ncategory = "spinner"\n'
         'note = "Spinner damage."\n\n'
         '[[rule]]\nfind = "kay"\nreplace = "quay"\ntype = "error"\ncategory = "typo"\nnote = "A typo."\n'

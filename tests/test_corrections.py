@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -32,10 +33,16 @@ def rule(find: str, replace: str, *extra: str) -> str:
     return "\n".join([*lines, *extra]) + "\n\n"
 
 
+def accepted(rules: Sequence[Rule]) -> list[Rule]:
+    """The rules as if their file said ``articles = ["*"]``: accepted for every article (the
+    engine's tests here; where rules apply is tests/test_rule_collections.py's)."""
+    return [dataclasses.replace(r, accepted=("*",)) for r in rules]
+
+
 def ruleset(toml: str) -> RuleSet:
     rules, problems = parse_rules(toml, RULES)
     assert problems == []
-    return RuleSet(rules)
+    return RuleSet(accepted(rules))
 
 
 def records(front_matter: str) -> list[QuoteRecord]:
@@ -503,7 +510,7 @@ def test_digest_follows_the_rules_in_scope() -> None:
 
 def test_unused_rules_are_reported() -> None:
     rules, _ = parse_rules(rule("struggle", "war") + rule("navy", "military"), RULES)
-    engine = RuleSet(rules)
+    engine = RuleSet(accepted(rules))
     used: set[str] = set()
     for article, text in (("a1", "a struggle"), ("a2", "no match")):
         edits, _ = correct_article(article, [text], engine, [], None)
@@ -526,5 +533,6 @@ def test_rule_records_are_plain_values() -> None:
             note="spinner",
             cert="low",
             find="Struggle",
+            collection="corrections",
         )
     ]

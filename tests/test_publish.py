@@ -263,7 +263,7 @@ SCAFFOLD = {
     f"seeds/{SEED_ID}.txt",
     f"content/articles/{SEED_ID}.md",
     "content/entities/kestrel-bay.md",
-    "content/corrections.toml",
+    "content/corrections/typos.toml",
     "content/pages/about.md",
     ".gitignore",
     "README.md",
