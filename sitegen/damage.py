@@ -454,7 +454,9 @@ def find_damage(
     rules: Sequence[Rule],
 ) -> list[Proposal]:
     """Proposals for every article, most likely first (then in article order and by line)."""
-    scoped = RuleSet(rules) if any(r.articles or r.exclude for r in rules) else None
+    # Places a rule matches but does not apply to (out of its scope, or pending an editor's
+    # decision on its collection) are not damage to propose: `check` lists pending ones.
+    scoped = RuleSet(rules) if rules else None
     seeds: list[tuple[Article, Seed]] = []
     for article in articles:
         seed, _ = parse_seed(bodies[article.id].source, article.id, article.seed_path)
