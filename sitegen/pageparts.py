@@ -23,13 +23,17 @@ def footnotes_html(notes: list[Context], page_url: str, hrefs: list[str]) -> str
     """The items of an article's footnote list (``<ol>`` of ``section.footnotes``), one line
     each; ``notes`` as :func:`sitegen.plan.article_context` gives them."""
     items = []
-    links: dict[str, str] = {}  # a ledger page → the link to it (notes share a few pages)
+    pages: dict[str, str] = {}  # a ledger page → the link to it (notes link a few pages)
+    links: dict[str, None] = {}
     for note in notes:
         why = note["why"]
         if why:
-            href = links.get(why)
-            if href is None:
-                href = links[why] = relative(page_url, why)
+            path, hash_mark, fragment = why.partition("#")
+            page = pages.get(path)
+            if page is None:  # as relative(page_url, why), once per page linked
+                page = pages[path] = "" if hash_mark and path == page_url else relative(page_url, path)
+            href = page + hash_mark + fragment
+            links[href] = None
             reason = f"<a href={escape(href)}>why</a>"
         else:
             reason = escape(note["note"])
@@ -42,7 +46,7 @@ def footnotes_html(notes: list[Context], page_url: str, hrefs: list[str]) -> str
             f"<li id=n{note['number']}><del>{readings}</del> → {replacements}.{kind} {reason}{meta}"
             f" <a href=#{escape(note['ref'])}>↩</a>{count}\n"
         )
-    hrefs.extend(links.values())
+    hrefs.extend(links)
     return "".join(items)
 
 
