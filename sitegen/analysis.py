@@ -110,13 +110,19 @@ def _footnotes(
 ) -> list[Footnote]:
     """Number footnotes by first appearance; give each a back-link per paragraph it applies in
     (``anchors``: each paragraph's fragment id)."""
-    order: dict[str, list[Edit]] = {}
+    # One pass over the edits: per correction, its paragraphs, readings and replacements in
+    # order of appearance (dicts as ordered sets; an article may have thousands of edits).
+    order: dict[str, tuple[dict[int, None], dict[str, None], dict[str, None]]] = {}
     for edit in edits:
-        order.setdefault(edit.correction, []).append(edit)
+        seen = order.get(edit.correction)
+        if seen is None:
+            seen = order[edit.correction] = ({}, {}, {})
+        seen[0][edit.paragraph] = None
+        seen[1][edit.source] = None
+        seen[2][edit.replacement] = None
     notes: list[Footnote] = []
-    for number, (key, places) in enumerate(order.items(), start=1):
+    for number, (key, (paragraphs, readings, replacements)) in enumerate(order.items(), start=1):
         record = corrections[key]
-        paragraphs = dict.fromkeys(edit.paragraph for edit in places)
         notes.append(
             Footnote(
                 number=number,
@@ -127,8 +133,8 @@ def _footnotes(
                 evidence=record.evidence,
                 resp=record.resp,
                 cert=record.cert,
-                readings=tuple(dict.fromkeys(e.source for e in places)),
-                replacements=tuple(dict.fromkeys(e.replacement for e in places)),
+                readings=tuple(readings),
+                replacements=tuple(replacements),
                 refs=tuple((anchors[p], p + 1) for p in paragraphs),
                 confirmed=confirmed.get(key, BY_EDITOR),
                 collection=record.collection if isinstance(record, Rule) else "",

@@ -60,10 +60,10 @@ def attribute(value: str) -> str:
     """An attribute value, quoted only when HTML requires it."""
     if value and not any(c in value for c in " \t\n\f\r\"'=<>`&"):
         return value
-    return '"' + _esc(value) + '"'
+    return '"' + escape_html(value) + '"'
 
 
-def _esc(text: str) -> str:
+def escape_html(text: str) -> str:
     """markupsafe.escape's output, as a plain str: str.replace is C, and this runs for every
     piece of every paragraph (markupsafe's wrapper builds a Markup object each time)."""
     return (
@@ -155,31 +155,31 @@ class _Writer:
             if place.start < position:  # cannot happen once mentions are widened; never emit twice
                 self.next_place += 1
                 continue
-            html.append(_esc(self.text[position : place.start]))
+            html.append(escape_html(self.text[position : place.start]))
             html.append(self._edit(place, self.inside.get(self.next_place, []), refs))
             position = place.end
             self.next_place += 1
-        html.append(_esc(self.text[position:hi]))
+        html.append(escape_html(self.text[position:hi]))
         return "".join(html)
 
     def _edit(self, place: Place, mentions: list[InlineMention], refs: list[str] | None) -> str:
         corrected: list[str] = []
         position = place.start
         for mention in mentions:
-            corrected.append(_esc(self.text[position : mention.start]))
+            corrected.append(escape_html(self.text[position : mention.start]))
             corrected.append(
-                mention.open_tag + _esc(self.text[mention.start : mention.end]) + mention.close_tag
+                mention.open_tag + escape_html(self.text[mention.start : mention.end]) + mention.close_tag
             )
             position = mention.end
-        corrected.append(_esc(self.text[position : place.end]))
+        corrected.append(escape_html(self.text[position : place.end]))
         edit = place.edit
         marker = note_marker(edit.note)
         if refs is not None:
             refs.append(marker)
             marker = ""
         if marker and not mentions:  # unambiguous: the text between </del> and the marker
-            return f"<del>{_esc(edit.source)}</del>{''.join(corrected)}{marker}"
-        return f"<del>{_esc(edit.source)}</del><ins>{''.join(corrected)}</ins>{marker}"
+            return f"<del>{escape_html(edit.source)}</del>{''.join(corrected)}{marker}"
+        return f"<del>{escape_html(edit.source)}</del><ins>{''.join(corrected)}</ins>{marker}"
 
 
 def render_inline(

@@ -118,7 +118,10 @@ def confirmations(article: Article) -> list[str]:
     return list(said.values())
 
 
-def ledger_index(site: Site) -> tuple[list[LedgerEntry], list[Context]]:
+LedgerIndex = tuple[list[LedgerEntry], list[Context]]
+
+
+def ledger_index(site: Site) -> LedgerIndex:
     """Every correction that applies somewhere (most places first) and every corrected
     article (in the archive's order) with its counts."""
     entries: dict[str, LedgerEntry] = {}
@@ -171,10 +174,11 @@ def rule_anchors(rules: Mapping[str, object]) -> dict[str, str]:
     return {key: f"r{n}" for n, key in enumerate(rules)}
 
 
-def rule_links(site: Site) -> dict[str, str]:
+def rule_links(site: Site, index: LedgerIndex | None = None) -> dict[str, str]:
     """Rule key -> URL of its ledger entry, for each site-wide rule that applies somewhere:
-    the by-correction page that holds it (as :func:`plan_ledger` paginates) and its anchor."""
-    entries, _ = ledger_index(site)
+    the by-correction page that holds it (as :func:`plan_ledger` paginates) and its anchor.
+    ``index``: the site's :func:`ledger_index`, when the caller has it."""
+    entries, _ = index if index is not None else ledger_index(site)
     anchors = rule_anchors(site.rules)
     url_of = paged_url("corrections/")
     per_page = site.config.per_page
@@ -205,11 +209,12 @@ def _ledger_ids(context: Context) -> tuple[list[str], tuple[()]]:
     return [c["anchor"] for c in context.get("corrections", ()) if c["anchor"]], ()
 
 
-def plan_ledger(site: Site, urls: UrlBuilder) -> list[PagePlan]:
-    """The ledger's pages: by correction, then by article, each ``per_page`` to a page."""
+def plan_ledger(site: Site, urls: UrlBuilder, index: LedgerIndex | None = None) -> list[PagePlan]:
+    """The ledger's pages: by correction, then by article, each ``per_page`` to a page.
+    ``index``: the site's :func:`ledger_index`, when the caller has it (rule_links needs it too)."""
     site_ctx = site_context(site, urls)
     keys = PageKeys(site, urls)
-    entries, rows = ledger_index(site)
+    entries, rows = index if index is not None else ledger_index(site)
     awaiting = awaiting_index(site)
     anchors = rule_anchors(site.rules)
     totals = {

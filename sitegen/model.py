@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, NamedTuple
 
 ROLES = ("body", "heading", "caption", "quote")
@@ -153,33 +155,49 @@ class Article:
                 return entry.anchor
         return paragraph_anchor(number)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The many small records in one marshalled blob of columns (see _unpack_records).
+        packed = (_pack_records(self.footnotes), _pack_records(self.places), _pack_records(self.mentions))
+        fields = tuple(getattr(self, name) for name in _ARTICLE_FIELDS)
+        return (_article, (fields, marshal.dumps(packed, 2)))  # version 2: no references, same bytes
+
 
 # Footnotes, corrected places and mentions repeat the same strings across articles (a
 # rule's note, a category, an entity id, 'p12'), and a large site holds hundreds of
 # thousands of them: unpickled (from worker processes or the build state), each would be a
-# copy. Their __reduce__ makes unpickling share one copy of each repeated value; a
-# 10,000-article site model is about half the size for it. Text unique to one place (the
-# words around it) is not shared.
+# copy. Unpickling shares one copy of each repeated value; a 10,000-article site model is
+# about half the size for it. Text unique to one place (the words around it) is not shared.
 _SHARED: dict[Any, Any] = {}
+# The columns of each record that unpickling shares (the repeated values above).
+_SHARED_COLUMNS = {
+    "Footnote": frozenset(range(1, 11)),
+    "CorrectedPlace": frozenset({1, 3, 4}),
+    "Mention": frozenset({0, 1, 3}),
+}
 
 
-def _footnote(*fields: Any) -> Footnote:
+def _pack_records(records: tuple[tuple[Any, ...], ...]) -> list[tuple[Any, ...]]:
+    """Records as columns of plain values (marshal takes no NamedTuple)."""
+    return list(zip(*records, strict=True))
+
+
+def _unpack_records(cls: Any, columns: list[tuple[Any, ...]]) -> tuple[Any, ...]:
+    """The records of :func:`_pack_records` again, their repeated values shared (all in C:
+    an article has hundreds of them, and a Python call each made unpickling the slowest
+    part of moving an analysis between processes)."""
     share = _SHARED.setdefault
-    return tuple.__new__(Footnote, (fields[0], *(share(f, f) for f in fields[1:])))
+    shared = _SHARED_COLUMNS[cls.__name__]
+    values = [list(map(share, c, c)) if i in shared else c for i, c in enumerate(columns)]
+    return tuple(map(partial(tuple.__new__, cls), zip(*values, strict=True)))
 
 
-def _place(footnote: int, ref: str, block: int, source: str, replacement: str, *rest: Any) -> CorrectedPlace:
-    share = _SHARED.setdefault
-    return tuple.__new__(
-        CorrectedPlace,
-        (footnote, share(ref, ref), block, share(source, source), share(replacement, replacement), *rest),
-    )
-
-
-def _mention(entity: str, anchor: str, block: int, surface: str, *rest: Any) -> Mention:
-    share = _SHARED.setdefault
-    return tuple.__new__(
-        Mention, (share(entity, entity), share(anchor, anchor), block, share(surface, surface), *rest)
+def _article(fields: tuple[Any, ...], packed: bytes) -> Article:
+    footnotes, places, mentions = marshal.loads(packed)
+    return Article(
+        **dict(zip(_ARTICLE_FIELDS, fields, strict=True)),
+        footnotes=_unpack_records(Footnote, footnotes),
+        places=_unpack_records(CorrectedPlace, places),
+        mentions=_unpack_records(Mention, mentions),
     )
 
 
@@ -199,9 +217,6 @@ class Footnote(NamedTuple):
     refs: tuple[tuple[str, int], ...]  # (anchor, number) of each paragraph it applies in, in order
     confirmed: str = ""  # how an editor confirmed it: sitegen.scope.CONFIRMATIONS
     collection: str = ""  # a rule's collection (the stem of its rules file)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_footnote, tuple(self))
 
 
 class Pending(NamedTuple):
@@ -227,9 +242,6 @@ class CorrectedPlace(NamedTuple):
     prefix: str
     suffix: str
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_place, tuple(self))
-
 
 class Mention(NamedTuple):
     entity: str
@@ -242,8 +254,10 @@ class Mention(NamedTuple):
     start: int = 0  # offsets of the words in Seed.source_text (the source reading)
     end: int = 0
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_mention, tuple(self))
+
+_ARTICLE_FIELDS = tuple(
+    f for f in Article.__dataclass_fields__ if f not in ("footnotes", "places", "mentions")
+)
 
 
 def model_signature() -> str:

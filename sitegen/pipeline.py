@@ -34,7 +34,7 @@ from sitegen.incremental import (
     rule_signatures,
     site_digest,
 )
-from sitegen.ledger import notes_file, plan_ledger, rule_links
+from sitegen.ledger import LedgerIndex, ledger_index, notes_file, plan_ledger, rule_links
 from sitegen.linkcheck import LinkChecker
 from sitegen.load import load_pages
 from sitegen.model import Article, ArticleBody
@@ -88,13 +88,19 @@ def resolve_output(root: Path, config: SiteConfig, output: Path | None) -> Path:
 
 
 def plan_outputs(
-    site: Site, urls: UrlBuilder, inputs: SiteInputs, seed_bytes: SeedBytes, log: DiagnosticLog
+    site: Site,
+    urls: UrlBuilder,
+    inputs: SiteInputs,
+    seed_bytes: SeedBytes,
+    log: DiagnosticLog,
+    ledger: LedgerIndex | None = None,
 ) -> tuple[list[PagePlan], list[FilePlan]]:
-    """Every output of the site: pages (template + context) and files (fingerprint + producer)."""
+    """Every output of the site: pages (template + context) and files (fingerprint + producer).
+    ``ledger``: the site's ledger index, when the caller has it."""
     config = site.config
     pages, files = plan_core(site, urls, seed_bytes)
     pages += plan_entities(site, urls) + plan_tags(site, urls) + plan_timeline(site, urls)
-    pages += plan_ledger(site, urls)
+    pages += plan_ledger(site, urls, ledger)
     if site.rule_links:
         files.append(notes_file(site, urls))
     cards = cards_file(site)
@@ -258,9 +264,11 @@ class Builder(Patcher):
         log.extend(problems)
         # Rule matches no editor decided on: listed by check, counted in one line by build.
         log.extend((pending_diagnostics if options.dry_run else pending_summary)(site.articles))
-        site = dataclasses.replace(site, rule_links=rule_links(site))
+        ledger = ledger_index(site)  # once: the rules' links and the ledger's pages both need it
+        site = dataclasses.replace(site, rule_links=rule_links(site, ledger))
         urls = UrlBuilder(config)
-        pages, files = plan_outputs(site, urls, inputs, self._seed_bytes, log)
+        pages, files = plan_outputs(site, urls, inputs, self._seed_bytes, log, ledger)
+        del ledger
         live = {p.path for p in pages} | {f.path for f in files}
         moved, problems = redirect_pages(
             inputs, site, urls, site_context(site, urls), published, live, write=not options.dry_run

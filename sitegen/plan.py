@@ -21,6 +21,7 @@ from sitegen.highlight import source_listing
 from sitegen.linkcheck import html_ids
 from sitegen.markdown import link_lines, render_markdown
 from sitegen.model import Article, Footnote
+from sitegen.pageparts import footnotes_html, sidebar_html
 from sitegen.site import Site
 from sitegen.urls import UrlBuilder, output_path, relative
 from sitegen.webannotation import EXPORT_NAME
@@ -415,6 +416,8 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
     article = site.articles[index]
     older, newer = site.neighbours(index)
     footnotes, common_kind, common_meta = _footnotes(site, article)
+    sidebar = _sidebar(site, article)
+    hrefs: list[str] = []  # the links the parts below write (the url filter records the others)
     return {
         "page": page_context(article.url, article.title, "article", urls, article.summary),
         "article": {
@@ -428,6 +431,7 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
             "note_html": article.note_html,
             "toc": [{"anchor": t.anchor, "text": t.text} for t in article.toc],
             "footnotes": footnotes,
+            "footnotes_html": footnotes_html(footnotes, article.url, hrefs),
             "common_kind": common_kind,
             "common_meta": common_meta,
             "places": len(article.places),
@@ -445,7 +449,9 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
             "source_captured": article.source_captured.isoformat() if article.source_captured else "",
             "month_url": f"timeline/{article.date.year:04d}/{article.date.month:02d}/",
         },
-        "sidebar": _sidebar(site, article),
+        "sidebar": sidebar,
+        "sidebar_html": sidebar_html(sidebar, article.url, hrefs),
+        PART_HREFS: hrefs,
         # The sidebar's descriptions (and the cards) come from one file, cached across pages.
         "cards": CARDS_PATH if any(site.entities[m.entity].description for m in article.mentions) else "",
         "related": [article_link(site.articles[i]) for i in site.refs.related[index]],
@@ -455,6 +461,8 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
     }
 
 
+# The links an article page's parts written in Python hold (pageparts.py): its made() adds them.
+PART_HREFS = "part_hrefs"
 # Ids article.html gives every article page, besides its paragraphs' and notes': the ones
 # other pages' links may name.
 ARTICLE_IDS = ("main", "article")
@@ -470,7 +478,7 @@ def article_made(article: Article) -> Callable[[Context], tuple[list[str], list[
         ]
         ids += [*html_ids(article.note_html), *ARTICLE_IDS, *(("footnotes",) if article.footnotes else ())]
         entities = dict.fromkeys(m.entity for m in article.mentions)
-        return ids, [relative(article.url, f"entities/{e}/") for e in entities]
+        return ids, [*(relative(article.url, f"entities/{e}/") for e in entities), *context[PART_HREFS]]
 
     return made
 

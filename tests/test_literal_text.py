@@ -249,6 +249,6 @@ def test_paragraph_escaping_is_markupsafes(text: str) -> None:
     markupsafe (the templates' escaping) writes."""
     from markupsafe import escape
 
-    from sitegen.inline import _esc
+    from sitegen.inline import escape_html
 
-    assert _esc(text) == str(escape(text))
+    assert escape_html(text) == str(escape(text))
