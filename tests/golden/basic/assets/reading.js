@@ -1,6 +1,6 @@
 // Three small helpers of an article page; without JavaScript the page loses neither reading
-// (the corrected text shows, each footnote gives the source reading) nor any entity's
-// description (the sidebar shows them).
+// (the corrected text shows, each footnote gives the source reading), and the notes and
+// entity descriptions it fetches are each one link away (the ledger, the entity's page).
 (function () {
   "use strict";
   var article = document.getElementById("article");
@@ -42,6 +42,9 @@
   });
 
   if (button) {
+    // The switch replaces the line that points a reader without JavaScript to the source view.
+    var fallback = document.querySelector("[data-reading-fallback]");
+    if (fallback) fallback.remove();
     button.hidden = false;
     show(stored() === "received", false);
     button.addEventListener("click", function () {
@@ -69,9 +72,10 @@
     }
   });
 
-  // Notes of site-wide rules are written once, in the ledger and in notes.json (cached by the
-  // browser across pages): a footnote links its rule's ledger entry ("why", followed without
-  // JavaScript); here the link gives way to the note, so the footnote reads in full.
+  // Notes of site-wide rules are written once, in the ledger and in notes.jsonld (cached by
+  // the browser across pages; each note a body with the id "#<anchor of its ledger entry>"):
+  // a footnote links its rule's ledger entry ("why", followed without JavaScript); here the
+  // link gives way to the note, so the footnote reads in full.
   var footnotes = document.getElementById("footnotes");
   var why = footnotes ? Array.prototype.filter.call(footnotes.querySelectorAll("li a"), function (link) {
     return /^#r\d+$/.test(link.hash) && link.pathname !== window.location.pathname;
@@ -79,25 +83,43 @@
   if (why.length && window.fetch) {
     fetch(footnotes.getAttribute("data-notes")).then(function (response) {
       return response.ok ? response.json() : {};
-    }).then(function (notes) {
+    }).then(function (data) {
+      var notes = {};
+      (data["@graph"] || []).forEach(function (body) { notes[body.id] = body.value; });
       why.forEach(function (link) {
-        var note = notes[link.hash.slice(1)];
+        var note = notes[link.hash];
         if (note) link.replaceWith(document.createTextNode(note));
       });
     }).catch(function () { /* offline: the links stay */ });
   }
 
   // Entity cards: a mention link shows its entity's name and description on hover or
-  // focus. Each is written once, in the sidebar: <li><a>name</a> (count)<br>description.
+  // focus. Each description is written once for the site, in entities/cards.json (cached by
+  // the browser across pages, by entity id); the sidebar names each entity with its count,
+  // <li><a>name</a> (count), and here gains its description: <br>description.
+  var sidebar = document.querySelector(".entity-sidebar");
+  var items = sidebar ? sidebar.querySelectorAll("li") : [];
   var cards = {};
-  document.querySelectorAll(".entity-sidebar li").forEach(function (item) {
+  items.forEach(function (item) {
     var link = item.querySelector("a");
-    var rule = item.querySelector("br");
-    var description = rule && rule.nextSibling ? rule.nextSibling.textContent.trim() : "";
-    if (link) {
-      cards[link.href] = link.textContent + (description ? " — " + description : "");
-    }
+    if (link) cards[link.href] = link.textContent;
   });
+  if (sidebar && sidebar.hasAttribute("data-cards") && window.fetch) {
+    fetch(new URL(sidebar.getAttribute("data-cards"), window.location.href)).then(function (response) {
+      return response.ok ? response.json() : {};
+    }).then(function (descriptions) {
+      items.forEach(function (item) {
+        var link = item.querySelector("a");
+        // the link is to the entity's page, entities/<id>/
+        var id = link ? decodeURIComponent(new URL(link.href).pathname.split("/").slice(-2)[0]) : "";
+        var description = descriptions[id];
+        if (!description) return;
+        item.appendChild(document.createElement("br"));
+        item.appendChild(document.createTextNode(description));
+        cards[link.href] += " — " + description;
+      });
+    }).catch(function () { /* offline: names and counts only */ });
+  }
   var card = document.createElement("div");
   card.className = "entity-card";
   card.id = "entity-card";
