@@ -329,9 +329,21 @@ def init_command(directory: Path, github_pages: bool) -> None:
     help="The date (YYYY-MM-DD) of plain texts without one in their name, and of saved pages "
     "whose own date is not found.",
 )
+@click.option(
+    "--collection",
+    "collections",
+    multiple=True,
+    metavar="NAME",
+    help="Accept this rule collection (content/corrections/NAME.toml) for every imported article: "
+    "their editorial files say rules: {NAME: accept}. Repeatable.",
+)
 @verbosity_options
 def import_command(
-    source: Path, paths: tuple[Path, ...], date: dt.datetime | None, verbosity: int | None
+    source: Path,
+    paths: tuple[Path, ...],
+    date: dt.datetime | None,
+    collections: tuple[str, ...],
+    verbosity: int | None,
 ) -> None:
     """Import articles into the site: seeds and their editorial files.
 
@@ -363,8 +375,23 @@ def import_command(
             soft_wrap=True,
         )
         sys.exit(1)
+    from sitegen.importer.store import collection_names
+
+    known = collection_names(source)
+    unknown = [name for name in collections if name not in known]
+    if unknown:  # a typo would write a rules line every build then rejects, in every article
+        listed = ", ".join(sorted(known)) or "none: add content/corrections/<name>.toml first"
+        raise click.UsageError(
+            f"no rule collection {', '.join(map(repr, unknown))} in {source}; the site has {listed}"
+        )
     progress = LazyProgress(stderr)
-    options = ImportOptions(root=source, paths=paths, date=date.date() if date else None, progress=progress)
+    options = ImportOptions(
+        root=source,
+        paths=paths,
+        date=date.date() if date else None,
+        collections=tuple(dict.fromkeys(collections)),
+        progress=progress,
+    )
     try:
         report = run_import(options)
     finally:

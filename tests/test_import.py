@@ -526,3 +526,29 @@ def test_import_needs_a_site(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert f"{tmp_path}: ERROR: not a site (no sitegen.toml)" in result.stderr
     assert not (tmp_path / "seeds").exists()
+
+
+def test_a_collection_given_on_the_command_line_is_accepted_by_each_imported_article(
+    site: SampleSite,
+) -> None:
+    """--collection writes the one line that accepts a rule collection, so the import's rules
+    correct its articles; an unknown collection is refused before anything is written."""
+    rules = site.root / "content" / "corrections" / "courier-ocr.toml"
+    rules.parent.mkdir(parents=True, exist_ok=True)
+    rules.write_text(
+        '[[rule]]\nfind = "Penhallow"\nreplace = "Penhaligon"\ntype = "error"\nnote = "OCR."\n',
+        encoding="utf-8",
+    )
+    status, _, err = sitegen_import(site, "--collection", "courier-0cr", DATA / "harbour-wall.html")
+    assert status == 2 and "no rule collection 'courier-0cr'" in err and "courier-ocr" in err
+    assert not seeds(site)
+    status, _, err = sitegen_import(site, "--collection", "courier-ocr", DATA / "harbour-wall.html")
+    assert status == 0, err
+    harbour = seed_with(site, "harbour wall")
+    editorial = (site.root / "content" / "articles" / f"{harbour}.md").read_text(encoding="utf-8")
+    assert "rules: {courier-ocr: accept}" in editorial
+    result = site.cli()
+    assert result.exit_code == 0, result.stderr
+    (page,) = site.out.glob(f"2021/02/11/*/{harbour}.txt")
+    html = (page.parent / "index.html").read_text(encoding="utf-8")
+    assert "<del>Penhallow</del>Penhaligon" in html

@@ -45,6 +45,7 @@ class ImportOptions:
     root: Path  # the site
     paths: tuple[Path, ...]  # files, or folders to take every known file from
     date: dt.date | None = None  # --date: for texts, and pages whose date is not found
+    collections: tuple[str, ...] = ()  # --collection: rule collections the articles accept
     progress: Progress | None = None
 
 
@@ -214,7 +215,7 @@ def run_import(options: ImportOptions) -> ImportReport:
             options.progress("import", done, total)
     chosen, superseded = _one_per_url(candidates)
     report.results.extend(superseded)
-    _write(chosen, options.root, report)
+    _write(chosen, options, report)
     return report
 
 
@@ -227,7 +228,8 @@ def _rejected(found: Rejected, log: DiagnosticLog) -> Result:
     return Result(Outcome.SKIPPED, found.origin, diagnostic.message)
 
 
-def _write(candidates: list[Candidate], root: Path, report: ImportReport) -> None:
+def _write(candidates: list[Candidate], options: ImportOptions, report: ImportReport) -> None:
+    root = options.root
     known = existing_texts(root)
     origins: dict[str, str] = {}  # text hash → the input this run imported it from
     for candidate in candidates:
@@ -251,7 +253,7 @@ def _write(candidates: list[Candidate], root: Path, report: ImportReport) -> Non
         known[text] = new_id
         origins[text] = candidate.origin
         report.log.extend(candidate.notes)
-        editorial = editorial_text(candidate)
+        editorial = editorial_text(candidate, options.collections)
         editorial_path = root / ARTICLES_DIR / f"{new_id}.md"
         if editorial is not None and not create(editorial_path, editorial):
             report.log.add(

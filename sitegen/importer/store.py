@@ -41,10 +41,10 @@ def seed_text(candidate: Candidate) -> str:
     return f"date {candidate.date.isoformat()} " + "\n\n".join(blocks) + "\n"
 
 
-def editorial_front_matter(candidate: Candidate) -> dict[str, Any]:
+def editorial_front_matter(candidate: Candidate, collections: Iterable[str] = ()) -> dict[str, Any]:
     """The editorial file's fields for an imported article: its title, the roles of the
-    paragraphs that are not body text, and where it came from. Empty when there is nothing
-    to say."""
+    paragraphs that are not body text, where it came from, and the rule collections the
+    import was told to accept for it (``--collection``). Empty when there is nothing to say."""
     front: dict[str, Any] = {}
     if candidate.title:
         front["title"] = candidate.title
@@ -66,11 +66,14 @@ def editorial_front_matter(candidate: Candidate) -> dict[str, Any]:
         source["captured"] = provenance.captured.date()
     if source:
         front["source"] = source
+    rules = dict.fromkeys(collections, "accept")
+    if rules:
+        front["rules"] = rules
     return front
 
 
-def editorial_text(candidate: Candidate) -> str | None:
-    front = editorial_front_matter(candidate)
+def editorial_text(candidate: Candidate, collections: Iterable[str] = ()) -> str | None:
+    front = editorial_front_matter(candidate, collections)
     if not front:
         return None
     # Flow style for the innermost mappings and lists: source: {publisher: …, url: …}
@@ -88,6 +91,15 @@ def create(path: Path, text: str) -> bool:
     except FileExistsError:
         return False
     return True
+
+
+def collection_names(root: Path) -> set[str]:
+    """The site's rule collections: the stems of its rules files (sitegen.corrections)."""
+    content = root / CONTENT_DIR
+    names = {p.stem for p in (content / "corrections").glob("*.toml")}
+    if (content / "corrections.toml").is_file():
+        names.add("corrections")
+    return names
 
 
 def existing_texts(root: Path) -> dict[str, str]:
