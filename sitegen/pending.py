@@ -84,7 +84,8 @@ def pending_diagnostics(articles: Iterable[Article]) -> list[Diagnostic]:
             problems.append(
                 warning(
                     CODE,
-                    f"{matches} of rules in collection '{pending.collection}' await a decision: "
+                    f"{matches} of rules in collection '{pending.collection}' "
+                    f"{'await' if pending.places != 1 else 'awaits'} a decision: "
                     f"{quoted}; add `rules: {{{pending.collection}: accept}}` (or `reject`) "
                     f"to the front matter of {editorial}",
                     article.seed_path,
