@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
-from typing import Any
 
 from sitegen.crossref import CrossRefs
 from sitegen.diagnostics import Diagnostic, DiagnosticLog, info
@@ -16,6 +15,7 @@ from sitegen.options import BuildOptions
 from sitegen.patch import Snapshot
 from sitegen.produce import PageRecord
 from sitegen.reanalyse import CachedAnalysis
+from sitegen.record import BuildRecord, decode_record, encode_record
 from sitegen.state import BuildState, FileStamp
 
 
@@ -35,7 +35,7 @@ class StateKeeper:
     cache: dict[str, CachedAnalysis]
     bodies: dict[str, ArticleBody]
     pages: dict[str, PageRecord]
-    meta: dict[str, Any]
+    record: BuildRecord | None
     crossrefs: dict[str, CrossRefs]
     caches_loaded: bool
     changed_analyses: set[str]
@@ -56,12 +56,13 @@ class StateKeeper:
             return
         try:
             self.stamps = self.state.stamps()
-            raw_meta = self.state.meta("build")
-            self.meta = pickle.loads(bytes.fromhex(raw_meta)) if raw_meta else {}
-            self.crossrefs = self.meta.get("crossrefs", {})
+            stored = self.state.record()
+            self.record = decode_record(*stored) if stored is not None else None
+            if self.record is not None:
+                self.crossrefs = dict(self.record.crossrefs)
         except Exception as exc:  # the state is a cache: unreadable means start afresh
             log.add(_unreadable(exc))
-            self.stamps, self.meta = {}, {}
+            self.stamps, self.record = {}, None
             self.state.reset()
             return
         self.caches_loaded = False
@@ -78,7 +79,7 @@ class StateKeeper:
             self.pages = {p: (f, links or None) for p, (f, links) in self.state.pages().items()}
         except Exception as exc:  # any unreadable record: the state is a cache, start afresh
             log.add(_unreadable(exc))
-            self.cache, self.pages, self.meta = {}, {}, {}
+            self.cache, self.pages, self.record = {}, {}, None
             self.state.reset()
 
     def _texts(self) -> dict[str, ArticleTexts]:
@@ -118,13 +119,14 @@ class StateKeeper:
     def _save(self, snapshot: Snapshot | None = None) -> None:
         if self.state is None:
             return
+        assert self.record is not None  # made by the build or patch that saves
         # Every analysis is in the cache, or (a new process's patch) only the edited ones.
         live = {c.article.digest for c in self.cache.values()} if self.caches_loaded else None
         changed = {
             i: (c.deps, (c.article, c.problems)) for i, c in self.cache.items() if i in self.changed_analyses
         }
         self.state.save(
-            meta={"build": pickle.dumps(self.meta, protocol=5).hex()},
+            record=encode_record(self.record),
             stamps=self.stamps,
             analyses=changed,
             removed_analyses=self.removed_analyses,

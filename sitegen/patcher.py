@@ -112,7 +112,9 @@ class Patcher(StateKeeper):
             article: Article = row[1][0]
             return article
 
-        last = restore(snapshot, load, config, inputs, tools, out, theme, self.meta["problems"], manifest)
+        assert self.record is not None  # Builder._build patches only a build on record
+        problems = list(self.record.problems)
+        last = restore(snapshot, load, config, inputs, tools, out, theme, problems, manifest)
         if any(i in last.index and i not in cached for i in ids):
             return None
         self.cache, self.pages, self.stamps = cached, pages, stamps
@@ -179,7 +181,9 @@ class Patcher(StateKeeper):
             bodies.append((result.article.digest, result.body, result.texts))
         pages, outputs = plan_patch(site, last.site, last.urls, self._seed_bytes, indices)
         output_dir = OutputDir.resume(last.out, last.manifest, last.foreign)
-        links = LinkChecker(last.config.base_path, self.meta.get("links"), self.link_inbound)
+        record = self.record
+        assert record is not None  # the build being patched made it
+        links = LinkChecker(last.config.base_path, record.links, self.link_inbound)
         for path, (_, packed) in self.pages.items():
             if packed is not None:
                 links.keep(path, packed)
@@ -241,14 +245,14 @@ class Patcher(StateKeeper):
         self.stamps = stamps
         problems = [d for d in log.items if d.code != "state-rebuilt"]
         # The digest that lets the next process skip a build with no change: in flush().
-        self.meta = {
-            **self.meta,
-            "digest": None,
-            "problems": problems,
-            "links": links.by_page,
-            "sizes": sizes,
-            "unrendered": produced.unrendered,  # a patch follows a build that had none
-        }
+        self.record = dataclasses.replace(
+            record,
+            digest=None,
+            problems=tuple(problems),
+            links=links.by_page,
+            sizes=sizes,
+            unrendered=tuple(produced.unrendered),  # a patch follows a build that had none
+        )
         if not produced.problems:
             self.last = dataclasses.replace(
                 last,
@@ -278,8 +282,9 @@ class Patcher(StateKeeper):
         output_dir, bodies = self.pending
         self.pending = None
         output_dir.finish()
-        if self.last is not None:
-            self.meta["digest"] = site_digest(self.stamps, self.last.config, output_dir.path, self.last.theme)
+        if self.last is not None and self.record is not None:
+            digest = site_digest(self.stamps, self.last.config, output_dir.path, self.last.theme)
+            self.record = dataclasses.replace(self.record, digest=digest)
         if self.state is not None:
             self.state.put_bodies(bodies)
             last = self.last

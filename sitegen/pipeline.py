@@ -16,7 +16,6 @@ import pickle
 import time
 from collections.abc import Collection
 from pathlib import Path
-from typing import Any
 
 from sitegen.analysis import Annotators
 from sitegen.budget import ASSETS, output_kinds, sizes_by_kind
@@ -28,12 +27,7 @@ from sitegen.diagnostics import DiagnosticLog, SitegenError, error, info, warnin
 from sitegen.entities import ParseCache, load_registry
 from sitegen.feeds import plan_publish
 from sitegen.highlight import pygments_css
-from sitegen.incremental import (
-    article_deps,
-    entity_signatures,
-    rule_signatures,
-    site_digest,
-)
+from sitegen.incremental import article_deps, site_digest
 from sitegen.ledger import LedgerIndex, ledger_index, notes_file, plan_ledger, rule_links
 from sitegen.linkcheck import LinkChecker
 from sitegen.load import load_pages
@@ -57,7 +51,8 @@ from sitegen.plan import (
 )
 from sitegen.plan_archive import cards_file, plan_entities, plan_tags, plan_timeline
 from sitegen.produce import PageRecord, produce_outputs
-from sitegen.reanalyse import Analysed, CachedAnalysis, analyse_one, analysis_config, invalidated
+from sitegen.reanalyse import Analysed, AnalysisInputs, CachedAnalysis, analyse_one, invalidated
+from sitegen.record import BuildRecord
 from sitegen.redirects import load_published, redirect_pages, save_published
 from sitegen.render import Renderer
 from sitegen.search import INSTALL_HINT, bundle_entry, pagefind_available
@@ -139,7 +134,7 @@ class Builder(Patcher):
         self.cache: dict[str, CachedAnalysis] = {}
         self.bodies: dict[str, ArticleBody] = {}
         self.pages: dict[str, PageRecord] = {}  # output path → (fingerprint, packed links)
-        self.meta: dict[str, Any] = {}
+        self.record: BuildRecord | None = None  # the last build's (record.py)
         self.state: BuildState | None = None
         self.entity_cache: ParseCache = {}  # registry files parsed in this process, by path
         self.caches_loaded = True  # nothing to load until a state is opened
@@ -206,35 +201,37 @@ class Builder(Patcher):
 
         stamps = stamp_files(all_inputs(inputs, root), root, self.stamps)
         build_digest = site_digest(stamps, config, out, theme, inputs.problems)
-        reusable = (  # the last build's outputs, problems and state are on record
-            not options.dry_run
+        reusable = (  # the last build's record, when its outputs, problems and state are reusable
+            self.record
+            if self.record is not None
+            and not options.dry_run
             and not options.patchable
-            and self.meta.get("problems") is not None
-            and self.meta.get("output") == str(out)
-            and self.meta.get("refused") == list(inputs.problems)  # a patch keeps the last ones
+            and self.record.output == str(out)
+            and self.record.refused == inputs.problems  # a patch keeps the last ones
+            else None
         )
-        if reusable and self.meta.get("digest") != build_digest and not self.caches_loaded:
+        if reusable is not None and reusable.digest != build_digest and not self.caches_loaded:
             # A new process: patch the last build if only article texts changed (patch.py).
             patched = self._patch_stored(config, inputs, out, theme, stamps)
             if patched is not None:
                 patched.seconds = time.perf_counter() - started
                 return patched
         output_dir = OutputDir(out, force=options.force, dry_run=options.dry_run)
-        if reusable and self.meta.get("digest") == build_digest and output_dir.intact():
+        if reusable is not None and reusable.digest == build_digest and output_dir.intact():
             # Nothing the site depends on changed since the last build: its output is what
             # a full build would write. Report that build's problems again, do nothing else.
-            log.extend(self.meta["problems"])
-            report.sizes = self.meta.get("sizes") or {}
+            log.extend(reusable.problems)
+            report.sizes = reusable.sizes
             # files beside ours may have changed
             log.extend(output_dir.pages_limits(report.sizes or None, config.max_site_size))
             report.write = output_dir.finish_unchanged()
             report.pages = len(report.write.unchanged)
-            report.unrendered = self.meta.get("unrendered", [])
+            report.unrendered = list(reusable.unrendered)
             report.seconds = time.perf_counter() - started
             return report
 
         self._load_caches(log)
-        if self.meta.get("output") != str(out):
+        if self.record is None or self.record.output != str(out):
             self.pages = {}  # page records describe another output folder: trust none of them
             self.replace_all_pages = True
         entities, problems = load_registry(inputs.entities, root, self.entity_cache)
@@ -243,11 +240,12 @@ class Builder(Patcher):
         log.extend(problems)
         collections = [collection_name(inputs.rel(p)) for p in inputs.correction_files]
         tools = Annotators.build(config, entities, rules, collections)
+        analysis = AnalysisInputs.of(config, rules, entities, tools.collections)
 
         self.settled = False
         # Where the last build published each article: a move leaves a redirect (redirects.py).
         published = load_published(root, out) if options.use_state else {}
-        articles = self._analyse(inputs, stamps, tools, entities, rules, report, log)
+        articles = self._analyse(inputs, stamps, tools, analysis, report, log)
         gc.freeze()
 
         pages_loaded, problems = load_pages(inputs)
@@ -284,7 +282,8 @@ class Builder(Patcher):
             self.link_inbound = self._stored_inbound()
         inbound = None if self.replace_all_pages else self.link_inbound
         fresh_check = self.replace_all_pages or (options.patchable and inbound is None)
-        links = LinkChecker(config.base_path, None if fresh_check else self.meta.get("links"), inbound)
+        previous = None if fresh_check or self.record is None else self.record.links
+        links = LinkChecker(config.base_path, previous, inbound)
         produced = produce_outputs(
             pages,
             files,
@@ -347,20 +346,18 @@ class Builder(Patcher):
             self.pages_changed = set(new_pages)
         self.pages = new_pages
         self.link_inbound = links.inbound
-        self.meta = {
-            "digest": build_digest,
-            "problems": [d for d in log.items if d.code != "state-rebuilt"],  # not news next time
-            "rules": rule_signatures(rules),
-            "entities": entity_signatures(entities),
-            "collections": tools.collections,
-            "config": analysis_config(config),
-            "output": str(out),
-            "refused": list(inputs.problems),
-            "links": links.by_page,
-            "crossrefs": self.crossrefs,
-            "sizes": report.sizes,
-            "unrendered": produced.unrendered,
-        }
+        problems = [d for d in log.items if d.code != "state-rebuilt"]  # not news next time
+        self.record = BuildRecord(
+            output=str(out),
+            digest=build_digest,
+            problems=tuple(problems),
+            refused=inputs.problems,
+            analysis=analysis,
+            links=links.by_page,
+            crossrefs=dict(self.crossrefs),
+            sizes=report.sizes,
+            unrendered=tuple(produced.unrendered),
+        )
         if not options.dry_run:
             last = None
             if not produced.problems:  # a failed page is tried again: no patch
@@ -372,7 +369,7 @@ class Builder(Patcher):
                     urls,
                     out,
                     theme,
-                    self.meta["problems"],
+                    problems,
                     link_problems,
                     limit_problems,
                     output_dir.current,
@@ -419,8 +416,7 @@ class Builder(Patcher):
         inputs: SiteInputs,
         stamps: dict[str, FileStamp],
         tools: Annotators,
-        entities: list[Any],
-        rules: list[Any],
+        analysis: AnalysisInputs,
         report: BuildReport,
         log: DiagnosticLog,
     ) -> list[Article]:
@@ -437,9 +433,8 @@ class Builder(Patcher):
                     )
                 )
 
-        everything, dirty = invalidated(
-            self.meta, tools.config, rules, entities, self._texts, tools.collections
-        )
+        last = self.record.analysis if self.record is not None else None
+        everything, dirty = invalidated(last, analysis, self._texts)
 
         # Cached analyses whose inputs are unchanged are reused; the others are redone,
         # on worker processes when there are many.

@@ -8,15 +8,17 @@ inputs and redone when they change, or when a changed rule or entity can apply t
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sitegen.analysis import Annotators, analyse_article
 from sitegen.config import SiteConfig
+from sitegen.corrections import Rule
 from sitegen.diagnostics import Diagnostic
 from sitegen.editorial import decode_text, parse_editorial, read_file_bytes
+from sitegen.entities import Entity
 from sitegen.incremental import (
     ArticleTexts,
     EntityInfo,
@@ -101,28 +103,39 @@ def analysis_config(config: SiteConfig) -> str:
     return repr((ANALYSIS_VERSION, library_versions(), config.permalink, config.entities.link_mentions))
 
 
+@dataclass(frozen=True, slots=True)
+class AnalysisInputs:
+    """What every analysis reads besides its article's own files, in the form the next build
+    compares: a change re-analyses everything (config) or the articles it can apply to."""
+
+    config: str  # analysis_config
+    rules: dict[str, RuleInfo]  # rule_signatures
+    entities: dict[str, EntityInfo]  # entity_signatures
+    collections: frozenset[str]  # the rule collections an editorial file may accept
+
+    @classmethod
+    def of(
+        cls,
+        config: SiteConfig,
+        rules: Sequence[Rule],
+        entities: Iterable[Entity],
+        collections: frozenset[str],
+    ) -> AnalysisInputs:
+        return cls(analysis_config(config), rule_signatures(rules), entity_signatures(entities), collections)
+
+
 def invalidated(
-    meta: dict[str, Any],
-    config: SiteConfig,
-    rules: list[Any],
-    entities: list[Any],
-    texts: Callable[[], dict[str, ArticleTexts]],
-    collections: frozenset[str] = frozenset(),
+    last: AnalysisInputs | None, now: AnalysisInputs, texts: Callable[[], dict[str, ArticleTexts]]
 ) -> tuple[bool, set[str]]:
-    """What changed in the shared inputs of every analysis since the build ``meta`` describes:
-    (redo everything, the articles a changed rule or entity can apply to). ``texts`` loads
-    the cached articles' texts, only when rules or entities changed."""
-    if meta.get("config") != analysis_config(config):
+    """What changed in the shared inputs of every analysis since the ``last`` build (None: no
+    build on record): (redo everything, the articles a changed rule or entity can apply to).
+    ``texts`` loads the cached articles' texts, only when rules or entities changed."""
+    if last is None or last.config != now.config:
         return True, set()
     dirty: set[str] = set()
-    old_rules: dict[str, RuleInfo] = meta.get("rules", {})
-    new_rules = rule_signatures(rules)
-    old_entities: dict[str, EntityInfo] = meta.get("entities", {})
-    new_entities = entity_signatures(entities)
-    old_collections: frozenset[str] = meta.get("collections", frozenset())
-    if old_rules != new_rules or old_entities != new_entities or old_collections != collections:
+    if last.rules != now.rules or last.entities != now.entities or last.collections != now.collections:
         stored = texts()
-        dirty |= affected_by_rules(old_rules, new_rules, stored)
-        dirty |= affected_by_registry(old_entities, new_entities, stored)
-        dirty |= affected_by_collections(old_collections, collections, stored)
+        dirty |= affected_by_rules(last.rules, now.rules, stored)
+        dirty |= affected_by_registry(last.entities, now.entities, stored)
+        dirty |= affected_by_collections(last.collections, now.collections, stored)
     return False, dirty

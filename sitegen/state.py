@@ -23,10 +23,12 @@ from sitegen.model import model_signature
 
 STATE_DIR = ".sitegen"
 STATE_FILE = "state.sqlite"
-SCHEMA_VERSION = 4  # 3: an analysis's texts live beside its body, by digest; 4: snapshot
+# 3: an analysis's texts live beside its body, by digest; 4: snapshot; 5: the build record's table
+SCHEMA_VERSION = 5
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE record (version INTEGER NOT NULL, data BLOB NOT NULL);  -- one row: record.py
 CREATE TABLE inputs (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
                      digest TEXT NOT NULL, checked_ns INTEGER NOT NULL);
 CREATE TABLE analyses (id TEXT PRIMARY KEY, deps TEXT NOT NULL, article BLOB NOT NULL);
@@ -143,9 +145,10 @@ class BuildState:
             self.pid = os.getpid()
         return self.db
 
-    def meta(self, key: str) -> str | None:
-        row = self._db().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return str(row[0]) if row else None
+    def record(self) -> tuple[int, bytes] | None:
+        """(format version, data) of the last build's record (sitegen.record), if any."""
+        row = self._db().execute("SELECT version, data FROM record").fetchone()
+        return (int(row[0]), bytes(row[1])) if row else None
 
     def stamps(self) -> dict[str, FileStamp]:
         rows = self._db().execute("SELECT path, mtime_ns, size, digest, checked_ns FROM inputs")
@@ -179,7 +182,7 @@ class BuildState:
     def save(
         self,
         *,
-        meta: dict[str, str],
+        record: tuple[int, bytes],  # the build's record (sitegen.record.encode_record)
         stamps: dict[str, FileStamp],
         analyses: dict[str, tuple[str, Any]],
         removed_analyses: Iterable[str],
@@ -194,7 +197,8 @@ class BuildState:
         are inserted (generators, not lists), so a large save does not hold them all at once."""
         db = self._db()
         with db:
-            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+            db.execute("DELETE FROM record")
+            db.execute("INSERT INTO record VALUES (?, ?)", record)
             db.execute("DELETE FROM inputs")
             db.executemany(
                 "INSERT INTO inputs VALUES (?, ?, ?, ?, ?)",

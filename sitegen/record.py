@@ -1,0 +1,64 @@
+"""The record a build leaves for the next one, kept in the build state (state.py): what the
+next build compares its inputs with to know what it may reuse, and what it reports again
+when nothing changed.
+
+Pickled, like the rest of the state: it holds diagnostics, rule and entity signatures and
+cross-references (dicts with tuple keys), which a JSON encoding would have to rebuild type
+by type on the way back. Its format has a version of its own, checked before the record is
+trusted; a record of another format, or not a record at all, means a full build.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass, fields
+
+from sitegen.crossref import CrossRefs
+from sitegen.diagnostics import Diagnostic
+from sitegen.reanalyse import AnalysisInputs
+
+# A frozen dataclass with slots pickles its fields by position: any change of BuildRecord's
+# fields (or of AnalysisInputs') must raise this, or an old record is read into the wrong ones.
+RECORD_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class BuildRecord:
+    """What the last complete build (or patch) of a site left for the next build."""
+
+    output: str  # the output folder written (resolved): the page records describe its files
+    # site_digest of everything the build read: the same digest next time, nothing to do.
+    # None after a patch until flush() computes it.
+    digest: str | None
+    problems: tuple[Diagnostic, ...]  # the build's log but the state-rebuilt notice
+    refused: tuple[Diagnostic, ...]  # the input files discovery refused (SiteInputs.problems)
+    analysis: AnalysisInputs  # what every analysis read besides its files (reanalyse.invalidated)
+    links: dict[str, list[Diagnostic]]  # link problems by page (LinkChecker.by_page)
+    crossrefs: dict[str, CrossRefs]  # the cross-reference memo (crossref.compute_crossrefs)
+    sizes: dict[str, int]  # published bytes by kind (budget.py)
+    unrendered: tuple[str, ...]  # pages a template error left as they were
+
+
+class StaleRecord(ValueError):
+    """The stored record is of another format, or not a record: the state cannot be used."""
+
+
+def encode_record(record: BuildRecord) -> tuple[int, bytes]:
+    """(format version, bytes) to store."""
+    return RECORD_VERSION, pickle.dumps(record, protocol=5)
+
+
+def decode_record(version: int, data: bytes) -> BuildRecord:
+    """The record stored by :func:`encode_record`; :class:`StaleRecord` (or any error of
+    unpickling) when it cannot be trusted."""
+    if version != RECORD_VERSION:
+        raise StaleRecord(
+            f"its build record has format {version}, this sitegen reads format {RECORD_VERSION}"
+        )
+    record = pickle.loads(data)
+    if not isinstance(record, BuildRecord):
+        raise StaleRecord(f"its build record is a {type(record).__name__}, not a BuildRecord")
+    missing = [f.name for f in fields(BuildRecord) if not hasattr(record, f.name)]
+    if missing or not isinstance(record.analysis, AnalysisInputs):
+        raise StaleRecord(f"its build record lacks {', '.join(missing) or 'analysis'}")
+    return record
