@@ -8,31 +8,16 @@ of the first) and counted in one line by ``sitegen build``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from sitegen.correct import Edit
 from sitegen.corrections import Correction, Rule
 from sitegen.diagnostics import Diagnostic, warning
 from sitegen.model import Article, Pending, Seed
-from sitegen.seeds import FileOffsets
+from sitegen.seeds import FileOffsets, paragraph_spans
 
 EXAMPLES = 3  # distinct matches a diagnostic quotes
 CODE = "corrections-pending"
-_LINE_END = re.compile(r"\r\n|\r|\n")
-
-
-class _Lines:
-    """The seed file's line of an offset into Seed.source_text."""
-
-    def __init__(self, seed: Seed) -> None:
-        self.text = seed.data.decode("utf-8", "replace").removeprefix("\ufeff")
-        self.offsets = FileOffsets(self.text, seed)
-        self.ends = [m.start() for m in _LINE_END.finditer(self.text)]
-
-    def __call__(self, offset: int) -> int:
-        position = self.offsets(offset)
-        return sum(1 for end in self.ends if end < position) + 1
 
 
 def summarise(
@@ -41,29 +26,28 @@ def summarise(
     """Per collection (in order of first match): how many places, where, a few examples."""
     if not edits:
         return ()
-    starts = []
-    offset = 0
-    for paragraph in seed.paragraphs:
-        starts.append(offset)
-        offset += len(paragraph.text) + 2
-    line_of = _Lines(seed)
-    found: dict[str, list[tuple[str, str, int]]] = {}
+    starts = [start for start, _ in paragraph_spans(p.text for p in seed.paragraphs)]
+    found: dict[str, list[tuple[str, str, int]]] = {}  # per collection: (source, replacement, offset)
     keys: dict[str, dict[str, None]] = {}
     for edit in edits:
         rule = corrections[edit.correction]
         collection = rule.collection if isinstance(rule, Rule) else ""
         found.setdefault(collection, []).append(
-            (edit.source, edit.replacement, line_of(starts[edit.paragraph] + edit.start))
+            (edit.source, edit.replacement, starts[edit.paragraph] + edit.start)
         )
         keys.setdefault(collection, {})[edit.correction] = None
+    # Lines only for what a diagnostic shows: an article may have thousands of matches.
+    lines = FileOffsets(seed.data.decode("utf-8", "replace"), seed)
     summaries = []
     for collection, places in found.items():
         examples: dict[tuple[str, str], int] = {}
-        for source, replacement, line in places:
-            if len(examples) < EXAMPLES:
-                examples.setdefault((source, replacement), line)
-        shown = tuple((s, r, line) for (s, r), line in examples.items())
-        summaries.append(Pending(collection, len(places), places[0][2], shown, tuple(keys[collection])))
+        for source, replacement, offset in places:
+            if len(examples) == EXAMPLES:
+                break
+            examples.setdefault((source, replacement), offset)
+        shown = tuple((s, r, lines.line(offset)) for (s, r), offset in examples.items())
+        first = lines.line(places[0][2])
+        summaries.append(Pending(collection, len(places), first, shown, tuple(keys[collection])))
     return tuple(summaries)
 
 

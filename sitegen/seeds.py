@@ -12,6 +12,7 @@ import bisect
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from sitegen.diagnostics import Diagnostic, error, warning
@@ -165,6 +166,16 @@ def read_seed_bytes(path: Path, root: Path) -> tuple[bytes | None, list[Diagnost
 
 
 _LINE_END_TEXT = re.compile(r"\r\n|\r|\n")
+
+
+def paragraph_spans(texts: Iterable[str]) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph in the text they make joined by blank lines, as
+    :attr:`Seed.source_text` joins a seed's paragraphs."""
+    spans, position = [], 0
+    for text in texts:
+        spans.append((position, position + len(text)))
+        position += len(text) + 2
+    return spans
 
 
 class FileOffsets:
