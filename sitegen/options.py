@@ -27,6 +27,10 @@ class BuildOptions:
     # Keep the site model of the last build to patch it after edits the caller names
     # (sitegen serve): the first build then builds it even when nothing changed.
     patchable: bool = False
+    # Record the articles whose URL moved (content/redirects.toml, .sitegen/published.json):
+    # sitegen build does; serve leaves it to the next build, so the drafts of a title an
+    # editor saves while previewing add no redirect lines (nor rebuild for them).
+    record_moves: bool = True
 
 
 @dataclass

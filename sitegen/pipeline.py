@@ -269,7 +269,13 @@ class Builder(Patcher):
         del ledger
         live = {p.path for p in pages} | {f.path for f in files}
         moved, problems = redirect_pages(
-            inputs, site, urls, site_context(site, urls), published, live, write=not options.dry_run
+            inputs,
+            site,
+            urls,
+            site_context(site, urls),
+            published,
+            live,
+            write=options.record_moves and not options.dry_run,
         )
         log.extend(problems)
         pages += moved
@@ -379,7 +385,11 @@ class Builder(Patcher):
             snapshot = take_snapshot(last, self.link_inbound) if last is not None else None
             self.snapshot_shell = snapshot.shell if snapshot is not None else None
             self._save(snapshot)
-            if options.use_state and published != {a.id: a.url for a in site.articles}:
+            if (
+                options.use_state
+                and options.record_moves
+                and published != {a.id: a.url for a in site.articles}
+            ):
                 save_published(root, out, site.articles)
             if options.patchable:
                 self.last = last

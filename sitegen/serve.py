@@ -371,7 +371,14 @@ class DevServer:
         self.verbosity = verbosity
         # search=False: Pagefind stays out of the edit loop (the last index is kept).
         self.builder = Builder(
-            BuildOptions(root=self.root, base_url=options.base_url, search=False, jobs=1, patchable=True)
+            BuildOptions(
+                root=self.root,
+                base_url=options.base_url,
+                search=False,
+                jobs=1,
+                patchable=True,
+                record_moves=False,
+            )
         )
         self.hub = Hub(options.max_streams)
         self.hosts = HostPolicy(options.host)

@@ -151,3 +151,20 @@ def test_the_old_url_lands_on_the_new_one_with_its_fragment_under_a_subpath(
         # Without the trailing slash too (GitHub Pages adds it for a folder).
         page.goto(f"{origin}/archive/{OLD}index.html#p1")
         page.wait_for_url(f"{origin}/archive/{NEW}#p1", timeout=10_000)
+
+
+def test_drafts_previewed_in_serve_leave_no_redirect_lines_the_next_build_records_one_move(
+    moved: SampleSite,
+) -> None:
+    """sitegen serve builds with record_moves=False: every title an editor saves while
+    previewing would otherwise add a line to commit (and a rebuild for it)."""
+    assert moved.build(record_moves=False).log.errors == 0
+    rename(moved, "kestrel-bay-fleet-draft")
+    assert moved.build(record_moves=False).log.errors == 0
+    assert not (moved.root / "content/redirects.toml").exists()
+    rename(moved, "kestrel-bay-fleet")
+    report = moved.build()
+    (move,) = moves(report.log.items)  # one move: from the first URL to the last
+    assert f"moved from /{OLD} to /{NEW};" in move
+    recorded = (moved.root / "content/redirects.toml").read_text(encoding="utf-8")
+    assert recorded.count('" = "') == 1 and recorded.endswith(f'"{OLD}" = "kb"\n')
