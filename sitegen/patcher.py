@@ -14,7 +14,7 @@ from pathlib import Path
 from sitegen.analysis import Annotators
 from sitegen.budget import output_kinds, patched_sizes
 from sitegen.config import SiteConfig
-from sitegen.corrections import collection_name, load_rules
+from sitegen.corrections import load_rules
 from sitegen.diagnostics import DiagnosticLog
 from sitegen.entities import ParseCache, load_registry
 from sitegen.incremental import article_deps, site_digest
@@ -102,7 +102,7 @@ class Patcher(StateKeeper):
             return None
         entities, _ = load_registry(inputs.entities, self.root, self.entity_cache)
         rules, _ = load_rules(inputs.correction_files, self.root)
-        collections = [collection_name(inputs.rel(p)) for p in inputs.correction_files]
+        collections = inputs.collections
         tools = Annotators.build(config, entities, rules, collections)
 
         def load(article_id: str) -> Article:

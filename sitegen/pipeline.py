@@ -21,7 +21,7 @@ from sitegen.analysis import Annotators
 from sitegen.budget import ASSETS, output_kinds, sizes_by_kind
 from sitegen.checks import content_checks
 from sitegen.config import SiteConfig, load_config
-from sitegen.corrections import collection_name, load_rules
+from sitegen.corrections import load_rules
 from sitegen.crossref import CrossRefs
 from sitegen.diagnostics import DiagnosticLog, SitegenError, error, info, warning
 from sitegen.entities import ParseCache, load_registry
@@ -238,7 +238,7 @@ class Builder(Patcher):
         log.extend(problems)
         rules, problems = load_rules(inputs.correction_files, root)
         log.extend(problems)
-        collections = [collection_name(inputs.rel(p)) for p in inputs.correction_files]
+        collections = inputs.collections
         tools = Annotators.build(config, entities, rules, collections)
         analysis = AnalysisInputs.of(config, rules, entities, tools.collections)
 

@@ -45,6 +45,13 @@ class SiteInputs:
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
+    @property
+    def collections(self) -> list[str]:
+        """The rule collections, one per rules file (named as sitegen.corrections names them)."""
+        from sitegen.corrections import collection_name  # corrections reads through this module
+
+        return [collection_name(self.rel(p)) for p in self.correction_files]
+
 
 INPUT_SYMLINK = "input-symlink"
 INPUT_NOT_FILE = "input-not-file"
@@ -198,6 +205,16 @@ def _file(path: Path, root: Path, problems: list[Diagnostic]) -> bool:
     return stat.S_ISREG(mode)
 
 
+def correction_files(root: Path, problems: list[Diagnostic]) -> tuple[Path, ...]:
+    """The rules files, one per collection: content/corrections.toml and
+    content/corrections/*.toml, neither through a link (also what `sitegen import
+    --collection` may name)."""
+    legacy = root / CONTENT_DIR / "corrections.toml"
+    folder = root / CONTENT_DIR / "corrections"
+    found = (legacy,) if _file(legacy, root, problems) else ()
+    return found + (_files(folder, ".toml", root, problems) if _folder(folder, root, problems) else ())
+
+
 def discover(root: Path, theme: Path) -> SiteInputs:
     """Every input of the site at ``root`` with the theme at ``theme``, and what was refused."""
     problems: list[Diagnostic] = []
@@ -214,10 +231,7 @@ def discover(root: Path, theme: Path) -> SiteInputs:
     def content_files(folder: str, suffix: str) -> tuple[Path, ...]:
         return folder_files(content / folder, suffix) if has_content else ()
 
-    corrections = [content / "corrections.toml"]
-    if not (has_content and _file(corrections[0], root, problems)):
-        corrections = []
-    corrections.extend(content_files("corrections", ".toml"))
+    corrections = correction_files(root, problems) if has_content else ()
     redirects = content / "redirects.toml"
     redirect_files = (redirects,) if has_content and _file(redirects, root, problems) else ()
     template_dirs = tuple(
@@ -230,7 +244,7 @@ def discover(root: Path, theme: Path) -> SiteInputs:
         editorials=content_files("articles", ".md"),
         pages=content_files("pages", ".md"),
         entities=content_files("entities", ".md"),
-        correction_files=tuple(corrections),
+        correction_files=corrections,
         template_dirs=template_dirs,
         static_dirs=static_dirs,
         template_files=tuple(p for d in template_dirs for p in sorted(_tree(d, root, problems))),

@@ -552,3 +552,17 @@ def test_a_collection_given_on_the_command_line_is_accepted_by_each_imported_art
     (page,) = site.out.glob(f"2021/02/11/*/{harbour}.txt")
     html = (page.parent / "index.html").read_text(encoding="utf-8")
     assert "<del>Penhallow</del>Penhaligon" in html
+
+
+def test_a_collection_the_build_would_refuse_is_refused_by_import_too(
+    site: SampleSite, tmp_path: Path
+) -> None:
+    """--collection knows the collections the build reads: a rules file through a link is
+    refused by both (the build reports it; import names the collections it would read)."""
+    elsewhere = tmp_path / "elsewhere.toml"
+    elsewhere.write_text('[[rule]]\nfind = "a"\nreplace = "b"\ntype = "error"\n', encoding="utf-8")
+    (site.root / "content" / "corrections").mkdir(parents=True, exist_ok=True)
+    (site.root / "content" / "corrections" / "linked.toml").symlink_to(elsewhere)
+    status, _, err = sitegen_import(site, "--collection", "linked", DATA / "harbour-wall.html")
+    assert status == 2 and "no rule collection 'linked'" in err
+    assert not seeds(site)

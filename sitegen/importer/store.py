@@ -14,9 +14,10 @@ from typing import Any
 
 import yaml
 
+from sitegen.corrections import collection_name
 from sitegen.importer.records import Candidate
 from sitegen.seeds import read_seed
-from sitegen.sources import CONTENT_DIR, SEEDS_DIR
+from sitegen.sources import CONTENT_DIR, SEEDS_DIR, correction_files
 
 ARTICLES_DIR = f"{CONTENT_DIR}/articles"
 
@@ -94,12 +95,8 @@ def create(path: Path, text: str) -> bool:
 
 
 def collection_names(root: Path) -> set[str]:
-    """The site's rule collections: the stems of its rules files (sitegen.corrections)."""
-    content = root / CONTENT_DIR
-    names = {p.stem for p in (content / "corrections").glob("*.toml")}
-    if (content / "corrections.toml").is_file():
-        names.add("corrections")
-    return names
+    """The site's rule collections, as the build finds them (sitegen.sources)."""
+    return {collection_name(path.relative_to(root).as_posix()) for path in correction_files(root, [])}
 
 
 def existing_texts(root: Path) -> dict[str, str]:
