@@ -39,7 +39,7 @@ from sitegen.mentions import STOP_WORDS
 from sitegen.mentions import _is_word_char as is_word_char
 from sitegen.mentions import _Spans as Spans
 from sitegen.model import Article, ArticleBody, Seed
-from sitegen.seeds import FileOffsets, parse_seed
+from sitegen.seeds import FileOffsets, paragraph_spans, parse_seed
 
 LIKELY, NAMED, POSSIBLE = 0, 1, 2  # ranks, most likely first
 _POSSESSIVE = ("’s", "'s")
@@ -413,13 +413,8 @@ def _unique_context(text: str, start: int, end: int, paragraph: tuple[int, int])
     return text[first:start], text[end:last]
 
 
-def paragraph_spans(seed: Seed) -> list[tuple[int, int]]:
-    """(start, end) of each paragraph in :attr:`Seed.source_text`."""
-    spans, position = [], 0
-    for paragraph in seed.paragraphs:
-        spans.append((position, position + len(paragraph.text)))
-        position += len(paragraph.text) + 2
-    return spans
+def _paragraph_spans(seed: Seed) -> list[tuple[int, int]]:
+    return paragraph_spans(p.text for p in seed.paragraphs)
 
 
 def _common_words(entities: Sequence[Entity], rules: Sequence[Rule]) -> set[str]:
@@ -472,7 +467,7 @@ def find_damage(
             continue
         offsets = FileOffsets(seed.data.decode("utf-8"), seed)
         text = seed.source_text
-        paragraphs = paragraph_spans(seed)
+        paragraphs = _paragraph_spans(seed)
         for place in kept:
             span = next(p for p in paragraphs if p[0] <= place.start <= p[1])
             context = _unique_context(text, place.start, place.end, span)
@@ -508,8 +503,8 @@ def find_damage(
 def _kept(article: Article, seed: Seed, places: list[_Found], scoped: RuleSet | None) -> list[_Found]:
     """The places worth proposing, without overlaps: longer names and likelier ones first."""
     corrected = [(p.start, p.end) for p in article.places]
-    if scoped is not None and scoped.out_of_scope(article.id):
-        hits = scoped.hits(seed.source_text, paragraph_spans(seed), frozenset())
+    if scoped is not None:  # every rule's places, applied or not: an editor's matter either way
+        hits = scoped.hits(seed.source_text, _paragraph_spans(seed), frozenset())
         corrected += [(h.start, h.end) for h in hits]
     covered, mentioned = Spans(corrected), Spans([(m.start, m.end) for m in article.mentions])
     chosen: list[_Found] = []

@@ -170,3 +170,13 @@ def test_the_example_archive_has_no_likely_damage_left(example_site: Any) -> Non
     """Its rules cover its spun article: what check proposes there is at most a 'possible'."""
     proposals = _proposals(_check(example_site.root, "--damage", "100"))
     assert len(proposals) <= 2 and all("(possible:" in line for line in proposals), proposals
+
+
+def test_a_place_of_a_collection_the_article_rejects_is_not_proposed(make_site: Any) -> None:
+    """The collection lists every article, the article's own 'rules' line rejects it: the
+    editor decided against these rule matches, so they are not news either."""
+    rule = '[[rule]]\nfind = "Quds Drive"\nreplace = "Quds Force"\ntype = "error"\nnote = "Spun."\n'
+    rules = 'articles = ["*"]\n' + NAVY_RULE + "\n" + rule
+    editorial = "---\nrules: {corrections: reject}\n---\n"
+    site = _site(make_site, rules=rules, **{"content/articles/spun.md": editorial})
+    assert ['"Center East"' in line for line in _proposals(_check(site.root))] == [True]
