@@ -71,11 +71,15 @@ def decode_text(data: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
 
 
 def _string(fm: FrontMatter, key: str, rel: str, problems: list[Diagnostic]) -> str | None:
-    value = fm.data.get(key)
+    return _text(fm.data.get(key), key, rel, fm.line(key), problems)
+
+
+def _text(value: object, name: str, rel: str, line: int | None, problems: list[Diagnostic]) -> str | None:
+    """A front-matter value that must be text (a number reads as its digits); None if absent."""
     if value is None:
         return None
     if not isinstance(value, str | int | float) or isinstance(value, bool):
-        problems.append(error("editorial-type", f"'{key}' must be text", rel, fm.line(key)))
+        problems.append(error("editorial-type", f"'{name}' must be text", rel, line))
         return None
     return str(value)
 
@@ -158,7 +162,11 @@ def _source(fm: FrontMatter, rel: str, problems: list[Diagnostic]) -> SourceInfo
             )
         )
         return SourceInfo()
-    url = str(raw.get("url", ""))
+    text = {
+        key: _text(raw.get(key), f"source.{key}", rel, fm.line("source", key), problems) or ""
+        for key in ("publisher", "url", "author")
+    }
+    url = text["url"]
     refused = unsafe_url(url, "'source.url'", rel, fm.line("source", "url"))
     if refused is not None:
         problems.append(refused)
@@ -179,7 +187,7 @@ def _source(fm: FrontMatter, rel: str, problems: list[Diagnostic]) -> SourceInfo
             )
         )
         captured = None
-    return SourceInfo(str(raw.get("publisher", "")), url, str(raw.get("author", "")), captured)
+    return SourceInfo(text["publisher"], url, text["author"], captured)
 
 
 def _rule_decisions(fm: FrontMatter, rel: str, problems: list[Diagnostic]) -> dict[str, str]:

@@ -93,6 +93,8 @@ def test_front_matter_must_be_a_mapping() -> None:
         ("roles:\n  heading: [1]\n  quote: [1]\n", "editorial-roles", 4),
         ("source:\n  publisher: P\n  captured: last spring\n", "editorial-source", 4),
         ("source: {publisher: P, archive: IA}\n", "editorial-source", 2),
+        ("source:\n  publisher: P\n  author: [A, B]\n", "editorial-type", 4),
+        ("source:\n  url: {href: 'https://example.org/'}\n", "editorial-type", 3),
     ],
 )
 def test_editorial_field_errors(yaml: str, code: str, line: int) -> None:
