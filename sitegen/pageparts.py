@@ -34,7 +34,7 @@ def footnotes_html(notes: list[Context], page_url: str, hrefs: list[str]) -> str
                 page = pages[path] = "" if hash_mark and path == page_url else relative(page_url, path)
             href = page + hash_mark + fragment
             links[href] = None
-            reason = f"<a href={escape(href)}>why</a>"
+            reason = f"<a href={attribute(href)}>why</a>"
         else:
             reason = escape(note["note"])
         readings = "</del>, <del>".join(map(escape, note["readings"]))
@@ -44,7 +44,7 @@ def footnotes_html(notes: list[Context], page_url: str, hrefs: list[str]) -> str
         count = f" ({note['places']})" if note["places"] > 1 else ""
         items.append(
             f"<li id=n{note['number']}><del>{readings}</del> → {replacements}.{kind} {reason}{meta}"
-            f" <a href=#{escape(note['ref'])}>↩</a>{count}\n"
+            f" <a href={attribute('#' + note['ref'])}>↩</a>{count}\n"
         )
     hrefs.extend(links)
     return "".join(items)

@@ -453,7 +453,9 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
         "sidebar_html": sidebar_html(sidebar, article.url, hrefs),
         PART_HREFS: hrefs,
         # The sidebar's descriptions (and the cards) come from one file, cached across pages.
-        "cards": CARDS_PATH if any(site.entities[m.entity].description for m in article.mentions) else "",
+        "cards": CARDS_PATH
+        if any(site.entities[e["id"]].description for group in sidebar for e in group["entities"])
+        else "",
         "related": [article_link(site.articles[i]) for i in site.refs.related[index]],
         "older": article_link(older) if older else None,
         "newer": article_link(newer) if newer else None,
