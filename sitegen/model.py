@@ -147,14 +147,6 @@ class Article:
     seed_digest: str = ""  # hash of the seed file's bytes (the source view and download show them)
     digest: str = ""  # content hash of this record and its body: names the body in caches
 
-    def block_anchor(self, number: int) -> str:
-        """The id of paragraph ``number`` on the article page: what a link to a corrected
-        place or a mention in that paragraph points to (places and mentions have no ids)."""
-        for entry in self.toc:
-            if entry.number == number:
-                return entry.anchor
-        return paragraph_anchor(number)
-
     def __reduce__(self) -> tuple[Any, ...]:
         # The many small records in one marshalled blob of columns (see _unpack_records).
         packed = (_pack_records(self.footnotes), _pack_records(self.places), _pack_records(self.mentions))

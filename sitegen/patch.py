@@ -110,7 +110,7 @@ def shown_elsewhere(article: Article) -> tuple[Any, ...]:
         article.editorial_path,
         tuple(m.entity for m in article.mentions),
         article.footnotes,
-        tuple((p.footnote, article.block_anchor(p.block), p.source, p.replacement) for p in article.places),
+        tuple((p.footnote, p.ref, p.source, p.replacement) for p in article.places),
         tuple((p.collection, p.places) for p in article.pending),  # the ledger's awaiting-review part
     )
 

@@ -347,7 +347,7 @@ class PageKeys:
             by_entity: dict[str, list[tuple[str, str, str, str]]] = {}
             for m in article.mentions:
                 seen = by_entity.setdefault(m.entity, [])
-                anchor = article.block_anchor(m.block)
+                anchor = m.anchor
                 seen.append((m.before, m.surface, m.after, anchor) if not seen else ("", "", "", anchor))
             link = (article.title, article.url, article.date.toordinal())
             found = self._snippets[index] = {e: _key(link, items) for e, items in by_entity.items()}

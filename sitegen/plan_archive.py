@@ -83,7 +83,7 @@ def _article_row(article: Article, mine: list[Mention], snippet: bool) -> Contex
     first = mine[0]
     return {
         "title": article.title,
-        "url": f"{article.url}#{article.block_anchor(first.block)}",
+        "url": f"{article.url}#{first.anchor}",
         "date": article.date.isoformat(),
         "mentions": len(mine),
         "snippet": {"before": first.before, "surface": first.surface, "after": first.after}
