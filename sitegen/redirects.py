@@ -212,9 +212,8 @@ def load_published(root: Path, out: Path) -> dict[str, str]:
         return {}  # a record of the last build, like the state: missing means no moves seen
 
 
-def save_published(root: Path, out: Path, articles: tuple[Article, ...]) -> dict[str, str]:
+def save_published(root: Path, out: Path, articles: tuple[Article, ...]) -> None:
     urls = {a.id: a.url for a in articles}
     path = root / PUBLISHED_FILE
     path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps({"output": str(out), "urls": urls}, sort_keys=True), encoding="utf-8")
-    return urls

@@ -20,7 +20,6 @@ MONTHS = (
     "November",
     "December",
 )
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[’'\"”]?\s+(?=[‘'\"“(]?[A-Z0-9])")
 
 
