@@ -18,7 +18,6 @@ import os
 import queue
 import signal
 import socket
-import stat
 import sys
 import threading
 import time
@@ -44,6 +43,7 @@ from sitegen.livereload import (
 )
 from sitegen.pipeline import Builder, BuildOptions, BuildReport
 from sitegen.serve_limits import DeadlineReader, HostPolicy, busy_response, refuse_connection
+from sitegen.sources import read_input
 
 Echo = Callable[[str, str], None]  # (line, style): style is "", "error", "warning" or "dim"
 
@@ -143,17 +143,9 @@ def locate(out: str, rel: str) -> tuple[Literal["file", "slash", "missing"], str
 
 
 def read_regular(path: str) -> bytes | None:
-    """Read a regular file; O_NOFOLLOW: a symlink swapped in since :func:`locate` is refused."""
-    try:
-        # O_NONBLOCK: a FIFO swapped in would otherwise block this thread until a writer came.
-        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-        fd = os.open(path, flags)
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            return None
-        return handle.read()
+    """Read a regular file, or None: as the build reads its inputs (sources.read_input), so a
+    symlink swapped in since :func:`locate` is refused and a FIFO is not waited on."""
+    return read_input(Path(path), Path(path).parent)[0]
 
 
 PLAIN_404 = b"<!DOCTYPE html>\n<title>404 Not Found</title>\n<h1>404 Not Found</h1>\n<body></body>\n"
