@@ -566,3 +566,12 @@ def test_a_collection_the_build_would_refuse_is_refused_by_import_too(
     status, _, err = sitegen_import(site, "--collection", "linked", DATA / "harbour-wall.html")
     assert status == 2 and "no rule collection 'linked'" in err
     assert not seeds(site)
+
+
+def test_a_text_that_is_not_utf8_is_named_and_the_rest_imports(site: SampleSite, tmp_path: Path) -> None:
+    latin = tmp_path / "2021-05-01-caf\u00e9.txt"
+    latin.write_bytes("Le caf\u00e9 du port rouvre.\n".encode("latin-1"))
+    status, _, err = sitegen_import(site, latin, DATA / "2021-10-02-memorial-railings.txt")
+    assert status == 1
+    assert f"{latin}: ERROR: not UTF-8 (byte 6); save it as UTF-8 [import-unreadable]" in err
+    assert list(seeds(site)) and all(text.startswith("date 2021-10-02") for text in seeds(site).values())

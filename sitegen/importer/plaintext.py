@@ -32,12 +32,7 @@ def read_text(path: Path, label: str, date: dt.date | None) -> list[Found]:
                 ),
             )
         ]
-    try:
-        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        return [
-            Rejected(label, error("import-encoding", f"not UTF-8 (offset {exc.start}); save as UTF-8", label))
-        ]
+    text = path.read_text(encoding="utf-8-sig")  # not UTF-8: run.py reports it, as for every reader
     paragraphs = split_paragraphs(text)
     if not paragraphs:
         return [Rejected(label, error(NO_TEXT, "the file holds no text", label))]
