@@ -21,7 +21,6 @@ from pathlib import Path
 from sitegen import __version__, search
 from sitegen.config import SiteConfig
 from sitegen.corrections import Rule
-from sitegen.diagnostics import Diagnostic
 from sitegen.entities import Entity
 from sitegen.state import FileStamp
 
@@ -171,20 +170,14 @@ def library_versions() -> str:
     return repr(versions)
 
 
-def site_digest(
-    stamps: dict[str, FileStamp],
-    config: SiteConfig,
-    out: Path,
-    theme: Path,
-    refused: Sequence[Diagnostic] = (),
-) -> str:
+def site_digest(stamps: dict[str, FileStamp], config: SiteConfig, out: Path, theme: Path) -> str:
     """Everything a build depends on: a build with the same digest as the last has nothing to do.
     Besides the inputs, the optional parts it runs with: the libraries' versions and Pagefind
-    (installing it adds search to a site built without); and ``refused``, what discovery
-    refused (a link added to static/ is news, though no input changed)."""
+    (installing it adds search to a site built without). What discovery refused (a link added
+    to static/ is news, though no input changed) is compared with the record's ``refused``."""
     inputs = sorted((p, s.digest) for p, s in stamps.items())
     environment = (library_versions(), search.pagefind_identity())
     return hashlib.blake2b(
-        repr((environment, inputs, config, str(out), str(theme), list(refused))).encode("utf-8"),
+        repr((environment, inputs, config, str(out), str(theme))).encode("utf-8"),
         digest_size=16,
     ).hexdigest()

@@ -200,7 +200,7 @@ class Builder(Patcher):
         self._load_state(log)
 
         stamps = stamp_files(all_inputs(inputs, root), root, self.stamps)
-        build_digest = site_digest(stamps, config, out, theme, inputs.problems)
+        build_digest = site_digest(stamps, config, out, theme)
         reusable = (  # the last build's record, when its outputs, problems and state are reusable
             self.record
             if self.record is not None
