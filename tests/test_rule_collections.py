@@ -323,3 +323,30 @@ def test_a_new_list_reanalyses_only_the_articles_it_changes(tmp_path: Path) -> N
     site.write(CLEAN_EDITORIAL, editorial(f"rules: {{{COLLECTION}: reject}}\n"))
     assert site.build().analysed == [CLEAN]
     assert "two weeks past the date" in clean_blocks(site)[0].corrected
+
+
+SPIN_RULE = '[[rule]]\nfind = "Quds Drive"\nreplace = "Quds Force"\ntype = "error"\nnote = "Spun."\n'
+
+
+def test_a_rule_whose_matches_all_await_a_decision_is_not_unused(make_site: Any) -> None:
+    """Its matches are listed as pending; calling it unused too would send the editor to
+    delete a rule that only waits for an article's rules line."""
+    site = make_site(
+        seeds={"a": "date 2020-01-05 The Quds Drive chief.\n"},
+        files={"content/corrections/spin.toml": SPIN_RULE},
+        accept_rules=False,
+    )
+    report = check(site)
+    assert [d.code for d in report.log.items if d.code.startswith("correction-")] == []
+    assert [d.path for d in pending(report.log.items)] == ["seeds/a.txt"]
+
+
+def test_two_rules_files_naming_one_collection_is_an_error(make_site: Any) -> None:
+    """content/corrections.toml and content/corrections/corrections.toml are both the
+    collection 'corrections': an article's rules line could not say which it accepts."""
+    files = {"content/corrections.toml": SPIN_RULE, "content/corrections/corrections.toml": SPIN_RULE}
+    site = make_site(seeds={"a": "date 2020-01-05 The Quds Drive chief.\n"}, files=files, accept_rules=False)
+    report = check(site)
+    assert [(d.code, d.path) for d in report.log.items if d.code == "correction-collection"] == [
+        ("correction-collection", "content/corrections/corrections.toml")
+    ]
