@@ -10,16 +10,13 @@ trusted; a record of another format, or not a record at all, means a full build.
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 from dataclasses import dataclass, fields
 
 from sitegen.crossref import CrossRefs
 from sitegen.diagnostics import Diagnostic
 from sitegen.reanalyse import AnalysisInputs
-
-# A frozen dataclass with slots pickles its fields by position: any change of BuildRecord's
-# fields (or of AnalysisInputs') must raise this, or an old record is read into the wrong ones.
-RECORD_VERSION = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +34,17 @@ class BuildRecord:
     crossrefs: dict[str, CrossRefs]  # the cross-reference memo (crossref.compute_crossrefs)
     sizes: dict[str, int]  # published bytes by kind (budget.py)
     unrendered: tuple[str, ...]  # pages a template error left as they were
+
+
+def _layout_version() -> int:
+    """A frozen dataclass with slots pickles its fields by position: the format is named by
+    the fields of BuildRecord and AnalysisInputs (names and types, in order), so a change of
+    either is another format and an old record is never read into the wrong fields."""
+    shapes = [(c.__name__, [(f.name, str(f.type)) for f in fields(c)]) for c in (BuildRecord, AnalysisInputs)]
+    return int.from_bytes(hashlib.blake2b(repr(shapes).encode("utf-8"), digest_size=7).digest(), "big")
+
+
+RECORD_VERSION = _layout_version()
 
 
 class StaleRecord(ValueError):

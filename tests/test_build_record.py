@@ -157,3 +157,19 @@ def test_an_untrusted_record_means_one_full_build_with_a_notice(
     assert output_files(out) == first
     again, _ = new_process_build(root, out)  # the state was rebuilt: nothing left to do
     assert again.analysed == [] and again.rendered == []
+
+
+def test_the_format_is_named_by_the_records_fields(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pickled by position: a field renamed (same count, same order) is another format."""
+    import dataclasses
+
+    import sitegen.record
+
+    renamed = dataclasses.make_dataclass(
+        "BuildRecord",
+        [(("output_dir" if f.name == "output" else f.name), f.type) for f in dataclasses.fields(BuildRecord)],
+        frozen=True,
+        slots=True,
+    )
+    monkeypatch.setattr(sitegen.record, "BuildRecord", renamed)
+    assert sitegen.record._layout_version() != RECORD_VERSION
