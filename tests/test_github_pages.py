@@ -320,7 +320,10 @@ def test_the_search_page_has_one_box_one_count_and_no_footnote_text(subpath_site
         )
         assert icon == "none"
         texts = page.evaluate(RESULT_TEXTS, ["normal", "general", "Milley", "Soleimani"])
+        # 'Japanese' is only in received readings ('Center Japanese' for 'Middle Eastern'): not indexed.
+        received_only = page.evaluate(RESULT_TEXTS, ["Japanese"])
     assert len(texts) > 20
+    assert [t for t in received_only if "Japanese" in t] == []
     # Footnotes (their received readings, "↩" back-links and counts) are not indexed, and no
     # number is glued to a word ("general18", "archive2").
     assert "Corrections" not in texts
