@@ -5,7 +5,6 @@ Positions of keys are kept so that later stages can report ``file:line``.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -63,23 +62,24 @@ def _load_yaml(raw: str) -> tuple[yaml.Node | None, Any]:
 
 
 def _impossible_date(raw: str) -> tuple[int, str]:
-    """The line (from 0) and value of the first YAML date in ``raw`` that is not a real date."""
+    """The line (from 0) and value of the first YAML timestamp in ``raw`` that is not a real
+    date or time, judged by the constructor that failed to build it."""
     loader = _Loader(raw)
     try:
         stack = [loader.get_single_node()]
+        while stack:
+            node = stack.pop(0)
+            if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+                try:
+                    loader.construct_yaml_timestamp(node)
+                except ValueError:
+                    return node.start_mark.line, node.value
+            elif isinstance(node, yaml.MappingNode):
+                stack.extend(item for pair in node.value for item in pair)
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend(node.value)
     finally:
         loader.dispose()
-    while stack:
-        node = stack.pop(0)
-        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
-            try:
-                dt.date.fromisoformat(node.value[:10])
-            except ValueError:
-                return node.start_mark.line, node.value
-        elif isinstance(node, yaml.MappingNode):
-            stack.extend(item for pair in node.value for item in pair)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
     return 0, "?"
 
 

@@ -142,3 +142,11 @@ def test_page_slug_must_be_strict() -> None:
     )
     assert page is None
     assert [(p.code, p.line) for p in problems] == [("page-slug", 3)]
+
+
+def test_an_impossible_yaml_time_is_an_error_at_its_line() -> None:
+    fm, problems = split_front_matter("---\ntitle: T\nsource:\n  captured: 2021-02-12T25:00:00Z\n---\n", REL)
+    assert fm is None
+    [problem] = problems
+    assert (problem.code, problem.line) == ("frontmatter-yaml", 4)
+    assert problem.message.startswith("'2021-02-12T25:00:00Z' is not a real date")
