@@ -32,6 +32,8 @@ class CrossRefs:
     related: tuple[tuple[int, ...], ...]  # per article index: related article indices, best first
     tags: dict[str, tuple[int, ...]]  # tag → article indices, newest first
     months: dict[tuple[int, int], tuple[int, ...]]  # (year, month) → article indices, newest first
+    # entity id → indices of the articles whose editorial file says they are about it
+    entity_about: dict[str, tuple[int, ...]]
 
 
 def article_entity_counts(article: Article) -> Counter[str]:
@@ -40,12 +42,14 @@ def article_entity_counts(article: Article) -> Counter[str]:
 
 def crossref_key(articles: Sequence[Article]) -> str:
     """A digest of everything :func:`compute_crossrefs` reads: each article's place in the
-    order, date, tags and mentioned entities. A build where none of these changed (most
+    order, date, tags, mentioned entities and what it is about. A build where none of these changed (most
     edits of a text) reuses the last build's cross-references."""
     h = hashlib.blake2b(digest_size=16)
     for article in articles:
         h.update(
-            repr((article.id, article.date, article.tags, [m.entity for m in article.mentions])).encode()
+            repr(
+                (article.id, article.date, article.tags, [m.entity for m in article.mentions], article.about)
+            ).encode()
         )
     return h.hexdigest()
 
@@ -84,9 +88,12 @@ def compute_crossrefs(articles: Sequence[Article], memo: dict[str, CrossRefs] | 
 
     tags: dict[str, list[int]] = {}
     months: dict[tuple[int, int], list[int]] = {}
+    about: dict[str, list[int]] = {}
     for index, article in enumerate(articles):
         for tag in article.tags:
             tags.setdefault(tag, []).append(index)
+        for entity in dict.fromkeys(article.about):
+            about.setdefault(entity, []).append(index)
         months.setdefault((article.date.year, article.date.month), []).append(index)
 
     return CrossRefs(
@@ -96,6 +103,7 @@ def compute_crossrefs(articles: Sequence[Article], memo: dict[str, CrossRefs] | 
         related=_related(per_article, postings),
         tags={t: tuple(v) for t, v in sorted(tags.items())},
         months={m: tuple(v) for m, v in sorted(months.items(), reverse=True)},
+        entity_about={e: tuple(v) for e, v in about.items()},
     )
 
 

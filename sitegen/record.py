@@ -38,9 +38,12 @@ class BuildRecord:
 
 def _layout_version() -> int:
     """A frozen dataclass with slots pickles its fields by position: the format is named by
-    the fields of BuildRecord and AnalysisInputs (names and types, in order), so a change of
-    either is another format and an old record is never read into the wrong fields."""
-    shapes = [(c.__name__, [(f.name, str(f.type)) for f in fields(c)]) for c in (BuildRecord, AnalysisInputs)]
+    the fields of BuildRecord, AnalysisInputs and CrossRefs (names and types, in order), so a
+    change of any is another format and an old record is never read into the wrong fields."""
+    shapes = [
+        (c.__name__, [(f.name, str(f.type)) for f in fields(c)])
+        for c in (BuildRecord, AnalysisInputs, CrossRefs)
+    ]
     return int.from_bytes(hashlib.blake2b(repr(shapes).encode("utf-8"), digest_size=7).digest(), "big")
 
 
