@@ -1,14 +1,24 @@
-"""Rebuild after edits of article texts alone: the fast path of a kept builder.
+"""Rebuild after edits a patch can scope: the fast path of a kept builder.
 
 A full incremental build plans every page of the site to find the few whose inputs
 changed: O(archive) work for a one-word edit. ``sitegen serve`` knows which files
-changed (its watcher reports them). When they are only seeds and editorial files of
-published articles, and the edit leaves unchanged everything that pages other than
-the article's own show of it (:func:`shown_elsewhere`), the only outputs whose
-inputs can have changed are the article's own four and the entity pages whose
-snippet of it changed. Those are planned and produced; every other output and the
-site model stand. Anything else is a full build. The property test
-(tests/test_incremental.py) holds this path, too, equal to a clean build.
+changed (its watcher reports them); a new process knows it from the stamps. A patch
+plans and produces only the outputs an edit can change (:func:`scope_of` says which
+edits it can scope, :func:`plan_patch` which outputs they reach); every other output
+and the site model stand. Anything else is a full build. The edits it scopes:
+
+- seeds and editorial files of published articles, when the edit leaves unchanged
+  everything pages other than the article's own show of it (:func:`shown_elsewhere`):
+  the article's own outputs and the entity pages whose snippet of it changed;
+- entity files, when no entity is added or removed and every form it is matched by
+  stays (so no analysis changes): the entity's pages, the entity index and cards, and,
+  when what other pages show of it changed (its card), the pages that show it;
+- template files: the pages rendered with a template that loads one of them, as the
+  last build recorded them (:func:`pages_by_template`), for the templates whose pages
+  can be planned apart (:data:`TEMPLATE_PLANNERS`).
+
+The property test (tests/test_incremental.py) holds this path, too, equal to a clean
+build.
 
 A new ``sitegen build`` process patches too, from a :class:`Snapshot` that every build
 saves with its state: the site model but its articles, and what the link check and
@@ -21,7 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
@@ -30,10 +40,21 @@ from sitegen.analysis import Annotators
 from sitegen.config import SiteConfig
 from sitegen.diagnostics import Diagnostic
 from sitegen.model import Article
-from sitegen.plan import FilePlan, PageKeys, PagePlan, SeedBytes, plan_article, site_context
-from sitegen.plan_archive import MentionGroups, plan_entity
+from sitegen.plan import (
+    Context,
+    FilePlan,
+    PageKeys,
+    PagePlan,
+    SeedBytes,
+    plan_article,
+    plan_authored,
+    plan_not_found,
+    plan_search,
+    site_context,
+)
+from sitegen.plan_archive import MentionGroups, cards_file, plan_entity, plan_entity_index
 from sitegen.site import Site
-from sitegen.sources import CONTENT_DIR, SEEDS_DIR, SiteInputs
+from sitegen.sources import CONTENT_DIR, SEEDS_DIR, TEMPLATES_DIR, SiteInputs
 from sitegen.urls import UrlBuilder
 
 EDITORIAL_DIR = CONTENT_DIR + "/articles"
@@ -45,7 +66,7 @@ class LastBuild:
 
     config: SiteConfig
     inputs: SiteInputs
-    tools: Annotators
+    tools: Annotators | None  # None: a new process's patch of templates alone does not need them
     site: Site
     urls: UrlBuilder
     out: Path
@@ -56,6 +77,7 @@ class LastBuild:
     manifest: dict[str, str]  # every output and its manifest entry
     sizes: dict[str, int]  # bytes of the outputs by kind, for the report and the host's limit
     foreign: set[str]  # files in the output folder that sitegen did not write
+    templates: dict[str, frozenset[str]]  # template name → the pages rendered with it (pages_by_template)
     index: dict[str, int] = field(default_factory=dict)  # article id → index in site.articles
     seeds: dict[str, Path] = field(default_factory=dict)  # by article id
     editorials: dict[str, Path] = field(default_factory=dict)
@@ -67,13 +89,46 @@ class LastBuild:
             self.editorials = {p.stem: p for p in self.inputs.editorials}
 
 
-def edited_articles(changes: Collection[str], last: LastBuild) -> dict[str, tuple[Path, Path | None]] | None:
-    """The published articles whose seed or editorial file ``changes`` name: (seed, editorial
-    file) by id. None when a change is anything else: a file added or deleted, an entity, a
-    rule, a page, a template, an asset, the configuration."""
-    found: dict[str, tuple[Path, Path | None]] = {}
+@dataclass(frozen=True)
+class Scope:
+    """The edits of one patch (:func:`scope_of`)."""
+
+    articles: dict[str, tuple[Path, Path | None]]  # (seed, editorial file) by article id
+    registry: tuple[str, ...] = ()  # entity files edited (site-relative)
+    templates: frozenset[str] = frozenset()  # names of template files added, edited or deleted
+    template_files: tuple[str, ...] = ()  # those files (site-relative)
+
+
+def template_name(rel: str, inputs: SiteInputs) -> str | None:
+    """The template name of a site-relative path in one of the template folders, or None."""
+    # The site's folder too when it does not exist yet: a first override creates it.
+    for directory in (inputs.root / TEMPLATES_DIR, *inputs.template_dirs):
+        if directory.is_relative_to(inputs.root):
+            prefix = directory.relative_to(inputs.root).as_posix() + "/"
+            if rel.startswith(prefix):
+                return rel[len(prefix) :]
+    return None
+
+
+def scope_of(changes: Collection[str], last: LastBuild) -> Scope | None:
+    """What ``changes`` (site-relative paths) edit, when a patch can rebuild it; None when a
+    change is anything else: a seed or editorial file added or deleted, an entity file added
+    or deleted, a rule, a page, an asset, the configuration."""
+    articles: dict[str, tuple[Path, Path | None]] = {}
+    registry: list[str] = []
+    templates: dict[str, str] = {}
+    entity_files = {last.inputs.rel(p): p for p in last.inputs.entities}
     for rel in changes:
         folder, _, name = rel.rpartition("/")
+        if rel in entity_files:
+            if not entity_files[rel].is_file():
+                return None  # deleted
+            registry.append(rel)
+            continue
+        template = template_name(rel, last.inputs)
+        if template is not None:
+            templates[rel] = template
+            continue
         if folder == SEEDS_DIR and name.endswith(".txt"):
             article_id = name[: -len(".txt")]
         elif folder == EDITORIAL_DIR and name.endswith(".md"):
@@ -88,8 +143,28 @@ def edited_articles(changes: Collection[str], last: LastBuild) -> dict[str, tupl
             return None  # a new seed, or one that did not build last time
         if not seed.is_file() or (editorial is not None and not editorial.is_file()):
             return None  # deleted
-        found[article_id] = (seed, editorial)
-    return found
+        articles[article_id] = (seed, editorial)
+    return Scope(articles, tuple(sorted(registry)), frozenset(templates.values()), tuple(sorted(templates)))
+
+
+def could_patch(changes: Collection[str], inputs: SiteInputs) -> bool:
+    """Whether every change is of a kind :func:`scope_of` may scope (the cheap test first)."""
+    entity_files = {inputs.rel(p) for p in inputs.entities}
+    return all(
+        c.startswith((SEEDS_DIR + "/", EDITORIAL_DIR + "/"))
+        or c in entity_files
+        or template_name(c, inputs) is not None
+        for c in changes
+    )
+
+
+def pages_by_template(pages: Iterable[PagePlan]) -> dict[str, frozenset[str]]:
+    """The pages of a build by the template each is rendered with: what a template edit
+    re-renders (recorded from the plans, not declared)."""
+    found: dict[str, set[str]] = {}
+    for page in pages:
+        found.setdefault(page.template, set()).add(page.path)
+    return {template: frozenset(paths) for template, paths in found.items()}
 
 
 def shown_elsewhere(article: Article) -> tuple[Any, ...]:
@@ -115,30 +190,81 @@ def shown_elsewhere(article: Article) -> tuple[Any, ...]:
     )
 
 
+# How a patch plans the pages of one template apart from the rest: for the templates whose
+# pages are cheap to plan alone. plan_patch checks the pages planned are the very pages the
+# last build rendered with the template; the others (articles, listings) take a full build.
+TemplatePlanner = Callable[[Site, UrlBuilder, PageKeys, Context, MentionGroups], list[PagePlan]]
+TEMPLATE_PLANNERS: dict[str, TemplatePlanner] = {
+    "page.html": lambda site, urls, keys, ctx, groups: plan_authored(site, urls, ctx),
+    "404.html": lambda site, urls, keys, ctx, groups: [plan_not_found(urls, ctx)],
+    "search.html": lambda site, urls, keys, ctx, groups: [plan_search(urls, ctx)] if site.search else [],
+    "entities.html": lambda site, urls, keys, ctx, groups: [plan_entity_index(site, urls, ctx)],
+    "entity.html": lambda site, urls, keys, ctx, groups: [
+        plan for e in sorted(site.entities) for plan in plan_entity(site, urls, keys, e, ctx, groups)
+    ],
+}
+
+
 def plan_patch(
-    site: Site, old_site: Site, urls: UrlBuilder, seed_bytes: SeedBytes, indices: list[int]
-) -> tuple[list[PagePlan], list[FilePlan]]:
-    """The outputs an edit of the articles at ``indices`` can change: their own, and the
-    entity pages that list one of them with other snippets than before."""
+    site: Site,
+    old_site: Site,
+    urls: UrlBuilder,
+    seed_bytes: SeedBytes,
+    indices: list[int],
+    entities: Collection[str] = (),
+    templates: Mapping[str, frozenset[str]] | None = None,
+) -> tuple[list[PagePlan], list[FilePlan]] | None:
+    """The outputs a patch can change: those of the edited articles at ``indices`` and the
+    entity pages that list one of them with other snippets than before; those that show
+    the ``entities`` edited; the pages of ``templates`` (name → the pages the last build
+    rendered with it). None when those cannot be planned apart: a full build."""
     keys, old_keys = PageKeys(site, urls), PageKeys(old_site, urls)
     site_ctx = site_context(site, urls)
+    groups = MentionGroups(site)
     pages: list[PagePlan] = []
     files: list[FilePlan] = []
     per_page = site.config.entities.per_page
     listed: dict[str, set[int]] = {}  # entity id → numbers of its pages to plan
-    for index in sorted(indices):
+    shown: set[int] = set()  # articles whose pages show an edited entity's card
+    for entity_id in entities:
+        if keys.card(entity_id) != old_keys.card(entity_id):
+            refs = site.refs
+            shown.update(refs.entity_articles.get(entity_id, ()), refs.entity_about.get(entity_id, ()))
+            for other, top in refs.cooccurrence.items():  # an entity's first page lists the top 20
+                if any(e == entity_id for e, _ in top[:20]):
+                    listed.setdefault(other, set()).add(1)
+    if entities:
+        pages.append(plan_entity_index(site, urls, site_ctx))
+        cards = cards_file(site)
+        if cards is None:
+            return None  # the cards file goes: a full build removes it
+        files.append(cards)
+    for index in sorted(set(indices) | shown):
         article_pages, article_files = plan_article(site, urls, seed_bytes, keys, index, site_ctx)
         pages += article_pages
         files += article_files
+    for index in indices:
         before = old_keys.snippets(index)
         for entity_id, snippets in keys.snippets(index).items():
             if before.get(entity_id) != snippets:
                 position = site.refs.entity_articles[entity_id].index(index)
                 listed.setdefault(entity_id, set()).add(position // per_page + 1)
-    groups = MentionGroups(site)
-    for entity_id in sorted(listed):
-        pages += plan_entity(site, urls, keys, entity_id, site_ctx, groups, listed[entity_id])
-    return pages, files
+    for entity_id in sorted(listed.keys() | set(entities)):
+        numbers = None if entity_id in entities else listed[entity_id]  # an edited entity: every page
+        pages += plan_entity(site, urls, keys, entity_id, site_ctx, groups, numbers)
+    for template, recorded in sorted((templates or {}).items()):
+        planner = TEMPLATE_PLANNERS.get(template)
+        planned = planner(site, urls, keys, site_ctx, groups) if planner is not None else None
+        if planned is None or {p.path for p in planned} != recorded:
+            return None
+        pages += planned
+    planned_paths: set[str] = set()  # a page two edits reach is planned once
+    unique = []
+    for page in pages:
+        if page.path not in planned_paths:
+            planned_paths.add(page.path)
+            unique.append(page)
+    return unique, files
 
 
 # -- the last build of another process ------------------------------------------------------------
@@ -205,12 +331,16 @@ class Snapshot:
     sizes: dict[str, int]
     foreign: set[str]
     inbound: dict[str, set[str]] | None  # LinkChecker.inbound
+    templates: dict[str, frozenset[str]]  # LastBuild.templates
+
+
+SNAPSHOT_FORMAT = 2  # 2: the pages by template
 
 
 def setup_of(config: SiteConfig, out: Path, theme: Path, search: bool) -> str:
     """The settings a build's pages depend on beyond its input files (command-line options
     change the configuration without a file changing)."""
-    return repr((config, str(out), str(theme), search))
+    return repr((SNAPSHOT_FORMAT, config, str(out), str(theme), search))
 
 
 def take_snapshot(
@@ -228,6 +358,7 @@ def take_snapshot(
         last.sizes,
         last.foreign,
         inbound,
+        last.templates,
     )
 
 
@@ -236,7 +367,7 @@ def restore(
     load: Callable[[str], Article],
     config: SiteConfig,
     inputs: SiteInputs,
-    tools: Annotators,
+    tools: Annotators | None,
     out: Path,
     theme: Path,
     problems: list[Diagnostic],
@@ -260,4 +391,5 @@ def restore(
         manifest,
         snapshot.sizes,
         snapshot.foreign,
+        snapshot.templates,
     )

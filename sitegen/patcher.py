@@ -8,8 +8,10 @@ import dataclasses
 import os
 import pickle
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
+
+import jinja2
 
 from sitegen.analysis import Annotators
 from sitegen.budget import output_kinds, patched_sizes
@@ -17,7 +19,7 @@ from sitegen.config import SiteConfig
 from sitegen.corrections import load_rules
 from sitegen.diagnostics import DiagnosticLog
 from sitegen.entities import ParseCache, load_registry
-from sitegen.incremental import article_deps, site_digest
+from sitegen.incremental import article_deps, entity_signatures, site_digest
 from sitegen.keeper import StateKeeper
 from sitegen.linkcheck import LinkChecker
 from sitegen.model import Article
@@ -26,20 +28,21 @@ from sitegen.patch import (
     EDITORIAL_DIR,
     LastBuild,
     Snapshot,
-    edited_articles,
+    could_patch,
     plan_patch,
     restore,
+    scope_of,
     setup_of,
     shown_elsewhere,
     take_snapshot,
     with_articles,
 )
 from sitegen.produce import produce_outputs
-from sitegen.reanalyse import CachedAnalysis, analyse_one
+from sitegen.reanalyse import Analysed, CachedAnalysis, analyse_one
 from sitegen.render import Renderer
 from sitegen.search import BUNDLE_DIR, bundle_entry, html_fingerprint, index_site, pagefind_available
-from sitegen.sources import SEEDS_DIR, SiteInputs
-from sitegen.stamps import settle, stamp_files
+from sitegen.sources import CONTENT_DIR, SEEDS_DIR, SiteInputs, discover
+from sitegen.stamps import settle, stamp_files, stamp_key
 from sitegen.state import FileStamp
 from sitegen.workers import frozen_heap
 from sitegen.writer import PENDING, OutputDir, entry_id, manifest_id
@@ -51,6 +54,7 @@ class Patcher(StateKeeper):
     # The Builder's attributes these methods use besides StateKeeper's (see Builder.__init__).
     entity_cache: ParseCache
     renderer: Renderer | None
+    renderer_key: object
     last: LastBuild | None
     pending: tuple[OutputDir, list[tuple[str, bytes, bytes]]] | None
     _output_id: int | None
@@ -77,7 +81,7 @@ class Patcher(StateKeeper):
             for path in stamps.keys() | before.keys()
             if path not in stamps or path not in before or stamps[path].digest != before[path].digest
         }
-        if not changes or not all(c.startswith((SEEDS_DIR + "/", EDITORIAL_DIR + "/")) for c in changes):
+        if not changes or not could_patch(changes, inputs):
             return None  # the cheap test first: anything else changed (or an output went missing)
         try:
             snapshot: Snapshot = pickle.loads(blob)
@@ -90,7 +94,9 @@ class Patcher(StateKeeper):
                 return None  # an output was deleted by hand: a full build writes it again
             if any(entry.startswith(PENDING) for entry in manifest.values()):
                 return None  # the last build stopped half-way: its outputs are not known
-            ids = {Path(rel).stem for rel in changes}
+            ids = {
+                Path(rel).stem for rel in changes if rel.startswith((SEEDS_DIR + "/", EDITORIAL_DIR + "/"))
+            }
             cached = {}
             for article_id in ids:
                 row = state.article(article_id)
@@ -100,10 +106,11 @@ class Patcher(StateKeeper):
             pages = {p: (f, links or None) for p, (f, links) in state.pages().items()}
         except Exception:  # the state is a cache: anything unreadable means a full build
             return None
-        entities, _ = load_registry(inputs.entities, self.root, self.entity_cache)
-        rules, _ = load_rules(inputs.correction_files, self.root)
-        collections = inputs.collections
-        tools = Annotators.build(config, entities, rules, collections)
+        tools = None  # what analyses read: needed only when an article or entity changed
+        if ids or any(c.startswith(CONTENT_DIR + "/") for c in changes):
+            entities, _ = load_registry(inputs.entities, self.root, self.entity_cache)
+            rules, _ = load_rules(inputs.correction_files, self.root)
+            tools = Annotators.build(config, entities, rules, inputs.collections)
 
         def load(article_id: str) -> Article:
             row = state.article(article_id)
@@ -131,27 +138,78 @@ class Patcher(StateKeeper):
         self.last = None  # a Builder that is not told what changed does not patch again
         return report
 
+    def _edited_registry(self, last: LastBuild, edited: Sequence[str]) -> tuple[Annotators, set[str]] | None:
+        """The annotators with the registry as it is now, and the entities whose record
+        changed; None unless every analysis stays as it is (no entity added or removed, no
+        form changed) and the registry loads without a problem now and loaded without one
+        at the files edited."""
+        entities, problems = load_registry(last.inputs.entities, self.root, self.entity_cache)
+        if problems or any(d.path in edited for d in last.problems if d not in last.link_problems):
+            return None
+        old = last.site.entities
+        new = {e.id: e for e in entities}
+        assert last.tools is not None  # built whenever an entity changed (_patch_stored)
+        if old.keys() != new.keys() or entity_signatures(old.values()) != entity_signatures(entities):
+            return None
+        # The same ids and forms: the same mention finder.
+        tools = dataclasses.replace(last.tools, entities=new)
+        return tools, {e for e in new if new[e] != old[e]}
+
     def _patch(self, changes: Collection[str]) -> BuildReport | None:
-        """Rebuild after edits of article texts alone; None when a full build is needed."""
+        """Rebuild after edits a patch can scope (patch.py); None when a full build is needed."""
         last = self.last
         assert last is not None and self.renderer is not None
         started = time.perf_counter()
-        edited = edited_articles(changes, last)
-        if edited is None:
+        scope = scope_of(changes, last)
+        if scope is None:
             return None
         root = self.root
         rel = last.inputs.rel
+        edited = scope.articles
         files = [p for pair in edited.values() for p in pair if p is not None]
-        fresh = stamp_files(files, root, self.stamps)
-        if len(fresh) != len(files):
+        files += [root / r for r in scope.registry]
+        present = [root / r for r in scope.template_files if (root / r).is_file()]
+        fresh = stamp_files(files + present, root, self.stamps)
+        if len(fresh) != len(files) + len(present):
             return None  # gone while we looked
-        stamps = {**self.stamps, **fresh}
+        stamps = {k: v for k, v in self.stamps.items() if k not in scope.template_files}
+        stamps.update(fresh)
+        inputs, tools, site, renderer = last.inputs, last.tools, last.site, self.renderer
+        entities: set[str] = set()
+        if scope.registry:
+            registry = self._edited_registry(last, scope.registry)
+            if registry is None:
+                return None
+            tools, entities = registry
+            site = dataclasses.replace(site, entities=tools.entities)
+        known = {stamp_key(p, root) for p in inputs.template_files}
+        if any((t in known) != (root / t).is_file() for t in scope.template_files):
+            inputs = discover(root, last.theme)  # a template file added or deleted
+            same = dataclasses.replace(
+                inputs, template_dirs=last.inputs.template_dirs, template_files=last.inputs.template_files
+            )
+            if same != last.inputs:
+                return None
+        if scope.templates:
+            renderer = self._renderer(inputs, last.config, stamps)
+        try:
+            templates = {
+                name: pages
+                for name, pages in last.templates.items()
+                if scope.templates and renderer.loads_any(name, scope.templates)
+            }
+        except jinja2.TemplateError:
+            return None  # a full build reports it at its file and line, once
+
         deps_of = {
             article_id: article_deps(stamps, rel(seed), rel(editorial) if editorial else None)
             for article_id, (seed, editorial) in edited.items()
         }
         todo = sorted(i for i in edited if deps_of[i] != self.cache[i].deps)
-        results = {i: analyse_one(*edited[i], last.inputs, last.tools) for i in todo}
+        results: dict[str, Analysed] = {}
+        if todo:
+            assert tools is not None  # built whenever an article changed (_patch_stored)
+            results = {i: analyse_one(*edited[i], inputs, tools) for i in todo}
         for article_id, result in results.items():  # record the bytes read (see Builder._analyse)
             if settle(stamps, result.read):
                 seed, editorial = edited[article_id]
@@ -166,8 +224,12 @@ class Patcher(StateKeeper):
             replaced[index] = result.article
             if before.digest != result.article.digest:
                 dead.add(before.digest)
-        site = with_articles(last.site, replaced)
+        site = with_articles(site, replaced)
         indices = [last.index[i] for i in todo]
+        planned = plan_patch(site, last.site, last.urls, self._seed_bytes, indices, entities, templates)
+        if planned is None:
+            return None
+        pages, outputs = planned
 
         # Nothing below can fail over to a full build: from here on this is the build.
         self.last = None  # until this patch completes
@@ -179,7 +241,6 @@ class Patcher(StateKeeper):
             assert result.article is not None
             self.bodies[result.article.digest] = pickle.loads(result.body)
             bodies.append((result.article.digest, result.body, result.texts))
-        pages, outputs = plan_patch(site, last.site, last.urls, self._seed_bytes, indices)
         output_dir = OutputDir.resume(last.out, last.manifest, last.foreign)
         record = self.record
         assert record is not None  # the build being patched made it
@@ -187,7 +248,11 @@ class Patcher(StateKeeper):
         for path, (_, packed) in self.pages.items():
             if packed is not None:
                 links.keep(path, packed)
-        produced = produce_outputs(pages, outputs, self.renderer, output_dir, self.pages, links, root)
+        produced = produce_outputs(pages, outputs, renderer, output_dir, self.pages, links, root)
+        if scope.templates and settle(
+            stamps, {stamp_key(Path(p), root): d for p, d in renderer.read().items()}
+        ):
+            self.renderer_key = None  # a template file changed after it was stamped: as read
         output_dir.keep_rest()
         search_log = DiagnosticLog()
         if produced.rendered:
@@ -256,6 +321,8 @@ class Patcher(StateKeeper):
         if not produced.problems:
             self.last = dataclasses.replace(
                 last,
+                inputs=inputs,
+                tools=tools,
                 site=site,
                 problems=problems,
                 link_problems=link_problems,

@@ -36,6 +36,7 @@ from sitegen.options import BuildOptions as BuildOptions  # re-exported: the pub
 from sitegen.options import BuildReport as BuildReport
 from sitegen.patch import (
     LastBuild,
+    pages_by_template,
     take_snapshot,
 )
 from sitegen.patcher import Patcher, index_for_search
@@ -45,8 +46,8 @@ from sitegen.plan import (
     PagePlan,
     SeedBytes,
     data_file,
-    page_context,
     plan_core,
+    plan_search,
     site_context,
 )
 from sitegen.plan_archive import cards_file, plan_entities, plan_tags, plan_timeline
@@ -102,11 +103,7 @@ def plan_outputs(
     if cards is not None:
         files.append(cards)
     if site.search:
-        search_context = {
-            "site": site_context(site, urls),
-            "page": page_context("search/", "Search", "search", urls),
-        }
-        pages.append(PagePlan("search/", "search.html", search_context, ()))
+        pages.append(plan_search(urls, site_context(site, urls)))
     published, problems = plan_publish(site, urls, [p.url for p in pages])
     log.extend(problems)
     files.extend(published)
@@ -381,6 +378,7 @@ class Builder(Patcher):
                     output_dir.current,
                     report.sizes,
                     output_dir.foreign,
+                    pages_by_template(pages),
                 )
             snapshot = take_snapshot(last, self.link_inbound) if last is not None else None
             self.snapshot_shell = snapshot.shell if snapshot is not None else None

@@ -597,6 +597,14 @@ def plan_core(site: Site, urls: UrlBuilder, seed_bytes: SeedBytes) -> tuple[list
         pages += article_pages
         files += article_files
 
+    pages += plan_authored(site, urls, site_ctx)
+    pages.append(plan_not_found(urls, site_ctx))
+    return pages, files
+
+
+def plan_authored(site: Site, urls: UrlBuilder, site_ctx: Context) -> list[PagePlan]:
+    """The authored pages (content/pages/)."""
+    pages = []
     for page in site.pages:
         page_links: list[tuple[str, int]] = []
         body_html = render_markdown(
@@ -616,16 +624,21 @@ def plan_core(site: Site, urls: UrlBuilder, seed_bytes: SeedBytes) -> tuple[list
                 made=markdown_made(lambda context: str(context["body_html"])),
             )
         )
+    return pages
 
-    pages.append(
-        PagePlan(
-            "404.html",
-            "404.html",
-            {
-                "site": site_ctx,
-                "page": page_context("404.html", "Page not found", "404", urls, absolute_links=True),
-            },
-            (),
-        )
+
+def plan_not_found(urls: UrlBuilder, site_ctx: Context) -> PagePlan:
+    return PagePlan(
+        "404.html",
+        "404.html",
+        {
+            "site": site_ctx,
+            "page": page_context("404.html", "Page not found", "404", urls, absolute_links=True),
+        },
+        (),
     )
-    return pages, files
+
+
+def plan_search(urls: UrlBuilder, site_ctx: Context) -> PagePlan:
+    context = {"site": site_ctx, "page": page_context("search/", "Search", "search", urls)}
+    return PagePlan("search/", "search.html", context, ())

@@ -184,6 +184,12 @@ def plan_entities(site: Site, urls: UrlBuilder) -> list[PagePlan]:
     mention_groups = MentionGroups(site)
     for entity_id in sorted(site.entities):
         plans += plan_entity(site, urls, keys, entity_id, site_ctx, mention_groups)
+    plans.append(plan_entity_index(site, urls, site_ctx))
+    return plans
+
+
+def plan_entity_index(site: Site, urls: UrlBuilder, site_ctx: Context) -> PagePlan:
+    """``entities/``: every entity by kind, with its description and counts."""
     groups = []
     for kind in KINDS:
         members = sorted((e for e in site.entities.values() if e.kind == kind), key=lambda e: e.name.lower())
@@ -204,19 +210,16 @@ def plan_entities(site: Site, urls: UrlBuilder) -> list[PagePlan]:
                     ],
                 }
             )
-    plans.append(
-        PagePlan(
-            "entities/",
-            "entities.html",
-            {
-                "site": site_ctx,
-                "page": page_context("entities/", "People, organisations and places", "entities", urls),
-                "groups": groups,
-            },
-            (),
-        )
+    return PagePlan(
+        "entities/",
+        "entities.html",
+        {
+            "site": site_ctx,
+            "page": page_context("entities/", "People, organisations and places", "entities", urls),
+            "groups": groups,
+        },
+        (),
     )
-    return plans
 
 
 def cards_file(site: Site) -> FilePlan | None:

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import marshal
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,6 +138,7 @@ class Renderer:
         self.template_dirs = tuple(template_dirs)
         self.resolvers = dict(resolvers or {})
         self._closures: dict[str, str] = {}
+        self._references: dict[str, list[str | None]] = {}  # template name → the names it loads
         self.files = _TemplateFiles(template_dirs)
         self.env = _Environment(
             loader=self.files,
@@ -192,6 +193,21 @@ class Renderer:
         return {path: found[1] for path, found in self.files.texts.items() if found is not None}
 
     def _closure(self, name: str) -> set[str]:
+        files, _, dynamic = self._walk(name)
+        if dynamic:  # a dynamic include: depend on every template
+            return {str(p) for d in self.template_dirs for p in files_under(d)}
+        return files
+
+    def loads_any(self, name: str, names: Collection[str]) -> bool:
+        """Whether template ``name`` is one of ``names`` or loads one (extends, includes,
+        imports), transitively, as the template files are now. A template an edit stopped
+        loading is still reached: through the edited file that loaded it."""
+        _, loaded, dynamic = self._walk(name)
+        return dynamic or not loaded.isdisjoint(names)
+
+    def _walk(self, name: str) -> tuple[set[str], set[str], bool]:
+        """The files and the template names ``name`` loads, itself included, transitively;
+        and whether one of them includes a template named at render time (dynamic)."""
         seen: set[str] = set()
         files: set[str] = set()
         pending = [name]
@@ -207,11 +223,14 @@ class Renderer:
                 files.update(str(d / current) for d in self.template_dirs)
                 continue
             files.add(str(filename))
-            for referenced in meta.find_referenced_templates(self.env.parse(source, current, filename)):
-                if referenced is None:  # a dynamic include: depend on every template
-                    return {str(p) for d in self.template_dirs for p in files_under(d)}
-                pending.append(referenced)
-        return files
+            referenced = self._references.get(current)
+            if referenced is None:  # parsed once for the renderer's life (its files are fixed)
+                parsed = self.env.parse(source, current, filename)
+                referenced = self._references[current] = list(meta.find_referenced_templates(parsed))
+            if None in referenced:
+                return files, seen, True
+            pending.extend(r for r in referenced if r is not None)
+        return files, seen, False
 
     def fingerprint(self, plan: PagePlan, context: dict[str, Any] | None = None) -> str:
         """Everything the page's bytes depend on: its template files, the libraries' versions,

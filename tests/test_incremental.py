@@ -721,7 +721,12 @@ def test_a_patch_reports_what_a_clean_build_reports(served: Served) -> None:
         ("seeds/a1.txt", "Gulls circled", "Pereira watched gulls circle"),  # a new mention
         ("seeds/a1.txt", "The struggle over", "The fight over"),  # a correction gone
         ("content/articles/a2.md", "tags: [harbour, fish]", "tags: [harbour]"),  # listings
-        ("content/entities/saltmere.md", "A fishing town.", "A port."),  # not an article
+        # a new form: the articles where it occurs are analysed again
+        (
+            "content/entities/harbour-board.md",
+            'aliases: ["Board"]',
+            'aliases: ["Board", "harbour committee"]',
+        ),
     ],
 )
 def test_an_edit_shown_on_other_pages_is_a_full_build(served: Served, rel: str, old: str, new: str) -> None:
@@ -729,6 +734,67 @@ def test_an_edit_shown_on_other_pages_is_a_full_build(served: Served, rel: str, 
     report = served.build(rel)
     assert report.planned == served.site.clean()[1].planned  # every output of the site
     served.site.assert_equals_clean(report)
+
+
+# An entity edit that changes no form leaves every analysis: a patch renders the pages that
+# show what changed of it, planning only the pages that may (patch.plan_patch).
+ENTITY_EDITS = {
+    # its record only: its page, the index of entities, the cards file
+    "description": ("Harbour master of Saltmere.", "Harbour master of Saltmere since 2019.", set()),
+    # its card (the kind sorts it in the sidebars of the articles that mention her)
+    "kind": ("kind: person", "kind: other", {"a1", "a2"}),
+}
+
+
+@pytest.mark.parametrize("field", sorted(ENTITY_EDITS))
+def test_an_entity_edit_renders_only_the_pages_that_show_what_changed(served: Served, field: str) -> None:
+    before, _ = served.site.clean()
+    old, new, articles = ENTITY_EDITS[field]
+    served.site.edit("content/entities/ana-pereira.md", old, new)
+    report = served.build("content/entities/ana-pereira.md")
+    after = served.site.assert_equals_clean(report)
+    own = {"entities/ana-pereira/index.html", "entities/index.html", "entities/cards.json"}
+    changed = {rel for rel in after if after[rel] != before.get(rel) and not rel.startswith("pagefind/")}
+    assert changed - own == {article_dir(after, a) + "index.html" for a in articles}
+    assert set(report.rendered) == changed and report.analysed == []
+    # Planned: her pages, the index, the cards file; when her card changed, the four outputs
+    # of each article mentioning her and the first page of each entity that lists her among
+    # those often mentioned with it; never every output of the site.
+    listing = {
+        rel for rel in before if rel.startswith("entities/") and "ana-pereira/" in before[rel].decode()
+    }
+    listing -= {"entities/ana-pereira/index.html", "entities/index.html"}
+    assert len(listing) == 2
+    assert report.planned == 3 + (4 * len(articles) + len(listing) if articles else 0)
+    assert report.planned < served.site.clean()[1].planned
+
+
+def test_a_new_process_patches_an_entity_edit(site: Site) -> None:
+    before, _ = site.clean()
+    site.edit("content/entities/ana-pereira.md", "kind: person", "kind: other")
+    report = site.build()
+    after = site.assert_equals_clean(report)
+    assert report.planned == 3 + 4 * 2 + 2 and report.analysed == []
+    changed = {rel for rel in after if after[rel] != before.get(rel) and not rel.startswith("pagefind/")}
+    assert set(report.rendered) == changed
+    assert site.build().rendered == []  # the state it saved describes the site
+
+
+def test_a_template_of_authored_pages_renders_only_them(served: Served) -> None:
+    """A template only authored pages use: a patch plans them alone, in serve and in a new
+    process; a template every article uses takes a full build."""
+    source = theme_template("page.html")
+    served.site.write("templates/page.html", source.replace("<article", "<article data-edited", 1))
+    report = served.build("templates/page.html")
+    assert report.planned == 1 and set(report.rendered) == {"about/index.html"}
+    served.site.assert_equals_clean(report)
+    (served.site.root / "templates" / "page.html").unlink()  # back to the theme's
+    removed = build(BuildOptions(root=served.site.root, output=served.site.out))  # a new process
+    assert removed.planned == 1 and set(removed.rendered) == {"about/index.html"}
+    served.site.assert_equals_clean(removed)
+    served.site.write("templates/list.html", theme_template("list.html") + "\n")
+    listed = build(BuildOptions(root=served.site.root, output=served.site.out))
+    assert listed.planned == served.site.clean()[1].planned
 
 
 def test_a_patch_checks_again_the_links_to_the_fragments_it_removed(served: Served) -> None:
@@ -809,7 +875,7 @@ def test_a_new_process_patches_an_edit_of_an_article_text(site: Site) -> None:
     [
         "an output deleted by hand",
         "a title changed",
-        "an entity changed",
+        "an entity's forms changed",
         "another base URL",
         "an unreadable snapshot",
     ],
@@ -822,9 +888,12 @@ def test_a_new_process_builds_everything_when_a_patch_cannot_do(site: Site, also
         (site.out / article_dir(before, "a4") / "index.html").unlink()
     elif also == "a title changed":
         site.edit("seeds/a3.txt", "The Harbour Board met", "The Harbour Board sat")
-    elif also == "an entity changed":
-        rel = next(r for r in FIXED_FILES if r.startswith("content/entities/"))
-        site.write(rel, FIXED_FILES[rel].replace("\n---\n", "\n---\nEdited.\n", 1))
+    elif also == "an entity's forms changed":
+        site.edit(
+            "content/entities/harbour-board.md",
+            'aliases: ["Board"]',
+            'aliases: ["Board", "harbour committee"]',
+        )
     elif also == "another base URL":
         options = BuildOptions(root=site.root, output=site.out, base_url="https://example.org/other/")
     else:
