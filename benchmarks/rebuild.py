@@ -57,11 +57,43 @@ def edit_seed(site: Path, revert: bool) -> None:
 
 def edit_entity(site: Path, revert: bool) -> None:
     entity = sorted((site / "content" / "entities").glob("*.md"))[0]  # the most mentioned in zipf archives
+    entity.write_text(edit_description(entity, revert), encoding="utf-8")
+
+
+def rare_entity(site: Path) -> Path:
+    """The first entity file (by name) whose name occurs in at least one seed and at most 1 %
+    of them: the acceptance case of a scoped entity edit."""
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((site / "seeds").glob("*.txt"))]
+    for entity in sorted((site / "content" / "entities").glob("*.md")):
+        name = re.search(r'^name: "(.*)"$', entity.read_text(encoding="utf-8"), re.M)
+        if name is None:
+            continue
+        count = sum(1 for text in seeds if name.group(1) in text)
+        if 1 <= count <= len(seeds) / 100:
+            return entity
+    raise SystemExit(f"{site}: no entity occurs in at most 1 % of the seeds")
+
+
+def edit_description(entity: Path, revert: bool) -> str:
     text = entity.read_text(encoding="utf-8")
     if revert:
-        entity.write_text(text.replace("description: Edited. ", "description: "), encoding="utf-8")
+        return text.replace("description: Edited. ", "description: ")
+    return text.replace("description: ", "description: Edited. ", 1)
+
+
+def edit_page_template(site: Path, revert: int) -> None:
+    """Override the template only authored pages use (content/pages/)."""
+    from sitegen.sources import theme_dir
+
+    theme = theme_dir(site, "default")
+    assert theme is not None
+    override = site / "templates" / "page.html"
+    if revert:
+        override.unlink(missing_ok=True)
     else:
-        entity.write_text(text.replace("description: ", "description: Edited. ", 1), encoding="utf-8")
+        override.parent.mkdir(exist_ok=True)
+        source = (theme / "templates" / "page.html").read_text(encoding="utf-8")
+        override.write_text(source.replace("<article", '<article data-edited=""', 1), encoding="utf-8")
 
 
 def edit_template(site: Path, revert: bool) -> None:
@@ -117,9 +149,11 @@ def _peak_rss(pid: int) -> str:
     return "?"
 
 
-def serve_latency(site: Path, edits: int, pause: float) -> None:
-    """Median time from writing a seed to the server's reload event (``pause``: seconds
+def serve_latency(site: Path, edits: int, pause: float, what: str = "seed") -> None:
+    """Median time from writing a seed (or, ``what="entity"``, the description of an entity
+    mentioned in at most 1 % of the articles) to the server's reload event (``pause``: seconds
     between an event and the next write; with 1 s or more, serve saves the state between)."""
+    target = middle_seed(site) if what == "seed" else rare_entity(site)
     command = [*DEFAULT_SITEGEN.split(), "serve", "--source", str(site), "--port", "0"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = None
@@ -151,12 +185,12 @@ def serve_latency(site: Path, edits: int, pause: float) -> None:
     while next_event() != "hello":
         pass
     latencies = []
-    seed = middle_seed(site)
+    edit = edited_seed if what == "seed" else edit_description
     for index in range(edits):
-        text = edited_seed(seed, revert=index % 2 == 1)  # prepared: the clock starts at the write
+        text = edit(target, revert=index % 2 == 1)  # prepared: the clock starts at the write
         time.sleep(pause)
         started = time.perf_counter()
-        seed.write_text(text, encoding="utf-8")
+        target.write_text(text, encoding="utf-8")
         while next_event() not in ("ok", "error"):
             pass
         latencies.append(time.perf_counter() - started)
@@ -164,14 +198,14 @@ def serve_latency(site: Path, edits: int, pause: float) -> None:
     process.terminate()
     process.wait(timeout=30)
     print(
-        f"  {'serve: seed write → reload':<28} median {statistics.median(latencies) * 1000:7.0f} ms "
+        f"  {f'serve: {what} write → reload':<28} median {statistics.median(latencies) * 1000:7.0f} ms "
         f"(min {min(latencies) * 1000:.0f}, max {max(latencies) * 1000:.0f}, {edits} edits, "
         f"{pause:g} s apart; server peak RSS {peak} MiB)",
         flush=True,
     )
 
 
-SCENARIOS = ("clean", "noop", "edit", "entity", "template", "serve")
+SCENARIOS = ("clean", "noop", "edit", "entity", "rare-entity", "template", "page-template", "serve")
 
 
 def run_site(original: Path, runs: int, serve_edits: int, only: set[str], serve_pauses: list[float]) -> None:
@@ -199,11 +233,21 @@ def run_site(original: Path, runs: int, serve_edits: int, only: set[str], serve_
             scenario("one-article edit", site, runs, tmp, lambda i: edit_seed(site, revert=i % 2 == 1))
         if "entity" in only:
             scenario("one-entity edit", site, runs, tmp, lambda i: edit_entity(site, revert=i % 2 == 1))
+        if "rare-entity" in only:
+            rare = rare_entity(site)
+
+            def edit_rare(index: int) -> None:
+                rare.write_text(edit_description(rare, revert=index % 2 == 1), encoding="utf-8")
+
+            scenario("entity in ≤1 % edit", site, runs, tmp, edit_rare)
         if "template" in only:
             scenario("one-template edit", site, runs, tmp, lambda i: edit_template(site, revert=i % 2 == 1))
+        if "page-template" in only:
+            scenario("authored-page template", site, runs, tmp, lambda i: edit_page_template(site, i % 2))
         if serve_edits and "serve" in only:
             for pause in serve_pauses:
                 serve_latency(site, serve_edits, pause)
+                serve_latency(site, serve_edits, pause, "entity")
         print(json.dumps({"site": str(original), "articles": count}))
 
 
