@@ -61,10 +61,25 @@ QUOTE_CONTEXT = 32  # characters of prefix and suffix in quote selectors (W3C Te
 
 
 @dataclass(frozen=True, slots=True)
+class AnalysisSettings:
+    """The configuration an analysis reads, given to it explicitly (as a template gets its
+    context): it reads nothing else of sitegen.toml, so this record, compared whole, is what a
+    change of configuration must re-analyse for (reanalyse.analysis_config), never a list of
+    keys kept beside the code that reads them."""
+
+    permalink: str  # the article's URL
+    link_mentions: str  # which mentions link to their entity's page
+
+    @classmethod
+    def of(cls, config: SiteConfig) -> AnalysisSettings:
+        return cls(config.permalink, config.entities.link_mentions)
+
+
+@dataclass(frozen=True, slots=True)
 class Annotators:
     """What every article is analysed against, built once per build."""
 
-    config: SiteConfig
+    settings: AnalysisSettings
     rules: RuleSet
     finder: MentionFinder
     entities: Mapping[str, Entity]
@@ -82,7 +97,7 @@ class Annotators:
         """The annotators of a registry and a rule set (compiles the automata once);
         ``collections``: the names of every rules file (one may hold no valid rule)."""
         return cls(
-            config=config,
+            settings=AnalysisSettings.of(config),
             rules=RuleSet(rules),
             finder=MentionFinder(entities),
             entities={e.id: e for e in entities},
@@ -146,7 +161,7 @@ def _footnotes(
 def analyse_article(
     seed: Seed, editorial: Editorial | None, tools: Annotators
 ) -> tuple[Article, ArticleBody, list[Diagnostic]]:
-    config = tools.config
+    settings = tools.settings
     problems: list[Diagnostic] = []
     roles = dict(editorial.roles) if editorial else {}
     count = len(seed.paragraphs)
@@ -218,7 +233,7 @@ def analyse_article(
         or slugify(seed.id)
     )
     url = permalink(
-        config.permalink,
+        settings.permalink,
         year=seed.date.year,
         month=seed.date.month,
         day=seed.date.day,
@@ -226,7 +241,7 @@ def analyse_article(
         article_id=seed.id,
     )
 
-    link_mode = config.entities.link_mentions
+    link_mode = settings.link_mentions
     linked_entities: set[str] = set()
     mentions: list[Mention] = []
     blocks: list[Block] = []

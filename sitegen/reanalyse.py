@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from sitegen.analysis import Annotators, analyse_article
+from sitegen.analysis import AnalysisSettings, Annotators, analyse_article
 from sitegen.config import SiteConfig
 from sitegen.corrections import Rule
 from sitegen.diagnostics import Diagnostic
@@ -99,8 +99,9 @@ ANALYSIS_VERSION = "4"  # 4: rules apply where an editor accepted their collecti
 
 
 def analysis_config(config: SiteConfig) -> str:
-    """The parts of the configuration every analysis reads, and the libraries it runs with."""
-    return repr((ANALYSIS_VERSION, library_versions(), config.permalink, config.entities.link_mentions))
+    """The configuration every analysis reads (all it is given: AnalysisSettings), and the
+    libraries it runs with."""
+    return repr((ANALYSIS_VERSION, library_versions(), AnalysisSettings.of(config)))
 
 
 @dataclass(frozen=True, slots=True)
