@@ -25,6 +25,12 @@ SEED_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\Z")  # \Z: '$' would accept a
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 # C0 control characters but tab and line ends: invalid in HTML text and in XML (the feed).
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What the edges of a line lose: whitespace as str.strip() knows it, but the information
+# separators U+001C–U+001F, which Python counts as whitespace though they are control
+# characters: kept, they are reported and shown as U+FFFD at a line's end as anywhere else
+# (a form feed at a line's end stays layout: pages of OCR'd text end with one).
+LAYOUT_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+LAYOUT_SPACE += "\u2028\u2029\u202f\u205f\u3000"
 
 
 def visible(text: str) -> str:
@@ -59,7 +65,7 @@ def parse_seed(data: bytes, seed_id: str, rel: str) -> tuple[Seed | None, list[D
         return None, [problem] if problem else []
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     first = 0
-    while first < len(lines) and not lines[first].strip():
+    while first < len(lines) and not lines[first].strip(LAYOUT_SPACE):
         first += 1
     if first == len(lines):
         return None, [
@@ -102,7 +108,7 @@ def parse_seed(data: bytes, seed_id: str, rel: str) -> tuple[Seed | None, list[D
     start = 0
     controls: list[tuple[int, str]] = []  # (line, character) of each control character in the text
     for index, line in body:
-        stripped = line.strip()
+        stripped = line.strip(LAYOUT_SPACE)
         if CONTROL.search(stripped):
             controls.extend((index + 1, c) for c in CONTROL.findall(stripped))
             stripped = visible(stripped)
@@ -193,7 +199,8 @@ class FileOffsets:
         starts = [0] + [m.end() for m in _LINE_END_TEXT.finditer(text)]
         ends = [m.start() for m in _LINE_END_TEXT.finditer(text)] + [len(text)]
         self._line_starts = starts
-        date_line = next(i for i, (b, e) in enumerate(zip(starts, ends, strict=True)) if text[b:e].strip())
+        lines = zip(starts, ends, strict=True)
+        date_line = next(i for i, (b, e) in enumerate(lines) if text[b:e].strip(LAYOUT_SPACE))
         self._paragraph_starts: list[int] = []
         # per paragraph: (offset in the paragraph text, offset in the file, length) of each line
         self._pieces: list[list[tuple[int, int, int]]] = []
@@ -210,9 +217,9 @@ class FileOffsets:
                     match = _DATE_LINE.match(text[begin:end])
                     begin = end if match is None or match.group(2) is None else begin + match.start(2)
                 line = text[begin:end]
-                stripped = line.strip()
+                stripped = line.strip(LAYOUT_SPACE)
                 if stripped:
-                    pieces.append((within, begin + len(line) - len(line.lstrip()), len(stripped)))
+                    pieces.append((within, begin + len(line) - len(line.lstrip(LAYOUT_SPACE)), len(stripped)))
                     within += len(stripped) + 1
                 index += 1
             self._pieces.append(pieces)

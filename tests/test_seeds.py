@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from sitegen.diagnostics import Diagnostic, Level
 from sitegen.model import Seed
-from sitegen.seeds import parse_seed, read_seed
+from sitegen.seeds import LAYOUT_SPACE, FileOffsets, parse_seed, read_seed
 
 from .conftest import SampleSite
 
@@ -293,6 +294,30 @@ def test_control_characters_are_a_warning_and_shown_as_replacement_characters(
             if path.suffix == ".gz":
                 published = gzip.decompress(published)
             assert not any(b in published for b in (b"\x00", b"\x07", b"\x1b")), path
+
+
+def test_an_information_separator_at_a_line_end_is_reported_not_dropped(tmp_path: Path) -> None:
+    """U+001C–U+001F are whitespace to str.strip(), so at a line's end they vanished from the
+    text unreported; they are control characters, shown as U+FFFD wherever they are."""
+    data = b"date 2020-01-04 Record\x1e\nNext\x1f line.\n\x1c\nLast.\n"
+    seed, problems = read(tmp_path, "sep.txt", data)
+    assert seed is not None
+    # A line holding a separator alone is a line of text, not a blank one.
+    assert texts(seed) == ["Record\ufffd Next\ufffd line. \ufffd Last."]
+    (warning,) = problems
+    assert warning.code == "seed-control-char" and warning.line == 1
+    assert "3 control character(s) (U+001C, U+001E, U+001F) on lines 1, 2, 3" in warning.message
+    # The received reading still maps onto the file: "Next" is where the file has it.
+    text = data.decode("utf-8")
+    offsets = FileOffsets(text, seed)
+    source = seed.source_text
+    assert text[offsets(source.index("Next")) :].startswith("Next")
+    assert text[offsets(source.index("Last")) :].startswith("Last")
+
+
+def test_layout_space_is_whitespace_but_the_information_separators() -> None:
+    every = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    assert set(LAYOUT_SPACE) == every - set("\x1c\x1d\x1e\x1f")
 
 
 def test_a_seed_without_control_characters_has_no_warning(tmp_path: Path) -> None:
