@@ -11,7 +11,6 @@ records with ``str.find``.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -25,7 +24,6 @@ from sitegen.diagnostics import Diagnostic, error, warning
 from sitegen.regexfind import Template, Utf8Paragraph, compile_find, parse_template, scan_paragraph
 from sitegen.scope import Scopes
 
-ENGINE_VERSION = b"sitegen.correct 2"  # 2: regex rules on RE2
 _NO_SCOPE: frozenset[int] = frozenset()
 
 
@@ -153,7 +151,6 @@ class RuleSet:
         words: dict[str, tuple[list[_Entry], list[_Entry]]] = {}
         self.scopes = Scopes(self.rules)
         self._order = {rule.key: order for order, rule in enumerate(self.rules)}
-        self._rule_digests: list[bytes] = []
         for order, rule in enumerate(self.rules):
             template: Template = ()
             pattern: Any
@@ -178,9 +175,7 @@ class RuleSet:
                 self._regex.append(
                     entry
                 )  # a find whose lower case has another length: search it as a pattern
-            self._rule_digests.append(hashlib.blake2b(f"{order}\0{rule!r}".encode(), digest_size=16).digest())
         self._automaton = _build(words)
-        self._digests: dict[frozenset[int], str] = {}
 
     def out_of_scope(self, article_id: str, decisions: Mapping[str, str] = {}) -> frozenset[int]:
         """Indices of the rules that do not apply to this article (pending ones included)."""
@@ -194,18 +189,6 @@ class RuleSet:
         (sitegen.scope); other keys (per-article records) are left out."""
         confirmed = self.scopes.of(article_id, decisions).confirmed
         return {key: confirmed[self._order[key]] for key in keys if key in self._order}
-
-    def digest_for(self, article_id: str, decisions: Mapping[str, str] = {}) -> str:
-        """A stable hash of the rules in scope for this article (for caching its corrections)."""
-        out = self.out_of_scope(article_id, decisions)
-        digest = self._digests.get(out)
-        if digest is None:
-            h = hashlib.blake2b(ENGINE_VERSION, digest_size=16)
-            for order, rule_digest in enumerate(self._rule_digests):
-                if order not in out:
-                    h.update(rule_digest)
-            digest = self._digests[out] = h.hexdigest()
-        return digest
 
     def hits(
         self,

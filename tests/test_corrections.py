@@ -495,19 +495,6 @@ def test_apply_edits() -> None:
 # Caching and reports
 
 
-def test_digest_follows_the_rules_in_scope() -> None:
-    def digests(everywhere: str, elsewhere: str) -> tuple[str, str]:
-        rules = ruleset(rule("struggle", everywhere) + rule("navy", elsewhere, 'articles = ["a2"]'))
-        return rules.digest_for("a1"), rules.digest_for("a2")
-
-    a1, a2 = digests("war", "military")
-    assert digests("war", "military") == (a1, a2)
-    changed_global = digests("conflict", "military")
-    assert changed_global[0] != a1 and changed_global[1] != a2
-    changed_scoped = digests("war", "army")
-    assert changed_scoped[0] == a1 and changed_scoped[1] != a2
-
-
 def test_unused_rules_are_reported() -> None:
     rules, _ = parse_rules(rule("struggle", "war") + rule("navy", "military"), RULES)
     engine = RuleSet(accepted(rules))
