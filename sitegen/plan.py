@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.budget import ANNOTATIONS, OTHER, SEED_COPIES
-from sitegen.entities import KINDS
+from sitegen.entities import KINDS, Entity
 from sitegen.highlight import source_listing
 from sitegen.linkcheck import html_ids
 from sitegen.markdown import link_lines, render_markdown
@@ -97,8 +97,85 @@ def data_file(path: str, data: bytes, kind: str = OTHER) -> FilePlan:
     return FilePlan(path, hashlib.blake2b(data, digest_size=16).hexdigest(), lambda: data, kind)
 
 
+# An article as a link shows it (listings, related and neighbouring articles): title, URL, date.
+Link = tuple[str, str, str]
+
+
+def link_of(article: Article) -> Link:
+    return (article.title, article.url, article.date.isoformat())
+
+
+def link_context(link: Link) -> Context:
+    return {"title": link[0], "url": link[1], "date": link[2]}
+
+
 def article_link(article: Article) -> Context:
-    return {"title": article.title, "url": article.url, "date": article.date.isoformat()}
+    return link_context(link_of(article))
+
+
+@dataclass(frozen=True, slots=True)
+class EntityCard:
+    """What pages other than an entity's own show of it: sidebars and JSON-LD. Its
+    description is in entities/cards.json: they show only whether it has one."""
+
+    id: str
+    name: str
+    kind: str
+    described: bool
+    wikidata: str
+
+    def parts(self) -> tuple[str, str, str, bool, str]:
+        return (self.id, self.name, self.kind, self.described, self.wikidata)
+
+
+def entity_card(entity: Entity) -> EntityCard:
+    return EntityCard(entity.id, entity.name, entity.kind, bool(entity.description), entity.wikidata or "")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlePageInputs:
+    """Everything an article's page shows. :func:`article_context` is given this and reads
+    nothing else, so :meth:`key` names the page's inputs by construction, not by a list kept
+    beside the code that reads them."""
+
+    article: Article  # its analysis: the key names it by its digest
+    older: Link | None
+    newer: Link | None
+    related: tuple[Link, ...]
+    cards: dict[str, EntityCard]  # the entities it mentions or is about, by id
+    why: dict[str, str]  # correction key → its ledger entry (a site-wide rule's note)
+    publisher: str
+
+    def key(self, shared: str) -> str:
+        return data_key(
+            "article",
+            shared,
+            self.article.digest,
+            self.older,
+            self.newer,
+            self.related,
+            [self.cards[e].parts() for e in sorted(self.cards)],
+            sorted(self.why.items()),
+            self.publisher,
+        )
+
+
+def article_inputs(site: Site, index: int, keys: PageKeys) -> ArticlePageInputs:
+    """What the page of article ``index`` shows of the site (``keys`` makes each entity's
+    card and each article's link once)."""
+    article = site.articles[index]
+    entities = {m.entity for m in article.mentions} | set(article.about)
+    rule_links = site.rule_links
+    count = len(site.articles)
+    return ArticlePageInputs(
+        article,
+        keys.link(index + 1) if index + 1 < count else None,  # older: the list is newest first
+        keys.link(index - 1) if index > 0 else None,
+        tuple(keys.link(i) for i in site.refs.related[index]),
+        {e: keys.entity_card(e) for e in sorted(entities)},
+        {n.correction: rule_links[n.correction] for n in article.footnotes if n.correction in rule_links},
+        site.config.publisher,
+    )
 
 
 def site_context(site: Site, urls: UrlBuilder) -> Context:
@@ -154,14 +231,14 @@ def paginate(
     return pages
 
 
-def _sidebar(site: Site, article: Article) -> list[Context]:
+def _sidebar(article: Article, cards: dict[str, EntityCard]) -> list[Context]:
     stats: dict[str, list[Any]] = {}
     for position, mention in enumerate(article.mentions):
         entry = stats.setdefault(mention.entity, [0, position, mention.anchor])
         entry[0] += 1
     groups = []
     for kind in KINDS:
-        members = [(e, s) for e, s in stats.items() if site.entities[e].kind == kind]
+        members = [(e, s) for e, s in stats.items() if cards[e].kind == kind]
         members.sort(key=lambda item: (-item[1][0], item[1][1]))
         if members:
             groups.append(
@@ -171,7 +248,7 @@ def _sidebar(site: Site, article: Article) -> list[Context]:
                     "entities": [
                         {
                             "id": e,
-                            "name": site.entities[e].name,
+                            "name": cards[e].name,
                             "count": s[0],
                             "url": f"entities/{e}/",
                             "first": s[2],
@@ -207,7 +284,7 @@ def _note_meta(note: Footnote) -> tuple[str, str, str]:
     )
 
 
-def _footnotes(site: Site, article: Article) -> tuple[list[Context], str, str]:
+def _footnotes(article: Article, why: dict[str, str]) -> tuple[list[Context], str, str]:
     """The footnotes, the kind most of them have, and what most say of evidence, certainty
     and responsibility: each stated once above the list, and in a note only where it differs
     (the 601 notes of the example are mostly alike: 24 KB less); a note whose type differs
@@ -226,8 +303,8 @@ def _footnotes(site: Site, article: Article) -> tuple[list[Context], str, str]:
             {
                 "number": note.number,
                 "kind": _kind_label(kind, common_kind),
-                "note": "" if note.correction in site.rule_links else note.note,
-                "why": site.rule_links.get(note.correction, ""),
+                "note": "" if note.correction in why else note.note,
+                "why": why.get(note.correction, ""),
                 "meta": differs[:1].upper() + differs[1:] + "." if differs else "",
                 "readings": list(note.readings),
                 "replacements": list(note.replacements),
@@ -242,7 +319,8 @@ def _footnotes(site: Site, article: Article) -> tuple[list[Context], str, str]:
     return notes, common_label, "; ".join(stated) + "." if stated else ""
 
 
-def article_jsonld(site: Site, article: Article, urls: UrlBuilder) -> str:
+def article_jsonld(inputs: ArticlePageInputs, urls: UrlBuilder) -> str:
+    article = inputs.article
     mentioned = sorted({m.entity for m in article.mentions})
     data: Context = {
         "@context": "https://schema.org",
@@ -253,8 +331,8 @@ def article_jsonld(site: Site, article: Article, urls: UrlBuilder) -> str:
         "mainEntityOfPage": urls.full(article.url),
         "isBasedOn": urls.full(article.url + article.id + ".txt"),
     }
-    if site.config.publisher:
-        data["publisher"] = {"@type": "Organization", "name": site.config.publisher}
+    if inputs.publisher:
+        data["publisher"] = {"@type": "Organization", "name": inputs.publisher}
     if article.summary:
         data["description"] = article.summary
     if mentioned:
@@ -263,7 +341,7 @@ def article_jsonld(site: Site, article: Article, urls: UrlBuilder) -> str:
         # one's type, name and Wikidata link on every page that mentions it.
         data["mentions"] = [{"@id": urls.full(f"entities/{e}/")} for e in mentioned]
     if article.about:
-        data["about"] = [_entity_ref(site, e, urls) for e in article.about]
+        data["about"] = [entity_ref(inputs.cards[e], urls) for e in article.about]
     if article.footnotes:
         # One comment for all corrections, pointing at where each is stated once: the page's
         # footnotes, and the Web Annotations (one per corrected place, with its note).
@@ -290,21 +368,20 @@ def script_json(data: Context) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _entity_ref(site: Site, entity_id: str, urls: UrlBuilder) -> Context:
-    entity = site.entities[entity_id]
+def entity_ref(card: EntityCard, urls: UrlBuilder) -> Context:
     schema_type = {
         "person": "Person",
         "organization": "Organization",
         "place": "Place",
         "event": "Event",
-    }.get(entity.kind, "Thing")
-    ref: Context = {"@type": schema_type, "name": entity.name, "url": urls.full(f"entities/{entity.id}/")}
-    if entity.wikidata:
-        ref["sameAs"] = f"https://www.wikidata.org/wiki/{entity.wikidata}"
+    }.get(card.kind, "Thing")
+    ref: Context = {"@type": schema_type, "name": card.name, "url": urls.full(f"entities/{card.id}/")}
+    if card.wikidata:
+        ref["sameAs"] = f"https://www.wikidata.org/wiki/{card.wikidata}"
     return ref
 
 
-def _key(*parts: Any) -> str:
+def data_key(*parts: Any) -> str:
     """A digest of plain data (str, int, None, tuples, lists, dicts): marshal, not repr, since
     keys are computed for every page of every build."""
     return hashlib.blake2b(marshal.dumps(parts, 2), digest_size=16).hexdigest()
@@ -316,26 +393,27 @@ class PageKeys:
     def __init__(self, site: Site, urls: UrlBuilder) -> None:
         self.site = site
         # Everything shared: the configuration (URLs, publisher, ...) and the site context.
-        self.shared = _key(repr(site.config), site_context(site, urls))
-        self._cards: dict[str, str] = {}
-        self._records: dict[str, str] = {}
+        self.shared = data_key(repr(site.config), site_context(site, urls))
+        self._cards: dict[str, EntityCard] = {}
+        self._links: dict[int, Link] = {}
         self._snippets: dict[int, dict[str, str]] = {}
 
-    def entity(self, entity_id: str) -> str:
-        """An entity's whole record (note, links, aliases, ...): what its own page shows."""
-        record = self._records.get(entity_id)
-        if record is None:
-            record = self._records[entity_id] = _key(repr(self.site.entities[entity_id]))
-        return record
+    def link(self, index: int) -> Link:
+        """The link of article ``index`` (pages show an article's link on many others)."""
+        link = self._links.get(index)
+        if link is None:
+            link = self._links[index] = link_of(self.site.articles[index])
+        return link
 
-    def card(self, entity_id: str) -> str:
-        """What other pages show of an entity: sidebars and JSON-LD (name, kind, Wikidata id;
-        its description is in entities/cards.json, and so whether it has one)."""
+    def entity_card(self, entity_id: str) -> EntityCard:
         card = self._cards.get(entity_id)
         if card is None:
-            e = self.site.entities[entity_id]
-            card = self._cards[entity_id] = _key(e.id, e.name, e.kind, bool(e.description), e.wikidata)
+            card = self._cards[entity_id] = entity_card(self.site.entities[entity_id])
         return card
+
+    def card(self, entity_id: str) -> str:
+        """What other pages show of an entity (EntityCard), as a digest."""
+        return data_key(self.entity_card(entity_id).parts())
 
     def snippets(self, index: int) -> dict[str, str]:
         """Per entity, a digest of what an entity page shows of article ``index``: its link,
@@ -350,73 +428,20 @@ class PageKeys:
                 anchor = m.anchor
                 seen.append((m.before, m.surface, m.after, anchor) if not seen else ("", "", "", anchor))
             link = (article.title, article.url, article.date.toordinal())
-            found = self._snippets[index] = {e: _key(link, items) for e, items in by_entity.items()}
+            found = self._snippets[index] = {e: data_key(link, items) for e, items in by_entity.items()}
         return found
-
-    def article_key(self, index: int) -> str:
-        """What :func:`article_context` reads: the article's analysis (its digest), the links
-        to its related and neighbouring articles, and the entities it mentions or is about."""
-        site = self.site
-        article = site.articles[index]
-        older, newer = site.neighbours(index)
-        linked = [site.articles[i] for i in site.refs.related[index]] + [older, newer]
-        entities = sorted({m.entity for m in article.mentions} | set(article.about))
-        return _key(
-            "article",
-            self.shared,
-            article.digest,
-            [(a.title, a.url, a.date.toordinal()) if a else None for a in linked],
-            [self.card(e) for e in entities],
-            [site.rule_links.get(note.correction) for note in article.footnotes],
-        )
-
-    def entity_page_key(
-        self, entity_id: str, url: str, title: str, indices: list[int], pagination: Context
-    ) -> str:
-        """What one page of an entity's listing reads (plan_archive._entity_page): the entity,
-        the analyses of the articles listed (their snippets), totals, co-occurring entities."""
-        site = self.site
-        refs = site.refs
-        first = pagination["number"] == 1
-        cooccurring = refs.cooccurrence.get(entity_id, ())[:20] if first else ()
-        return _key(
-            "entity",
-            self.shared,
-            self.entity(entity_id),
-            url,
-            title,
-            pagination,
-            [self.snippets(i).get(entity_id) for i in indices],
-            len(refs.entity_articles.get(entity_id, ())),
-            refs.entity_counts.get(entity_id, 0),
-            [(other, self.site.entities[other].name, count) for other, count in cooccurring],
-        )
-
-    def source_key(self, article: Article) -> str:
-        """What an article's source view reads: its link, seed file name and the seed's hash."""
-        date = article.date.toordinal()
-        return _key(
-            "source",
-            self.shared,
-            article.id,
-            article.title,
-            article.url,
-            date,
-            article.seed_path,
-            article.seed_digest,
-        )
 
     def ledger_page_key(self, context: Context) -> str:
         """What one ledger page shows: its whole context but the site's (small: the ledger
         lists counts and links, no places)."""
-        return _key("ledger", self.shared, context)
+        return data_key("ledger", self.shared, context)
 
 
-def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
-    article = site.articles[index]
-    older, newer = site.neighbours(index)
-    footnotes, common_kind, common_meta = _footnotes(site, article)
-    sidebar = _sidebar(site, article)
+def article_context(inputs: ArticlePageInputs, urls: UrlBuilder) -> Context:
+    """An article page's context, from its inputs alone."""
+    article = inputs.article
+    footnotes, common_kind, common_meta = _footnotes(article, inputs.why)
+    sidebar = _sidebar(article, inputs.cards)
     hrefs: list[str] = []  # the links the parts below write (the url filter records the others)
     return {
         "page": page_context(article.url, article.title, "article", urls, article.summary),
@@ -454,12 +479,12 @@ def article_context(site: Site, index: int, urls: UrlBuilder) -> Context:
         PART_HREFS: hrefs,
         # The sidebar's descriptions (and the cards) come from one file, cached across pages.
         "cards": CARDS_PATH
-        if any(site.entities[e["id"]].description for group in sidebar for e in group["entities"])
+        if any(inputs.cards[e["id"]].described for group in sidebar for e in group["entities"])
         else "",
-        "related": [article_link(site.articles[i]) for i in site.refs.related[index]],
-        "older": article_link(older) if older else None,
-        "newer": article_link(newer) if newer else None,
-        "jsonld": article_jsonld(site, article, urls),
+        "related": [link_context(link) for link in inputs.related],
+        "older": link_context(inputs.older) if inputs.older else None,
+        "newer": link_context(inputs.newer) if inputs.newer else None,
+        "jsonld": article_jsonld(inputs, urls),
     }
 
 
@@ -529,18 +554,23 @@ def plan_article(
     article = site.articles[index]
 
     def article_page() -> Context:
-        return {**article_context(site, index, urls), "site": site_ctx}
+        # Its inputs are made again where the page is rendered: plans do not hold them.
+        return {**article_context(article_inputs(site, index, keys), urls), "site": site_ctx}
+
+    # Everything the source view shows: the article's link, its seed file's name and hash,
+    # and the seed's bytes (named by that hash). source_page reads nothing else.
+    source = (link_of(article), article.id, article.seed_path, article.seed_digest)
 
     def source_page() -> Context:
+        link, article_id, seed_path, seed_digest = source
+        title, url, _ = link
         return {
             "site": site_ctx,
-            "page": page_context(
-                article.url + "source/", f"Source as received: {article.title}", "source", urls
-            ),
-            "article": article_link(article),
-            "source_file": article.url + article.id + ".txt",
-            "seed_name": Path(article.seed_path).name,
-            "seed_digest": article.seed_digest,
+            "page": page_context(url + "source/", f"Source as received: {title}", "source", urls),
+            "article": link_context(link),
+            "source_file": url + article_id + ".txt",
+            "seed_name": Path(seed_path).name,
+            "seed_digest": seed_digest,
             "listing_html": source_listing(seed_bytes(article).decode("utf-8")),
         }
 
@@ -554,7 +584,7 @@ def plan_article(
             sources,
             link_lines=link_lines(list(article.note_links)) if article.editorial_path else {},
             lazy=(("blocks", article.digest),),
-            key=keys.article_key(index),
+            key=article_inputs(site, index, keys).key(keys.shared),
             made=article_made(article),
         ),
         PagePlan(
@@ -562,7 +592,7 @@ def plan_article(
             "source.html",
             source_page,
             (article.seed_path,),
-            key=keys.source_key(article),
+            key=data_key("source", keys.shared, source),
         ),
     ]
     return pages, [_seed_file(article, seed_bytes), _annotations_file(site, article, urls, seed_bytes)]

@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import orjson
 
 from sitegen.budget import ENTITY_PAGES
-from sitegen.entities import KINDS
+from sitegen.entities import KINDS, Entity
 from sitegen.markdown import link_lines, render_markdown
-from sitegen.model import Article, Mention
+from sitegen.model import Mention
 from sitegen.plan import (
     CARDS_PATH,
     KIND_LABELS,
     Context,
     FilePlan,
+    Link,
     PageKeys,
     PagePlan,
     article_link,
+    data_key,
     digest_of,
+    entity_card,
+    entity_ref,
     markdown_made,
     page_context,
     paged_url,
     paginate,
+    script_json,
     site_context,
 )
 from sitegen.site import Site
@@ -50,24 +56,20 @@ def _entity_context(site: Site, entity_id: str, links: list[tuple[str, int]]) ->
 
 
 class MentionGroups:
-    """The mentions of each long article grouped by entity, made on first use and shared by
-    every entity page: listing an entity's snippets then costs its own mentions, not all the
-    article's (one long article may mention hundreds of entities thousands of times)."""
-
-    LONG = 64  # mentions; a shorter article is simply scanned
+    """The mentions of each article grouped by entity, made on first use and shared by every
+    entity page: listing an entity's rows then costs its own mentions, not all the article's
+    (an article is listed on the pages of every entity it mentions; one long article may
+    mention hundreds of entities thousands of times)."""
 
     def __init__(self, site: Site) -> None:
         self._site = site
         self._groups: dict[int, dict[str, list[Mention]]] = {}
 
     def of(self, index: int, entity_id: str) -> list[Mention]:
-        mentions = self._site.articles[index].mentions
-        if len(mentions) <= self.LONG:
-            return [m for m in mentions if m.entity == entity_id]
         groups = self._groups.get(index)
         if groups is None:
             groups = self._groups[index] = {}
-            for m in mentions:
+            for m in self._site.articles[index].mentions:
                 groups.setdefault(m.entity, []).append(m)
         return groups.get(entity_id, [])
 
@@ -75,59 +77,122 @@ class MentionGroups:
 SNIPPETS = 5  # articles shown with a keyword-in-context snippet, on an entity's first page
 
 
-def _article_row(article: Article, mine: list[Mention], snippet: bool) -> Context:
-    """An article in an entity's listing: its title linked to the paragraph of the first
-    mention, its date and the number of mentions; the first few with that mention in
-    context. The page linked holds every mention (rows of a snippet and links per mention
-    made the entity pages heavier than the articles they list)."""
-    first = mine[0]
-    return {
-        "title": article.title,
-        "url": f"{article.url}#{first.anchor}",
-        "date": article.date.isoformat(),
-        "mentions": len(mine),
-        "snippet": {"before": first.before, "surface": first.surface, "after": first.after}
-        if snippet
-        else None,
-    }
+# An article in an entity's listing: its link, the anchor of its first mention of the
+# entity, how many it has, and that mention in context (before, surface, after) or None.
+Row = tuple[Link, str, int, tuple[str, str, str] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityPageInputs:
+    """Everything one page of an entity's listing shows (besides the entity's own part,
+    made of its record once for all its pages): :func:`_entity_page_context` reads nothing
+    else, so :meth:`key` names the page's inputs by construction."""
+
+    entity: Entity
+    url: str
+    title: str
+    pagination: Context
+    rows: tuple[Row, ...]
+    article_count: int
+    mention_count: int
+    cooccurring: tuple[tuple[str, str, int], ...]  # (id, name, shared articles), first page only
+
+    def key(self, shared: str) -> str:
+        return data_key(
+            "entity",
+            shared,
+            repr(self.entity),
+            self.url,
+            self.title,
+            self.pagination,
+            self.rows,
+            self.article_count,
+            self.mention_count,
+            self.cooccurring,
+        )
+
+
+def entity_page_inputs(
+    site: Site,
+    keys: PageKeys,
+    entity_id: str,
+    url: str,
+    title: str,
+    indices: list[int],
+    pagination: Context,
+    groups: MentionGroups,
+) -> EntityPageInputs:
+    """The articles at ``indices`` are listed; the first few of page 1 with a snippet. The
+    page linked holds every mention (rows of a snippet and links per mention made the entity
+    pages heavier than the articles they list)."""
+    first = pagination["number"] == 1
+    rows = []
+    for n, index in enumerate(indices):
+        mine = groups.of(index, entity_id)
+        mention = mine[0]
+        snippet = (mention.before, mention.surface, mention.after) if first and n < SNIPPETS else None
+        rows.append((keys.link(index), mention.anchor, len(mine), snippet))
+    refs = site.refs
+    cooccurring = refs.cooccurrence.get(entity_id, ())[:20] if first else ()
+    return EntityPageInputs(
+        site.entities[entity_id],
+        url,
+        title,
+        pagination,
+        tuple(rows),
+        len(refs.entity_articles.get(entity_id, ())),
+        refs.entity_counts.get(entity_id, 0),
+        tuple((other, site.entities[other].name, count) for other, count in cooccurring),
+    )
 
 
 def _entity_page(
     site: Site,
-    urls: UrlBuilder,
+    keys: PageKeys,
     entity_id: str,
-    entity_ctx: Context,
-    page_ctx: Context,
+    url: str,
+    title: str,
     indices: list[int],
     pagination: Context,
-    site_ctx: Context,
     groups: MentionGroups,
-) -> Callable[[], Context]:
-    """One page of an entity's listing, built when the page is rendered."""
+    entity_ctx: Context,
+    site_ctx: Context,
+    urls: UrlBuilder,
+) -> Context:
+    inputs = entity_page_inputs(site, keys, entity_id, url, title, indices, pagination, groups)
+    return _entity_page_context(inputs, entity_ctx, site_ctx, urls)
 
-    def build() -> Context:
-        first = pagination["number"] == 1
-        return {
-            "site": site_ctx,
-            "page": page_ctx,
-            "entity": entity_ctx,
-            "articles": [
-                _article_row(site.articles[i], groups.of(i, entity_id), first and n < SNIPPETS)
-                for n, i in enumerate(indices)
-            ],
-            "article_count": len(site.refs.entity_articles.get(entity_id, ())),
-            "mention_count": site.refs.entity_counts.get(entity_id, 0),
-            "cooccurring": [
-                {"name": site.entities[other].name, "url": f"entities/{other}/", "count": count}
-                for other, count in site.refs.cooccurrence.get(entity_id, ())[:20]
-            ]
-            if first
-            else [],
-            "pagination": pagination,
-            "jsonld": _entity_jsonld(site, entity_id, urls) if first else "",
-        }
 
-    return build
+def _entity_page_context(
+    inputs: EntityPageInputs, entity_ctx: Context, site_ctx: Context, urls: UrlBuilder
+) -> Context:
+    entity = inputs.entity
+    first = inputs.pagination["number"] == 1
+    return {
+        "site": site_ctx,
+        "page": page_context(inputs.url, inputs.title, "entity", urls, entity.description),
+        "entity": entity_ctx,
+        "articles": [
+            {
+                "title": title,
+                "url": f"{url}#{anchor}",
+                "date": date,
+                "mentions": mentions,
+                "snippet": {"before": snippet[0], "surface": snippet[1], "after": snippet[2]}
+                if snippet
+                else None,
+            }
+            for (title, url, date), anchor, mentions, snippet in inputs.rows
+        ],
+        "article_count": inputs.article_count,
+        "mention_count": inputs.mention_count,
+        "cooccurring": [
+            {"name": name, "url": f"entities/{other}/", "count": count}
+            for other, name, count in inputs.cooccurring
+        ],
+        "pagination": inputs.pagination,
+        "jsonld": _entity_jsonld(entity, urls) if first else "",
+    }
 
 
 _ENTITY_MADE = markdown_made(lambda context: str(context["entity"]["note_html"]))
@@ -153,24 +218,30 @@ def plan_entity(
         if numbers is not None and pagination["number"] not in numbers:
             continue
         title = entity.name if pagination["number"] == 1 else f"{entity.name}, page {pagination['number']}"
+        inputs = entity_page_inputs(site, keys, entity_id, url, title, chunk, pagination, groups)
+        # Its context is made again where the page is rendered: plans hold no page's rows.
+        context = partial(
+            _entity_page,
+            site,
+            keys,
+            entity_id,
+            url,
+            title,
+            chunk,
+            pagination,
+            groups,
+            entity_ctx,
+            site_ctx,
+            urls,
+        )
         plans.append(
             PagePlan(
                 url,
                 "entity.html",
-                _entity_page(
-                    site,
-                    urls,
-                    entity_id,
-                    entity_ctx,
-                    page_context(url, title, "entity", urls, entity.description),
-                    chunk,
-                    pagination,
-                    site_ctx,
-                    groups,
-                ),
+                context,
                 (entity.path,),
                 link_lines=link_lines(note_links) if pagination["number"] == 1 else {},
-                key=keys.entity_page_key(entity_id, url, title, chunk, pagination),
+                key=inputs.key(keys.shared),
                 made=_ENTITY_MADE,
             )
         )
@@ -232,18 +303,16 @@ def cards_file(site: Site) -> FilePlan | None:
     return FilePlan(CARDS_PATH, digest_of("cards", cards), lambda: orjson.dumps(cards), ENTITY_PAGES)
 
 
-def _entity_jsonld(site: Site, entity_id: str, urls: UrlBuilder) -> str:
-
-    from sitegen.plan import _entity_ref, script_json
+def _entity_jsonld(entity: Entity, urls: UrlBuilder) -> str:
 
     # Its URL is its @id: articles name the entities they mention by it (article_jsonld).
     data: dict[str, Any] = {
         "@context": "https://schema.org",
-        "@id": urls.full(f"entities/{entity_id}/"),
-        **_entity_ref(site, entity_id, urls),
+        "@id": urls.full(f"entities/{entity.id}/"),
+        **entity_ref(entity_card(entity), urls),
     }
-    if site.entities[entity_id].description:
-        data["description"] = site.entities[entity_id].description
+    if entity.description:
+        data["description"] = entity.description
     return script_json(data)
 
 
