@@ -7,8 +7,10 @@ analyses, so it is recomputed in memory on every build; it is cheap.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import heapq
+import marshal
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -36,37 +38,43 @@ class CrossRefs:
     entity_about: dict[str, tuple[int, ...]]
 
 
-def article_entity_counts(article: Article) -> Counter[str]:
-    return Counter(m.entity for m in article.mentions)
+@dataclass(frozen=True, slots=True)
+class Indexed:
+    """What the cross-references read of an article: :func:`compute_crossrefs` indexes these
+    records and nothing else of the articles, so the memo's key (their digest) names its
+    inputs by construction. A title or a text edit leaves them, and the result, as they are."""
+
+    date: dt.date
+    tags: tuple[str, ...]
+    mentions: tuple[tuple[str, int], ...]  # (entity, mentions), in the order first mentioned
+    about: tuple[str, ...]
 
 
-def crossref_key(articles: Sequence[Article]) -> str:
-    """A digest of everything :func:`compute_crossrefs` reads: each article's place in the
-    order, date, tags, mentioned entities and what it is about. A build where none of these changed (most
-    edits of a text) reuses the last build's cross-references."""
-    h = hashlib.blake2b(digest_size=16)
-    for article in articles:
-        h.update(
-            repr(
-                (article.id, article.date, article.tags, [m.entity for m in article.mentions], article.about)
-            ).encode()
-        )
-    return h.hexdigest()
+def indexed(article: Article) -> Indexed:
+    counts = Counter(m.entity for m in article.mentions)
+    return Indexed(article.date, article.tags, tuple(counts.items()), article.about)
 
 
 def compute_crossrefs(articles: Sequence[Article], memo: dict[str, CrossRefs] | None = None) -> CrossRefs:
     """``articles`` must be ordered newest first; indices refer to that order.
 
-    ``memo`` maps :func:`crossref_key` to a result; it is consulted and updated.
+    ``memo`` maps the digest of the articles' :class:`Indexed` records to a result; it is
+    consulted and updated.
     """
-    if memo is not None:
-        key = crossref_key(articles)
-        if key in memo:
-            return memo[key]
+    records = [indexed(a) for a in articles]
+    if memo is None:
+        return _crossrefs(records)
+    parts = [(r.date.toordinal(), r.tags, r.mentions, r.about) for r in records]
+    key = hashlib.blake2b(marshal.dumps(parts, 2), digest_size=16).hexdigest()
+    found = memo.get(key)
+    if found is None:
         memo.clear()
-        refs = memo[key] = compute_crossrefs(articles)
-        return refs
-    per_article = [article_entity_counts(a) for a in articles]
+        found = memo[key] = _crossrefs(records)
+    return found
+
+
+def _crossrefs(articles: Sequence[Indexed]) -> CrossRefs:
+    per_article = [Counter(dict(a.mentions)) for a in articles]
     postings: dict[str, list[int]] = {}
     totals: Counter[str] = Counter()
     for index, counts in enumerate(per_article):
