@@ -518,26 +518,19 @@ def markdown_made(html: Callable[[Context], str]) -> Callable[[Context], tuple[s
 
 def _annotations_file(site: Site, article: Article, urls: UrlBuilder, seed_bytes: SeedBytes) -> FilePlan:
     from sitegen.seeds import parse_seed
-    from sitegen.webannotation import annotation_page, compressed
+    from sitegen.webannotation import annotation_page, compressed, export_inputs
 
     def produce() -> bytes:
         data = seed_bytes(article)
         seed, _ = parse_seed(data, article.id, article.seed_path)
         if seed is None:
             raise ValueError(f"{article.seed_path}: the seed no longer parses; build again")
-        return compressed(annotation_page(site, article, urls, seed, data.decode("utf-8"), NOTES_PATH))
+        # Its inputs are made again here: plans do not hold them (hundreds of notes each).
+        inputs = export_inputs(site, article, urls)
+        return compressed(annotation_page(inputs, seed, data.decode("utf-8"), NOTES_PATH))
 
-    entities = sorted({m.entity for m in article.mentions})
-    fingerprint = digest_of(
-        "annotations",
-        4,
-        article.digest,
-        urls.full(""),
-        [(e, site.entities[e].wikidata) for e in entities],
-        # the ids of its rules' notes in the notes document (their anchors)
-        [site.rule_links.get(note.correction, "").partition("#")[2] for note in article.footnotes],
-    )
-    return FilePlan(article.url + EXPORT_NAME, fingerprint, produce, ANNOTATIONS)
+    key = export_inputs(site, article, urls).key()
+    return FilePlan(article.url + EXPORT_NAME, key, produce, ANNOTATIONS)
 
 
 def _seed_file(article: Article, seed_bytes: SeedBytes) -> FilePlan:

@@ -33,7 +33,9 @@ times its compressed size, and the export is the largest thing the site holds.
 from __future__ import annotations
 
 import gzip
+import hashlib
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -160,20 +162,52 @@ def _editing(article: Article, targets: _Targets, rule_notes: dict[str, str]) ->
     return items
 
 
-def _identifying(site: Site, article: Article, targets: _Targets, here: str) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class ExportInputs:
+    """Everything an article's export says besides its seed's text: :func:`annotation_page`
+    reads nothing else, so the file's fingerprint (:meth:`key`) names its inputs."""
+
+    article: Article  # its analysis: named in the key by its digest
+    origin: str  # the site's URL ("" without a host: no @base)
+    wikidata: dict[str, str]  # Wikidata id (or "") of each entity it mentions
+    note_ids: dict[str, str]  # correction key → the id of its rule's note in the notes document
+
+    def key(self) -> str:
+        parts = (EXPORT_FORMAT, self.article.digest, self.origin, self.wikidata, self.note_ids)
+        return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+EXPORT_FORMAT = 5  # the shape of the export: raise it when annotation_page writes other JSON
+
+
+def export_inputs(site: Site, article: Article, urls: UrlBuilder) -> ExportInputs:
+    links = site.rule_links
+    return ExportInputs(
+        article,
+        urls.full("") if urls.origin else "",
+        {e: site.entities[e].wikidata or "" for e in sorted({m.entity for m in article.mentions})},
+        {
+            n.correction: links[n.correction].partition("#")[2]
+            for n in article.footnotes
+            if n.note and n.correction in links
+        },
+    )
+
+
+def _identifying(inputs: ExportInputs, targets: _Targets, here: str) -> list[dict[str, Any]]:
     """One annotation per mentioned entity, in order of first mention."""
     spans: dict[str, list[tuple[int, int]]] = {}
-    for mention in article.mentions:
+    for mention in inputs.article.mentions:
         spans.setdefault(mention.entity, []).append((mention.start, mention.end))
     items = []
     for entity_id, entity_spans in spans.items():
-        entity = site.entities[entity_id]
-        body = [relative(here, f"entities/{entity.id}/")]
-        if entity.wikidata:
-            body.append(f"http://www.wikidata.org/entity/{entity.wikidata}")
+        body = [relative(here, f"entities/{entity_id}/")]
+        wikidata = inputs.wikidata[entity_id]
+        if wikidata:
+            body.append(f"http://www.wikidata.org/entity/{wikidata}")
         items.append(
             {
-                "id": f"#entity-{entity.id}",
+                "id": f"#entity-{entity_id}",
                 "type": "Annotation",
                 "motivation": "identifying",
                 "body": body,
@@ -183,24 +217,18 @@ def _identifying(site: Site, article: Article, targets: _Targets, here: str) -> 
     return items
 
 
-def annotation_page(
-    site: Site, article: Article, urls: UrlBuilder, seed: Seed, seed_file: str, notes_path: str
-) -> bytes:
+def annotation_page(inputs: ExportInputs, seed: Seed, seed_file: str, notes_path: str) -> bytes:
     """The article's corrections and mentions as one AnnotationPage (an empty
     AnnotationCollection when it has neither), compact JSON (UTF-8).
 
     ``seed_file`` is the seed file's text as published (the text the positions count);
     ``notes_path`` the site's notes document (:func:`notes_document`)."""
+    article = inputs.article
     here = article.url + EXPORT_NAME
     targets = _Targets(article.id + ".txt", FileOffsets(seed_file, seed))
-    links = site.rule_links
-    rule_notes = {
-        n.correction: relative(here, notes_path + "#" + links[n.correction].partition("#")[2])
-        for n in article.footnotes
-        if n.note and n.correction in links
-    }
-    items = _editing(article, targets, rule_notes) + _identifying(site, article, targets, here)
-    context = _context(urls, here)
+    rule_notes = {key: relative(here, notes_path + "#" + note_id) for key, note_id in inputs.note_ids.items()}
+    items = _editing(article, targets, rule_notes) + _identifying(inputs, targets, here)
+    context = [ANNO_CONTEXT, {"@base": inputs.origin + here}] if inputs.origin else ANNO_CONTEXT
     collection = {
         "id": EXPORT_NAME + "#all",
         "type": "AnnotationCollection",
