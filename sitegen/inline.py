@@ -20,6 +20,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sitegen.model import note_anchor
+
 
 @dataclass(frozen=True, slots=True)
 class InlineEdit:
@@ -53,7 +55,7 @@ SEARCH_EXCLUDED = (".article-text del", '.article-text a[href^="#n"]')
 
 def note_marker(number: int) -> str:
     """The link from a corrected place to its footnote (``id="n6"``, article.html)."""
-    return f"<a href=#n{number}>{number}</a>"
+    return f"<a href=#{note_anchor(number)}>{number}</a>"
 
 
 def attribute(value: str) -> str:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sitegen.budget import ANNOTATIONS
-from sitegen.model import Article, Footnote
+from sitegen.model import Article, Footnote, note_anchor
 from sitegen.plan import (
     AWAITING_PATH,
     NOTES_PATH,
@@ -139,7 +139,9 @@ def ledger_index(site: Site) -> LedgerIndex:
             entry.places += counts[note.number]
             entry.articles += 1
             if len(entry.examples) < EXAMPLES:
-                entry.examples.append({"title": article.title, "url": f"{article.url}#n{note.number}"})
+                entry.examples.append(
+                    {"title": article.title, "url": f"{article.url}#{note_anchor(note.number)}"}
+                )
         rows.append(
             {
                 "title": article.title,

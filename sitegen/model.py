@@ -103,6 +103,12 @@ def paragraph_anchor(number: int) -> str:
     return f"p{number}"
 
 
+def note_anchor(number: int) -> str:
+    """The id of footnote ``number`` on its article page: its markers, the ledger's examples
+    and the link check all name it by this."""
+    return f"n{number}"
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleBody:
     """The rendered paragraphs of an article and the seed's bytes they were made from: only

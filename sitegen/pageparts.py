@@ -14,6 +14,7 @@ from typing import Any
 
 from sitegen.inline import attribute
 from sitegen.inline import escape_html as escape
+from sitegen.model import note_anchor
 from sitegen.urls import relative
 
 Context = dict[str, Any]
@@ -42,8 +43,9 @@ def footnotes_html(notes: list[Context], page_url: str, hrefs: list[str]) -> str
         kind = f" <b>{escape(note['kind'])}.</b>" if note["kind"] else ""
         meta = f" <small>{escape(note['meta'])}</small>" if note["meta"] else ""
         count = f" ({note['places']})" if note["places"] > 1 else ""
+        anchor = note_anchor(note["number"])
         items.append(
-            f"<li id=n{note['number']}><del>{readings}</del> → {replacements}.{kind} {reason}{meta}"
+            f"<li id={anchor}><del>{readings}</del> → {replacements}.{kind} {reason}{meta}"
             f" <a href={attribute('#' + note['ref'])}>↩</a>{count}\n"
         )
     hrefs.extend(links)

@@ -20,7 +20,7 @@ from sitegen.entities import KINDS, Entity
 from sitegen.highlight import source_listing
 from sitegen.linkcheck import html_ids
 from sitegen.markdown import link_lines, render_markdown
-from sitegen.model import Article, Footnote
+from sitegen.model import Article, Footnote, note_anchor
 from sitegen.pageparts import footnotes_html, sidebar_html
 from sitegen.site import Site
 from sitegen.urls import UrlBuilder, output_path, relative
@@ -501,7 +501,7 @@ def article_made(article: Article) -> Callable[[Context], tuple[list[str], list[
 
     def made(context: Context) -> tuple[list[str], list[str]]:
         ids = [block.anchor for block in context["blocks"]] + [
-            f"n{note.number}" for note in article.footnotes
+            note_anchor(note.number) for note in article.footnotes
         ]
         ids += [*html_ids(article.note_html), *ARTICLE_IDS, *(("footnotes",) if article.footnotes else ())]
         entities = dict.fromkeys(m.entity for m in article.mentions)
