@@ -18,7 +18,8 @@ walk of the object graph, in the order listed, so an object two holders share co
 in the first (the articles the cache and the site model share count as the site
 model's). Sampling pauses during the walk. ``--trace N`` also runs tracemalloc in the
 parent (not the workers) and prints its N largest allocation sites when produce
-returns and after the build; it slows the build and doubles the parent's memory.
+returns and after the build; it slows the build and doubles the parent's memory (the
+workers inherit its traces too): read peaks from a run without it.
 """
 
 from __future__ import annotations
