@@ -46,7 +46,7 @@ from peer import hugo_cmd  # noqa: E402
 import sitegen.pipeline as pipeline  # noqa: E402
 import sitegen.produce as produce  # noqa: E402
 from sitegen.diagnostics import Level  # noqa: E402
-from sitegen.keeper import StateKeeper  # noqa: E402
+from sitegen.keeper import BuildMemory  # noqa: E402
 from sitegen.linkcheck import LinkChecker  # noqa: E402
 from sitegen.options import BuildOptions  # noqa: E402
 from sitegen.plan import PagePlan  # noqa: E402
@@ -133,7 +133,7 @@ def timed_build(site: Path, scratch: Path) -> tuple[Totals, float, float]:
         # The stages the parent runs alone, before and after the workers.
         *(_wrap(pipeline, name, clock, "serial", lambda *a, n=name, **k: n) for name in SERIAL),
         _wrap(LinkChecker, "finish", clock, "serial", lambda *a: "link check"),
-        _wrap(StateKeeper, "_save", clock, "serial", lambda *a: "state save"),
+        _wrap(BuildMemory, "save", clock, "serial", lambda *a: "state save"),
         _wrap(OutputDir, "finish", clock, "serial", lambda *a: "manifest, prune"),
         _wrap(produce, "_file", clock, "produce file", lambda plan, *a: _extension(plan.path)),
         _wrap(

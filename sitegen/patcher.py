@@ -20,10 +20,10 @@ from sitegen.corrections import load_rules
 from sitegen.diagnostics import DiagnosticLog
 from sitegen.entities import ParseCache, load_registry
 from sitegen.incremental import article_deps, entity_signatures, site_digest
-from sitegen.keeper import StateKeeper
+from sitegen.keeper import BuildMemory
 from sitegen.linkcheck import LinkChecker
 from sitegen.model import Article
-from sitegen.options import BuildReport
+from sitegen.options import BuildOptions, BuildReport
 from sitegen.patch import (
     EDITORIAL_DIR,
     LastBuild,
@@ -48,10 +48,13 @@ from sitegen.workers import frozen_heap
 from sitegen.writer import PENDING, OutputDir, entry_id, manifest_id
 
 
-class Patcher(StateKeeper):
+class Patcher:
     """A part of :class:`sitegen.pipeline.Builder`: its patch paths, kept apart for size."""
 
-    # The Builder's attributes these methods use besides StateKeeper's (see Builder.__init__).
+    # The Builder's attributes these methods use (see Builder.__init__).
+    options: BuildOptions
+    root: Path
+    memory: BuildMemory
     entity_cache: ParseCache
     renderer: Renderer | None
     renderer_key: object
@@ -71,11 +74,11 @@ class Patcher(StateKeeper):
         """Patch the last build of another process, from the build state and its snapshot;
         None when a full build is needed. Reads only what the patch needs: the edited
         articles' cached analyses, the page records, the articles the patched pages show."""
-        state = self.state
+        state = self.memory.state
         blob = state.snapshot() if state is not None else None
         if state is None or blob is None:
             return None
-        before = self.stamps
+        before = self.memory.stamps
         changes = {
             path
             for path in stamps.keys() | before.keys()
@@ -119,19 +122,19 @@ class Patcher(StateKeeper):
             article: Article = row[1][0]
             return article
 
-        assert self.record is not None  # Builder._build patches only a build on record
-        problems = list(self.record.problems)
+        assert self.memory.record is not None  # Builder._build patches only a build on record
+        problems = list(self.memory.record.problems)
         last = restore(snapshot, load, config, inputs, tools, out, theme, problems, manifest)
         if any(i in last.index and i not in cached for i in ids):
             return None
-        self.cache, self.pages, self.stamps = cached, pages, stamps
+        self.memory.cache, self.memory.pages, self.memory.stamps = cached, pages, stamps
         self.link_inbound, self.snapshot_shell = snapshot.inbound, snapshot.shell
         self._renderer(inputs, config, stamps)
         self.last = last
         with frozen_heap():
             report = self._patch(changes)
         if report is None:  # the edit shows on other pages: back to what _build expects
-            self.last, self.cache, self.pages, self.stamps = None, {}, {}, before
+            self.last, self.memory.cache, self.memory.pages, self.memory.stamps = None, {}, {}, before
             self.snapshot_shell = None  # the link index stays: it describes the stored pages
             return None
         self.flush()  # this process ends with this build
@@ -169,10 +172,10 @@ class Patcher(StateKeeper):
         files = [p for pair in edited.values() for p in pair if p is not None]
         files += [root / r for r in scope.registry]
         present = [root / r for r in scope.template_files if (root / r).is_file()]
-        fresh = stamp_files(files + present, root, self.stamps)
+        fresh = stamp_files(files + present, root, self.memory.stamps)
         if len(fresh) != len(files) + len(present):
             return None  # gone while we looked
-        stamps = {k: v for k, v in self.stamps.items() if k not in scope.template_files}
+        stamps = {k: v for k, v in self.memory.stamps.items() if k not in scope.template_files}
         stamps.update(fresh)
         inputs, tools, site, renderer = last.inputs, last.tools, last.site, self.renderer
         entities: set[str] = set()
@@ -205,7 +208,7 @@ class Patcher(StateKeeper):
             article_id: article_deps(stamps, rel(seed), rel(editorial) if editorial else None)
             for article_id, (seed, editorial) in edited.items()
         }
-        todo = sorted(i for i in edited if deps_of[i] != self.cache[i].deps)
+        todo = sorted(i for i in edited if deps_of[i] != self.memory.cache[i].deps)
         results: dict[str, Analysed] = {}
         if todo:
             assert tools is not None  # built whenever an article changed (_patch_stored)
@@ -226,7 +229,7 @@ class Patcher(StateKeeper):
                 dead.add(before.digest)
         site = with_articles(site, replaced)
         indices = [last.index[i] for i in todo]
-        planned = plan_patch(site, last.site, last.urls, self._seed_bytes, indices, entities, templates)
+        planned = plan_patch(site, last.site, last.urls, self.memory.seed_bytes, indices, entities, templates)
         if planned is None:
             return None
         pages, outputs = planned
@@ -234,21 +237,21 @@ class Patcher(StateKeeper):
         # Nothing below can fail over to a full build: from here on this is the build.
         self.last = None  # until this patch completes
         earlier = self.pending  # a patch not flushed yet: its records are saved with these
-        self.dead_bodies |= dead
+        self.memory.dead_bodies |= dead
         report = BuildReport(output=last.out, analysed=todo)
         bodies = []
         for result in results.values():
             assert result.article is not None
-            self.bodies[result.article.digest] = pickle.loads(result.body)
+            self.memory.bodies[result.article.digest] = pickle.loads(result.body)
             bodies.append((result.article.digest, result.body, result.texts))
         output_dir = OutputDir.resume(last.out, last.manifest, last.foreign)
-        record = self.record
+        record = self.memory.record
         assert record is not None  # the build being patched made it
         links = LinkChecker(last.config.base_path, record.links, self.link_inbound)
-        for path, (_, packed) in self.pages.items():
+        for path, (_, packed) in self.memory.pages.items():
             if packed is not None:
                 links.keep(path, packed)
-        produced = produce_outputs(pages, outputs, renderer, output_dir, self.pages, links, root)
+        produced = produce_outputs(pages, outputs, renderer, output_dir, self.memory.pages, links, root)
         if scope.templates and settle(
             stamps, {stamp_key(Path(p), root): d for p, d in renderer.read().items()}
         ):
@@ -277,7 +280,7 @@ class Patcher(StateKeeper):
 
         # The log of a full build: the last one's, with these articles' problems, the link
         # check's and the limits' as they are now.
-        stale = {d for i in todo for d in self.cache[i].problems}
+        stale = {d for i in todo for d in self.memory.cache[i].problems}
         stale.update(last.link_problems, last.limit_problems)
         log = report.log
         log.extend(d for d in last.problems if d not in stale)
@@ -290,27 +293,27 @@ class Patcher(StateKeeper):
 
         for article_id, result in results.items():
             assert result.article is not None
-            self.cache[article_id] = CachedAnalysis(
+            self.memory.cache[article_id] = CachedAnalysis(
                 deps_of[article_id], result.article, result.texts or None, result.problems
             )
         carried = earlier is not None
-        self.changed_analyses = set(todo) | (self.changed_analyses if carried else set())
-        self.removed_analyses = set()
-        self.pages_changed = {p for p, r in produced.records.items() if self.pages.get(p) != r} | (
-            self.pages_changed if carried else set()
-        )
-        self.pages_removed = set()
-        self.pages = {**self.pages, **produced.records}
+        self.memory.changed_analyses = set(todo) | (self.memory.changed_analyses if carried else set())
+        self.memory.removed_analyses = set()
+        self.memory.pages_changed = {
+            p for p, r in produced.records.items() if self.memory.pages.get(p) != r
+        } | (self.memory.pages_changed if carried else set())
+        self.memory.pages_removed = set()
+        self.memory.pages = {**self.memory.pages, **produced.records}
         self.link_inbound = links.inbound
         if self._output_id is not None:
             for path in output_dir.report.written:
                 old = last.manifest.get(path)
                 self._output_id ^= entry_id(path, output_dir.current[path])
                 self._output_id ^= entry_id(path, old) if old is not None else 0
-        self.stamps = stamps
+        self.memory.stamps = stamps
         problems = [d for d in log.items if d.code != "state-rebuilt"]
         # The digest that lets the next process skip a build with no change: in flush().
-        self.record = dataclasses.replace(
+        self.memory.record = dataclasses.replace(
             record,
             digest=None,
             problems=tuple(problems),
@@ -349,13 +352,13 @@ class Patcher(StateKeeper):
         output_dir, bodies = self.pending
         self.pending = None
         output_dir.finish()
-        if self.last is not None and self.record is not None:
-            digest = site_digest(self.stamps, self.last.config, output_dir.path, self.last.theme)
-            self.record = dataclasses.replace(self.record, digest=digest)
-        if self.state is not None:
-            self.state.put_bodies(bodies)
+        if self.last is not None and self.memory.record is not None:
+            digest = site_digest(self.memory.stamps, self.last.config, output_dir.path, self.last.theme)
+            self.memory.record = dataclasses.replace(self.memory.record, digest=digest)
+        if self.memory.state is not None:
+            self.memory.state.put_bodies(bodies)
             last = self.last
-            self._save(take_snapshot(last, self.link_inbound, self.snapshot_shell) if last else None)
+            self.memory.save(take_snapshot(last, self.link_inbound, self.snapshot_shell) if last else None)
 
     def output_id(self) -> str:
         """A digest of the outputs (the manifest's entries): the same outputs, the same id."""

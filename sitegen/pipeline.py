@@ -22,16 +22,16 @@ from sitegen.budget import ASSETS, output_kinds, sizes_by_kind
 from sitegen.checks import content_checks
 from sitegen.config import SiteConfig, load_config
 from sitegen.corrections import load_rules
-from sitegen.crossref import CrossRefs
 from sitegen.diagnostics import DiagnosticLog, SitegenError, error, info, warning
 from sitegen.entities import ParseCache, load_registry
 from sitegen.feeds import plan_publish
 from sitegen.highlight import pygments_css
 from sitegen.incremental import article_deps, site_digest
+from sitegen.keeper import BuildMemory
 from sitegen.ledger import LedgerIndex, ledger_index, notes_file, plan_ledger, rule_links
 from sitegen.linkcheck import LinkChecker
 from sitegen.load import load_pages
-from sitegen.model import Article, ArticleBody
+from sitegen.model import Article
 from sitegen.options import BuildOptions as BuildOptions  # re-exported: the public entry points
 from sitegen.options import BuildReport as BuildReport
 from sitegen.patch import (
@@ -51,7 +51,7 @@ from sitegen.plan import (
     site_context,
 )
 from sitegen.plan_archive import cards_file, plan_entities, plan_tags, plan_timeline
-from sitegen.produce import PageRecord, produce_outputs
+from sitegen.produce import produce_outputs
 from sitegen.reanalyse import Analysed, AnalysisInputs, CachedAnalysis, analyse_one, invalidated
 from sitegen.record import BuildRecord
 from sitegen.redirects import load_published, redirect_pages, save_published
@@ -60,7 +60,7 @@ from sitegen.search import INSTALL_HINT, bundle_entry, pagefind_available
 from sitegen.site import Site, build_site
 from sitegen.sources import RESERVED_DIRS, SiteInputs, discover, read_input, theme_dir
 from sitegen.stamps import all_inputs, settle, stamp_files, stamp_key, static_files, template_files
-from sitegen.state import BuildState, FileStamp
+from sitegen.state import FileStamp
 from sitegen.urls import UrlBuilder
 from sitegen.workers import default_jobs, frozen_heap, run_tasks
 from sitegen.writer import OutputDir
@@ -126,31 +126,17 @@ class Builder(Patcher):
     def __init__(self, options: BuildOptions) -> None:
         self.options = options
         self.root = options.root
-        self.loaded = False
-        self.stamps: dict[str, FileStamp] = {}
-        self.cache: dict[str, CachedAnalysis] = {}
-        self.bodies: dict[str, ArticleBody] = {}
-        self.pages: dict[str, PageRecord] = {}  # output path → (fingerprint, packed links)
-        self.record: BuildRecord | None = None  # the last build's (record.py)
-        self.state: BuildState | None = None
+        self.memory = BuildMemory(options.root, options.use_state)
         self.entity_cache: ParseCache = {}  # registry files parsed in this process, by path
-        self.caches_loaded = True  # nothing to load until a state is opened
-        self.pages_changed: set[str] = set()
-        self.changed_analyses: set[str] = set()  # article ids whose cached analysis _save() writes
-        self.removed_analyses: set[str] = set()
-        self.pages_removed: set[str] = set()
-        self.replace_all_pages = False  # the stored page records are all stale (another output folder)
         self.renderer: Renderer | None = None
         self.renderer_key: object = None
         self.jobs = options.jobs if options.jobs is not None else default_jobs()
-        self.crossrefs: dict[str, CrossRefs] = {}  # the last build's cross-references, by input key
         self.last: LastBuild | None = None  # the last build's site model, to patch (patch.py)
         self.pending: tuple[OutputDir, list[tuple[str, bytes, bytes]]] | None = None  # see flush()
         self._output_id: int | None = None
         self.output_path: Path | None = None
         self.link_inbound: dict[str, set[str]] | None = None  # see LinkChecker.inbound
         self.snapshot_shell: bytes | None = None  # the pickled site model of the last Snapshot
-        self.dead_bodies: set[str] = set()  # bodies of replaced analyses, for a partial cache
         self.settled = False  # this build read other bytes than the stamps of some file (stamps.settle)
 
     # -- the build ---------------------------------------------------------------------------------
@@ -194,20 +180,20 @@ class Builder(Patcher):
             )
         inputs = discover(root, theme)
         log.extend(inputs.problems)
-        self._load_state(log)
+        self.memory.load_state(log)
 
-        stamps = stamp_files(all_inputs(inputs, root), root, self.stamps)
+        stamps = stamp_files(all_inputs(inputs, root), root, self.memory.stamps)
         build_digest = site_digest(stamps, config, out, theme)
         reusable = (  # the last build's record, when its outputs, problems and state are reusable
-            self.record
-            if self.record is not None
+            self.memory.record
+            if self.memory.record is not None
             and not options.dry_run
             and not options.patchable
-            and self.record.output == str(out)
-            and self.record.refused == inputs.problems  # a patch keeps the last ones
+            and self.memory.record.output == str(out)
+            and self.memory.record.refused == inputs.problems  # a patch keeps the last ones
             else None
         )
-        if reusable is not None and reusable.digest != build_digest and not self.caches_loaded:
+        if reusable is not None and reusable.digest != build_digest and not self.memory.caches_loaded:
             # A new process: patch the last build if only article texts changed (patch.py).
             patched = self._patch_stored(config, inputs, out, theme, stamps)
             if patched is not None:
@@ -227,10 +213,10 @@ class Builder(Patcher):
             report.seconds = time.perf_counter() - started
             return report
 
-        self._load_caches(log)
-        if self.record is None or self.record.output != str(out):
-            self.pages = {}  # page records describe another output folder: trust none of them
-            self.replace_all_pages = True
+        self.memory.load_caches(log)
+        if self.memory.record is None or self.memory.record.output != str(out):
+            self.memory.pages = {}  # page records describe another output folder: trust none of them
+            self.memory.replace_all_pages = True
         entities, problems = load_registry(inputs.entities, root, self.entity_cache)
         log.extend(problems)
         rules, problems = load_rules(inputs.correction_files, root)
@@ -254,7 +240,7 @@ class Builder(Patcher):
             tools.entities,
             tools.corrections,
             search=config.search.enabled and pagefind_available(),
-            crossref_memo=self.crossrefs,
+            crossref_memo=self.memory.crossrefs,
         )
         log.extend(problems)
         # Rule matches no editor decided on: listed by check, counted in one line by build.
@@ -262,7 +248,7 @@ class Builder(Patcher):
         ledger = ledger_index(site)  # once: the rules' links and the ledger's pages both need it
         site = dataclasses.replace(site, rule_links=rule_links(site, ledger))
         urls = UrlBuilder(config)
-        pages, files = plan_outputs(site, urls, inputs, self._seed_bytes, log, ledger)
+        pages, files = plan_outputs(site, urls, inputs, self.memory.seed_bytes, log, ledger)
         del ledger
         live = {p.path for p in pages} | {f.path for f in files}
         moved, problems = redirect_pages(
@@ -281,18 +267,18 @@ class Builder(Patcher):
         renderer = self._renderer(inputs, config, stamps)
         # The last build's link problems per page, if they describe the pages now on record.
         # serve checks every link once, to know which pages link to which (LinkChecker.inbound).
-        if self.link_inbound is None and not self.replace_all_pages:
-            self.link_inbound = self._stored_inbound()
-        inbound = None if self.replace_all_pages else self.link_inbound
-        fresh_check = self.replace_all_pages or (options.patchable and inbound is None)
-        previous = None if fresh_check or self.record is None else self.record.links
+        if self.link_inbound is None and not self.memory.replace_all_pages:
+            self.link_inbound = self.memory.stored_inbound()
+        inbound = None if self.memory.replace_all_pages else self.link_inbound
+        fresh_check = self.memory.replace_all_pages or (options.patchable and inbound is None)
+        previous = None if fresh_check or self.memory.record is None else self.memory.record.links
         links = LinkChecker(config.base_path, previous, inbound)
         produced = produce_outputs(
             pages,
             files,
             renderer,
             output_dir,
-            self.pages,
+            self.memory.pages,
             links,
             root,
             self.jobs,
@@ -307,7 +293,7 @@ class Builder(Patcher):
         if self.settled:  # the digest the next build compares with: of the bytes used
             build_digest = site_digest(stamps, config, out, theme)
         new_pages = produced.records
-        removed = any(p not in new_pages for p in self.pages)
+        removed = any(p not in new_pages for p in self.memory.pages)
         self.link_inbound = None  # until the page records it describes are kept, below
         link_problems = links.finish(
             set(output_dir.current) | bundle_entry(site.search), removed, produced.unrendered
@@ -326,7 +312,7 @@ class Builder(Patcher):
             index_for_search(site.search, options.search and not produced.unrendered, out, output_dir, log)
         if options.dry_run:
             report.check = content_checks(
-                site, entities, rules, tools.finder, {a.id: self._body(a.digest) for a in site.articles}
+                site, entities, rules, tools.finder, {a.id: self.memory.body(a.digest) for a in site.articles}
             )
             log.extend(report.check.problems)
         report.pages = len(output_dir.current)
@@ -340,24 +326,26 @@ class Builder(Patcher):
         )
         log.extend(limit_problems)
 
-        self.stamps = stamps
+        self.memory.stamps = stamps
         # Only page records that changed are written back to the state (there are tens of
         # thousands in a large archive; rewriting them all cost more than the edit itself).
-        self.pages_changed = {p for p, record in new_pages.items() if self.pages.get(p) is not record}
-        self.pages_removed = set(self.pages) - set(new_pages)
-        if self.state is not None and (self.state.fresh or self.replace_all_pages):
-            self.pages_changed = set(new_pages)
-        self.pages = new_pages
+        self.memory.pages_changed = {
+            p for p, record in new_pages.items() if self.memory.pages.get(p) is not record
+        }
+        self.memory.pages_removed = set(self.memory.pages) - set(new_pages)
+        if self.memory.state is not None and (self.memory.state.fresh or self.memory.replace_all_pages):
+            self.memory.pages_changed = set(new_pages)
+        self.memory.pages = new_pages
         self.link_inbound = links.inbound
         problems = [d for d in log.items if d.code != "state-rebuilt"]  # not news next time
-        self.record = BuildRecord(
+        self.memory.record = BuildRecord(
             output=str(out),
             digest=build_digest,
             problems=tuple(problems),
             refused=inputs.problems,
             analysis=analysis,
             links=links.by_page,
-            crossrefs=dict(self.crossrefs),
+            crossrefs=dict(self.memory.crossrefs),
             sizes=report.sizes,
             unrendered=tuple(produced.unrendered),
         )
@@ -382,7 +370,7 @@ class Builder(Patcher):
                 )
             snapshot = take_snapshot(last, self.link_inbound) if last is not None else None
             self.snapshot_shell = snapshot.shell if snapshot is not None else None
-            self._save(snapshot)
+            self.memory.save(snapshot)
             if (
                 options.use_state
                 and options.record_moves
@@ -402,7 +390,7 @@ class Builder(Patcher):
             self.renderer = Renderer(
                 inputs.template_dirs,
                 config.base_path,
-                {"blocks": lambda d: self._body(d).blocks},
+                {"blocks": lambda d: self.memory.body(d).blocks},
             )
             self.renderer_key = template_key
         return self.renderer
@@ -441,8 +429,8 @@ class Builder(Patcher):
                     )
                 )
 
-        last = self.record.analysis if self.record is not None else None
-        everything, dirty = invalidated(last, analysis, self._texts)
+        last = self.memory.record.analysis if self.memory.record is not None else None
+        everything, dirty = invalidated(last, analysis, self.memory.texts)
 
         # Cached analyses whose inputs are unchanged are reused; the others are redone,
         # on worker processes when there are many.
@@ -455,7 +443,7 @@ class Builder(Patcher):
         for path in inputs.seeds:
             article_id = path.stem
             deps_of[article_id] = deps(path)
-            cached = self.cache.get(article_id)
+            cached = self.memory.cache.get(article_id)
             if not (
                 cached and not everything and article_id not in dirty and cached.deps == deps_of[article_id]
             ):
@@ -468,7 +456,7 @@ class Builder(Patcher):
         # Bodies (the rendered text, the largest part of an analysis) and texts go straight to
         # the build state, from which the renderer and the next build read them: memory does
         # not grow with them.
-        stream = self.state is not None and not self.options.dry_run
+        stream = self.memory.state is not None and not self.options.dry_run
         to_store: list[tuple[str, bytes, bytes]] = []
         fresh: dict[str, Analysed] = {}
         for index, result in enumerate(run_tasks(task, len(todo), self.jobs)):
@@ -477,17 +465,17 @@ class Builder(Patcher):
                     to_store.append((result.article.digest, result.body, result.texts))
                     result = result._replace(body=b"", texts=b"")
                 else:  # no state to keep them in (a dry run, or a build without state)
-                    self.bodies[result.article.digest] = pickle.loads(result.body)
-            if len(to_store) >= 256 and self.state is not None:
-                self.state.put_bodies(to_store)
+                    self.memory.bodies[result.article.digest] = pickle.loads(result.body)
+            if len(to_store) >= 256 and self.memory.state is not None:
+                self.memory.state.put_bodies(to_store)
                 to_store.clear()
             fresh[todo[index].stem] = result
             if index % 1024 == 1023:
                 gc.freeze()  # the analyses kept so far: out of the collector's scans
             if self.options.progress:
                 self.options.progress("analyse", index + 1, len(todo))
-        if to_store and self.state is not None:
-            self.state.put_bodies(to_store)
+        if to_store and self.memory.state is not None:
+            self.memory.state.put_bodies(to_store)
         # The stamps and cache keys must name the bytes each analysis read, not the earlier
         # read of the stamps: a seed rewritten in between is then seen by the next build.
         for path in todo:
@@ -500,7 +488,7 @@ class Builder(Patcher):
         for path in inputs.seeds:
             article_id = path.stem
             if article_id not in fresh:
-                cached = self.cache[article_id]
+                cached = self.memory.cache[article_id]
                 kept[article_id] = cached
                 articles.append(cached.article)
                 log.extend(cached.problems)
@@ -514,9 +502,9 @@ class Builder(Patcher):
             )
             articles.append(result.article)
             report.analysed.append(article_id)
-        self.removed_analyses = set(self.cache) - set(kept)
-        self.changed_analyses = {i for i in kept if self.cache.get(i) is not kept[i]}
-        self.cache = kept
+        self.memory.removed_analyses = set(self.memory.cache) - set(kept)
+        self.memory.changed_analyses = {i for i in kept if self.memory.cache.get(i) is not kept[i]}
+        self.memory.cache = kept
         return articles
 
 
@@ -526,5 +514,5 @@ def build(options: BuildOptions) -> BuildReport:
     try:
         return builder.build()
     finally:
-        if builder.state is not None:
-            builder.state.close()
+        if builder.memory.state is not None:
+            builder.memory.state.close()
