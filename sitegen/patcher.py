@@ -13,10 +13,10 @@ from pathlib import Path
 
 import jinja2
 
+from sitegen.analyse_stage import load_annotators
 from sitegen.analysis import Annotators
 from sitegen.budget import output_kinds, patched_sizes
 from sitegen.config import SiteConfig
-from sitegen.corrections import load_rules
 from sitegen.diagnostics import DiagnosticLog
 from sitegen.entities import ParseCache, load_registry
 from sitegen.incremental import article_deps, entity_signatures, site_digest
@@ -111,9 +111,9 @@ class Patcher:
             return None
         tools = None  # what analyses read: needed only when an article or entity changed
         if ids or any(c.startswith(CONTENT_DIR + "/") for c in changes):
-            entities, _ = load_registry(inputs.entities, self.root, self.entity_cache)
-            rules, _ = load_rules(inputs.correction_files, self.root)
-            tools = Annotators.build(config, entities, rules, inputs.collections)
+            tools, _, _ = load_annotators(
+                config, inputs, self.entity_cache, DiagnosticLog()
+            )  # reported before
 
         def load(article_id: str) -> Article:
             row = state.article(article_id)

@@ -10,28 +10,20 @@ differs from the one its current output was made from.
 
 from __future__ import annotations
 
-import dataclasses
 import gc
-import pickle
 import time
 from collections.abc import Collection
 from pathlib import Path
 
-from sitegen.analysis import Annotators
-from sitegen.budget import ASSETS, output_kinds, sizes_by_kind
+from sitegen.analyse_stage import analyse_articles, load_annotators
+from sitegen.budget import output_kinds, sizes_by_kind
 from sitegen.checks import content_checks
 from sitegen.config import SiteConfig, load_config
-from sitegen.corrections import load_rules
-from sitegen.diagnostics import DiagnosticLog, SitegenError, error, info, warning
-from sitegen.entities import ParseCache, load_registry
-from sitegen.feeds import plan_publish
-from sitegen.highlight import pygments_css
-from sitegen.incremental import article_deps, site_digest
+from sitegen.diagnostics import SitegenError, error, info
+from sitegen.entities import ParseCache
+from sitegen.incremental import site_digest
 from sitegen.keeper import BuildMemory
-from sitegen.ledger import LedgerIndex, ledger_index, notes_file, plan_ledger, rule_links
 from sitegen.linkcheck import LinkChecker
-from sitegen.load import load_pages
-from sitegen.model import Article
 from sitegen.options import BuildOptions as BuildOptions  # re-exported: the public entry points
 from sitegen.options import BuildReport as BuildReport
 from sitegen.patch import (
@@ -40,29 +32,17 @@ from sitegen.patch import (
     take_snapshot,
 )
 from sitegen.patcher import Patcher, index_for_search
-from sitegen.pending import pending_diagnostics, pending_summary
-from sitegen.plan import (
-    FilePlan,
-    PagePlan,
-    SeedBytes,
-    data_file,
-    plan_core,
-    plan_search,
-    site_context,
-)
-from sitegen.plan_archive import cards_file, plan_entities, plan_tags, plan_timeline
+from sitegen.plan_site import plan_site
 from sitegen.produce import produce_outputs
-from sitegen.reanalyse import Analysed, AnalysisInputs, CachedAnalysis, analyse_one, invalidated
+from sitegen.reanalyse import AnalysisInputs
 from sitegen.record import BuildRecord
-from sitegen.redirects import load_published, redirect_pages, save_published
+from sitegen.redirects import load_published, save_published
 from sitegen.render import Renderer
-from sitegen.search import INSTALL_HINT, bundle_entry, pagefind_available
-from sitegen.site import Site, build_site
-from sitegen.sources import RESERVED_DIRS, SiteInputs, discover, read_input, theme_dir
-from sitegen.stamps import all_inputs, settle, stamp_files, stamp_key, static_files, template_files
+from sitegen.search import INSTALL_HINT, bundle_entry
+from sitegen.sources import RESERVED_DIRS, SiteInputs, discover, theme_dir
+from sitegen.stamps import all_inputs, settle, stamp_files, stamp_key, template_files
 from sitegen.state import FileStamp
-from sitegen.urls import UrlBuilder
-from sitegen.workers import default_jobs, frozen_heap, run_tasks
+from sitegen.workers import default_jobs, frozen_heap
 from sitegen.writer import OutputDir
 
 
@@ -81,43 +61,6 @@ def resolve_output(root: Path, config: SiteConfig, output: Path | None) -> Path:
             ]
         )
     return out
-
-
-def plan_outputs(
-    site: Site,
-    urls: UrlBuilder,
-    inputs: SiteInputs,
-    seed_bytes: SeedBytes,
-    log: DiagnosticLog,
-    ledger: LedgerIndex | None = None,
-) -> tuple[list[PagePlan], list[FilePlan]]:
-    """Every output of the site: pages (template + context) and files (fingerprint + producer).
-    ``ledger``: the site's ledger index, when the caller has it."""
-    config = site.config
-    pages, files = plan_core(site, urls, seed_bytes)
-    pages += plan_entities(site, urls) + plan_tags(site, urls) + plan_timeline(site, urls)
-    pages += plan_ledger(site, urls, ledger)
-    if site.rule_links:
-        files.append(notes_file(site, urls))
-    cards = cards_file(site)
-    if cards is not None:
-        files.append(cards)
-    if site.search:
-        pages.append(plan_search(urls, site_context(site, urls)))
-    published, problems = plan_publish(site, urls, [p.url for p in pages])
-    log.extend(problems)
-    files.extend(published)
-    for rel, path in static_files(inputs).items():
-        data, refused = read_input(path, inputs.root)
-        if data is not None:
-            files.append(data_file("assets/" + rel, data, ASSETS))
-        elif refused is not None:
-            log.add(refused)
-    files.append(data_file("assets/pygments.css", pygments_css().encode("utf-8"), ASSETS))
-    files.append(data_file(".nojekyll", b""))  # GitHub Pages: no Jekyll pass over the output
-    if config.custom_domain:
-        files.append(data_file("CNAME", config.custom_domain.encode("ascii") + b"\n"))
-    return pages, files
 
 
 class Builder(Patcher):
@@ -158,7 +101,7 @@ class Builder(Patcher):
 
     def _build(self) -> BuildReport:
         started = time.perf_counter()
-        options = self.options
+        options, memory = self.options, self.memory
         self.last, self._output_id = None, None  # until this build completes
         report = BuildReport()
         log = report.log
@@ -217,51 +160,34 @@ class Builder(Patcher):
         if self.memory.record is None or self.memory.record.output != str(out):
             self.memory.pages = {}  # page records describe another output folder: trust none of them
             self.memory.replace_all_pages = True
-        entities, problems = load_registry(inputs.entities, root, self.entity_cache)
-        log.extend(problems)
-        rules, problems = load_rules(inputs.correction_files, root)
-        log.extend(problems)
-        collections = inputs.collections
-        tools = Annotators.build(config, entities, rules, collections)
+        tools, entities, rules = load_annotators(config, inputs, self.entity_cache, log)
         analysis = AnalysisInputs.of(config, rules, entities, tools.collections)
 
         self.settled = False
         # Where the last build published each article: a move leaves a redirect (redirects.py).
         published = load_published(root, out) if options.use_state else {}
-        articles = self._analyse(inputs, stamps, tools, analysis, report, log)
+        stream = memory.state is not None and not options.dry_run
+        analysed = analyse_articles(
+            inputs, stamps, tools, analysis, memory, self.jobs, options.progress, stream, log
+        )
+        report.analysed = analysed.analysed
+        self.settled = analysed.settled
+        memory.removed_analyses = set(memory.cache) - set(analysed.analyses)
+        memory.changed_analyses = {i for i, a in analysed.analyses.items() if memory.cache.get(i) is not a}
+        memory.cache = analysed.analyses
         gc.freeze()
 
-        pages_loaded, problems = load_pages(inputs)
-        log.extend(problems)
-        site, problems = build_site(
+        site, urls, pages, files = plan_site(
             config,
-            articles,
-            pages_loaded,
-            tools.entities,
-            tools.corrections,
-            search=config.search.enabled and pagefind_available(),
-            crossref_memo=self.memory.crossrefs,
-        )
-        log.extend(problems)
-        # Rule matches no editor decided on: listed by check, counted in one line by build.
-        log.extend((pending_diagnostics if options.dry_run else pending_summary)(site.articles))
-        ledger = ledger_index(site)  # once: the rules' links and the ledger's pages both need it
-        site = dataclasses.replace(site, rule_links=rule_links(site, ledger))
-        urls = UrlBuilder(config)
-        pages, files = plan_outputs(site, urls, inputs, self.memory.seed_bytes, log, ledger)
-        del ledger
-        live = {p.path for p in pages} | {f.path for f in files}
-        moved, problems = redirect_pages(
             inputs,
-            site,
-            urls,
-            site_context(site, urls),
+            analysed.articles,
+            tools,
+            memory.crossrefs,
+            memory.seed_bytes,
             published,
-            live,
-            write=options.record_moves and not options.dry_run,
+            options,
+            log,
         )
-        log.extend(problems)
-        pages += moved
         gc.freeze()
 
         renderer = self._renderer(inputs, config, stamps)
@@ -406,106 +332,6 @@ class Builder(Patcher):
                 if key in stamps
             ),
         )
-
-    def _analyse(
-        self,
-        inputs: SiteInputs,
-        stamps: dict[str, FileStamp],
-        tools: Annotators,
-        analysis: AnalysisInputs,
-        report: BuildReport,
-        log: DiagnosticLog,
-    ) -> list[Article]:
-        editorial_paths = {p.stem: p for p in inputs.editorials}
-        seed_ids = {p.stem for p in inputs.seeds}
-        for article_id, path in editorial_paths.items():
-            if article_id not in seed_ids:
-                log.add(
-                    warning(
-                        "editorial-orphan",
-                        f"no seed 'seeds/{article_id}.txt' matches this editorial "
-                        "file; rename it to the id of its seed or remove it",
-                        inputs.rel(path),
-                    )
-                )
-
-        last = self.memory.record.analysis if self.memory.record is not None else None
-        everything, dirty = invalidated(last, analysis, self.memory.texts)
-
-        # Cached analyses whose inputs are unchanged are reused; the others are redone,
-        # on worker processes when there are many.
-        def deps(path: Path) -> str:
-            editorial = editorial_paths.get(path.stem)
-            return article_deps(stamps, inputs.rel(path), inputs.rel(editorial) if editorial else None)
-
-        deps_of: dict[str, str] = {}
-        todo: list[Path] = []
-        for path in inputs.seeds:
-            article_id = path.stem
-            deps_of[article_id] = deps(path)
-            cached = self.memory.cache.get(article_id)
-            if not (
-                cached and not everything and article_id not in dirty and cached.deps == deps_of[article_id]
-            ):
-                todo.append(path)
-
-        def task(index: int) -> Analysed:
-            path = todo[index]
-            return analyse_one(path, editorial_paths.get(path.stem), inputs, tools)
-
-        # Bodies (the rendered text, the largest part of an analysis) and texts go straight to
-        # the build state, from which the renderer and the next build read them: memory does
-        # not grow with them.
-        stream = self.memory.state is not None and not self.options.dry_run
-        to_store: list[tuple[str, bytes, bytes]] = []
-        fresh: dict[str, Analysed] = {}
-        for index, result in enumerate(run_tasks(task, len(todo), self.jobs)):
-            if result.article is not None:
-                if stream:
-                    to_store.append((result.article.digest, result.body, result.texts))
-                    result = result._replace(body=b"", texts=b"")
-                else:  # no state to keep them in (a dry run, or a build without state)
-                    self.memory.bodies[result.article.digest] = pickle.loads(result.body)
-            if len(to_store) >= 256 and self.memory.state is not None:
-                self.memory.state.put_bodies(to_store)
-                to_store.clear()
-            fresh[todo[index].stem] = result
-            if index % 1024 == 1023:
-                gc.freeze()  # the analyses kept so far: out of the collector's scans
-            if self.options.progress:
-                self.options.progress("analyse", index + 1, len(todo))
-        if to_store and self.memory.state is not None:
-            self.memory.state.put_bodies(to_store)
-        # The stamps and cache keys must name the bytes each analysis read, not the earlier
-        # read of the stamps: a seed rewritten in between is then seen by the next build.
-        for path in todo:
-            if settle(stamps, fresh[path.stem].read):
-                self.settled = True
-                deps_of[path.stem] = deps(path)
-
-        articles: list[Article] = []
-        kept: dict[str, CachedAnalysis] = {}
-        for path in inputs.seeds:
-            article_id = path.stem
-            if article_id not in fresh:
-                cached = self.memory.cache[article_id]
-                kept[article_id] = cached
-                articles.append(cached.article)
-                log.extend(cached.problems)
-                continue
-            result = fresh[article_id]
-            log.extend(result.problems)
-            if result.article is None:
-                continue  # a broken seed is read again next build: its errors come back
-            kept[article_id] = CachedAnalysis(
-                deps_of[article_id], result.article, result.texts or None, result.problems
-            )
-            articles.append(result.article)
-            report.analysed.append(article_id)
-        self.memory.removed_analyses = set(self.memory.cache) - set(kept)
-        self.memory.changed_analyses = {i for i in kept if self.memory.cache.get(i) is not kept[i]}
-        self.memory.cache = kept
-        return articles
 
 
 def build(options: BuildOptions) -> BuildReport:
