@@ -117,6 +117,34 @@ class BuildMemory:
         except Exception:  # a cache: without it, new ids mean checking every page's links
             return None
 
+    def keep(
+        self,
+        analyses: dict[str, CachedAnalysis],
+        pages: dict[str, PageRecord],
+        stamps: dict[str, FileStamp],
+        merged: bool,
+        carried: bool,
+    ) -> None:
+        """What a build made, for the next build and for save(): ``analyses`` by article id and
+        page records by output path, every one, or (``merged``: a patch) those made again.
+        ``carried``: an earlier patch is not saved yet; its changes are saved with these."""
+        changed = {i for i, a in analyses.items() if self.cache.get(i) is not a}
+        self.changed_analyses = changed | (self.changed_analyses if carried else set())
+        self.removed_analyses = set() if merged else set(self.cache) - set(analyses)
+        if merged:
+            self.cache.update(analyses)
+        else:
+            self.cache = analyses
+        # Only page records that changed are written back to the state (there are tens of
+        # thousands in a large archive; rewriting them all cost more than the edit itself).
+        changed = {p for p, record in pages.items() if self.pages.get(p) != record}
+        self.pages_changed = changed | (self.pages_changed if carried else set())
+        self.pages_removed = set() if merged else set(self.pages) - set(pages)
+        if self.state is not None and (self.state.fresh or self.replace_all_pages):
+            self.pages_changed = set(pages)
+        self.pages = {**self.pages, **pages} if merged else pages
+        self.stamps = stamps
+
     def save(self, snapshot: Snapshot | None = None) -> None:
         if self.state is None:
             return
