@@ -43,24 +43,27 @@ sys.path.insert(0, str(HERE))
 
 from peer import hugo_cmd  # noqa: E402
 
+import sitegen.analyse_stage as analyse_stage  # noqa: E402
 import sitegen.pipeline as pipeline  # noqa: E402
+import sitegen.plan_site as plan_site  # noqa: E402
 import sitegen.produce as produce  # noqa: E402
 from sitegen.diagnostics import Level  # noqa: E402
-from sitegen.keeper import StateKeeper  # noqa: E402
+from sitegen.keeper import BuildMemory  # noqa: E402
 from sitegen.linkcheck import LinkChecker  # noqa: E402
 from sitegen.options import BuildOptions  # noqa: E402
 from sitegen.plan import PagePlan  # noqa: E402
 from sitegen.render import Renderer  # noqa: E402
 from sitegen.writer import OutputDir  # noqa: E402
 
+# The stages the parent runs alone, by the module that calls them.
 SERIAL = (
-    "discover",
-    "stamp_files",
-    "load_registry",
-    "load_rules",
-    "load_pages",
-    "build_site",
-    "plan_outputs",
+    (pipeline, "discover"),
+    (pipeline, "stamp_files"),
+    (analyse_stage, "load_registry"),
+    (analyse_stage, "load_rules"),
+    (plan_site, "load_pages"),
+    (plan_site, "build_site"),
+    (plan_site, "plan_outputs"),
 )
 Totals = dict[tuple[str, str], list[float]]  # (stage, kind) -> [count, seconds, bytes]
 
@@ -120,10 +123,10 @@ def _extension(path: str) -> str:
 def timed_build(site: Path, scratch: Path) -> tuple[Totals, float, float]:
     """One clean build with --jobs 1: per-stage totals, wall time and CPU time (user + system)."""
     clock = Clock()
-    # Each name is looked up where the build calls it: pipeline and produce import these
+    # Each name is looked up where the build calls it: the stage modules import these
     # functions by name, so they are replaced in those modules.
     restore = [
-        _wrap(pipeline, "analyse_one", clock, "analyse", lambda *a, **k: "article"),
+        _wrap(analyse_stage, "analyse_one", clock, "analyse", lambda *a, **k: "article"),
         _wrap(PagePlan, "make_context", clock, "context", lambda plan: plan.template),
         _wrap(Renderer, "fingerprint", clock, "fingerprint", lambda _r, plan, *a: plan.template),
         _wrap(Renderer, "render", clock, "render", lambda _r, plan, *a: plan.template),
@@ -131,9 +134,9 @@ def timed_build(site: Path, scratch: Path) -> tuple[Totals, float, float]:
         _wrap(produce, "page_links", clock, "link record", lambda *a: "page"),
         _wrap(produce, "scan_page", clock, "link scan", lambda *a: "page"),
         # The stages the parent runs alone, before and after the workers.
-        *(_wrap(pipeline, name, clock, "serial", lambda *a, n=name, **k: n) for name in SERIAL),
+        *(_wrap(module, name, clock, "serial", lambda *a, n=name, **k: n) for module, name in SERIAL),
         _wrap(LinkChecker, "finish", clock, "serial", lambda *a: "link check"),
-        _wrap(StateKeeper, "_save", clock, "serial", lambda *a: "state save"),
+        _wrap(BuildMemory, "save", clock, "serial", lambda *a: "state save"),
         _wrap(OutputDir, "finish", clock, "serial", lambda *a: "manifest, prune"),
         _wrap(produce, "_file", clock, "produce file", lambda plan, *a: _extension(plan.path)),
         _wrap(

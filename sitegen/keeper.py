@@ -1,6 +1,7 @@
-"""What a :class:`sitegen.pipeline.Builder` keeps between processes: reading the build
-state in ``.sitegen/`` (lazily: a no-op build reads only the stamps and the last build's
-record) and saving what a build or patch changed in it."""
+"""What a build keeps between builds (:class:`BuildMemory`): in memory for ``sitegen
+serve``, in the build state in ``.sitegen/`` for the next process. The state is read
+lazily (a no-op build reads only the stamps and the last build's record); saving writes
+back only what a build or patch changed."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from sitegen.crossref import CrossRefs
 from sitegen.diagnostics import Diagnostic, DiagnosticLog, info
 from sitegen.incremental import ArticleTexts
 from sitegen.model import Article, ArticleBody
-from sitegen.options import BuildOptions
 from sitegen.patch import Snapshot
 from sitegen.produce import PageRecord
 from sitegen.reanalyse import CachedAnalysis
@@ -23,30 +23,31 @@ def _unreadable(exc: Exception) -> Diagnostic:
     return info("state-rebuilt", f"build state in .sitegen/ could not be read ({exc}); building everything")
 
 
-class StateKeeper:
-    """A part of :class:`sitegen.pipeline.Builder`: its build state, kept apart for size."""
+class BuildMemory:
+    """The build state of one site and what a build read of it; :class:`sitegen.pipeline.Builder`
+    holds one for all its builds. ``use_state``: False keeps nothing on disk."""
 
-    # The Builder's attributes these methods use (see Builder.__init__).
-    options: BuildOptions
-    root: Path
-    loaded: bool
-    state: BuildState | None
-    stamps: dict[str, FileStamp]
-    cache: dict[str, CachedAnalysis]
-    bodies: dict[str, ArticleBody]
-    pages: dict[str, PageRecord]
-    record: BuildRecord | None
-    crossrefs: dict[str, CrossRefs]
-    caches_loaded: bool
-    changed_analyses: set[str]
-    removed_analyses: set[str]
-    pages_changed: set[str]
-    pages_removed: set[str]
-    replace_all_pages: bool
-    dead_bodies: set[str]
+    def __init__(self, root: Path, use_state: bool) -> None:
+        self.root = root
+        self.use_state = use_state
+        self.loaded = False
+        self.state: BuildState | None = None
+        self.stamps: dict[str, FileStamp] = {}
+        self.cache: dict[str, CachedAnalysis] = {}  # analyses by article id
+        self.bodies: dict[str, ArticleBody] = {}  # by digest: those not (yet) in the state
+        self.pages: dict[str, PageRecord] = {}  # output path → (fingerprint, packed links)
+        self.record: BuildRecord | None = None  # the last build's (record.py)
+        self.crossrefs: dict[str, CrossRefs] = {}  # the last build's cross-references, by input key
+        self.caches_loaded = True  # nothing to load until a state is opened
+        self.changed_analyses: set[str] = set()  # article ids whose cached analysis save() writes
+        self.removed_analyses: set[str] = set()
+        self.pages_changed: set[str] = set()
+        self.pages_removed: set[str] = set()
+        self.replace_all_pages = False  # the stored page records are all stale (another output folder)
+        self.dead_bodies: set[str] = set()  # bodies of replaced analyses, for a partial cache
 
-    def _load_state(self, log: DiagnosticLog) -> None:
-        if self.loaded or not self.options.use_state:
+    def load_state(self, log: DiagnosticLog) -> None:
+        if self.loaded or not self.use_state:
             self.loaded = True
             return
         self.loaded = True
@@ -67,7 +68,7 @@ class StateKeeper:
             return
         self.caches_loaded = False
 
-    def _load_caches(self, log: DiagnosticLog) -> None:
+    def load_caches(self, log: DiagnosticLog) -> None:
         """Cached analyses and page records: only once a build has work to do."""
         if self.caches_loaded or self.state is None or self.state.fresh:
             self.caches_loaded = True
@@ -82,7 +83,7 @@ class StateKeeper:
             self.cache, self.pages, self.record = {}, {}, None
             self.state.reset()
 
-    def _texts(self) -> dict[str, ArticleTexts]:
+    def texts(self) -> dict[str, ArticleTexts]:
         """Every cached article's texts, read from the state the first time they are needed."""
         for cached in self.cache.values():
             if isinstance(cached.texts, bytes):
@@ -94,7 +95,7 @@ class StateKeeper:
                 cached.texts = stored.get(cached.article.digest)
         return {i: c.texts for i, c in self.cache.items() if isinstance(c.texts, ArticleTexts)}
 
-    def _body(self, digest: str) -> ArticleBody:
+    def body(self, digest: str) -> ArticleBody:
         body = self.bodies.get(digest)
         if body is None and self.state is not None:
             body = self.state.body(digest)  # not kept: a large build never holds every body
@@ -102,11 +103,11 @@ class StateKeeper:
             raise LookupError(f"no article body {digest} in the build state")
         return body
 
-    def _seed_bytes(self, article: Article) -> bytes:
+    def seed_bytes(self, article: Article) -> bytes:
         """The seed's bytes the article's analysis read (plan.SeedBytes)."""
-        return self._body(article.digest).source
+        return self.body(article.digest).source
 
-    def _stored_inbound(self) -> dict[str, set[str]] | None:
+    def stored_inbound(self) -> dict[str, set[str]] | None:
         """The link index saved with the page records this process read (LinkChecker.inbound)."""
         if self.state is None or self.state.fresh:
             return None
@@ -116,7 +117,35 @@ class StateKeeper:
         except Exception:  # a cache: without it, new ids mean checking every page's links
             return None
 
-    def _save(self, snapshot: Snapshot | None = None) -> None:
+    def keep(
+        self,
+        analyses: dict[str, CachedAnalysis],
+        pages: dict[str, PageRecord],
+        stamps: dict[str, FileStamp],
+        merged: bool,
+        carried: bool,
+    ) -> None:
+        """What a build made, for the next build and for save(): ``analyses`` by article id and
+        page records by output path, every one, or (``merged``: a patch) those made again.
+        ``carried``: an earlier patch is not saved yet; its changes are saved with these."""
+        changed = {i for i, a in analyses.items() if self.cache.get(i) is not a}
+        self.changed_analyses = changed | (self.changed_analyses if carried else set())
+        self.removed_analyses = set() if merged else set(self.cache) - set(analyses)
+        if merged:
+            self.cache.update(analyses)
+        else:
+            self.cache = analyses
+        # Only page records that changed are written back to the state (there are tens of
+        # thousands in a large archive; rewriting them all cost more than the edit itself).
+        changed = {p for p, record in pages.items() if self.pages.get(p) != record}
+        self.pages_changed = changed | (self.pages_changed if carried else set())
+        self.pages_removed = set() if merged else set(self.pages) - set(pages)
+        if self.state is not None and (self.state.fresh or self.replace_all_pages):
+            self.pages_changed = set(pages)
+        self.pages = {**self.pages, **pages} if merged else pages
+        self.stamps = stamps
+
+    def save(self, snapshot: Snapshot | None = None) -> None:
         if self.state is None:
             return
         assert self.record is not None  # made by the build or patch that saves

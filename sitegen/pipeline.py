@@ -1,11 +1,13 @@
-"""The build, in order: load → analyse → site model → plan → render → write.
+"""The build, in order: inputs → analyse → site model → plan → produce → check links → index
+for search → measure → record → save.
 
-This is the only module that knows the order of the stages. A :class:`Builder`
-keeps what it learnt between builds (in memory for ``sitegen serve``, in
-``.sitegen/`` for the next process), so a build redoes only the work whose
-inputs changed: an article is analysed again only when its own inputs did,
-and a page is rendered only when its fingerprint (template files + context)
-differs from the one its current output was made from.
+This is the only module that knows the order of the stages. A :class:`Builder` keeps what
+it learnt between builds (:class:`sitegen.keeper.BuildMemory`: in memory for ``sitegen
+serve``, in ``.sitegen/`` for the next process), so a build redoes only the work whose
+inputs changed: an article is analysed again only when its own inputs did, and a page is
+rendered only when its fingerprint (template files + context) differs from the one its
+current output was made from. A patch (patch.py, patcher.py) plans only the outputs an
+edit reaches; the steps after planning (:meth:`Builder._finish`) are the same for both.
 """
 
 from __future__ import annotations
@@ -15,55 +17,39 @@ import gc
 import pickle
 import time
 from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen.analyse_stage import analyse_articles, load_annotators
 from sitegen.analysis import Annotators
-from sitegen.budget import ASSETS, output_kinds, sizes_by_kind
+from sitegen.budget import output_kinds, patched_sizes, sizes_by_kind
 from sitegen.checks import content_checks
 from sitegen.config import SiteConfig, load_config
-from sitegen.corrections import load_rules
-from sitegen.crossref import CrossRefs
-from sitegen.diagnostics import DiagnosticLog, SitegenError, error, info, warning
-from sitegen.entities import ParseCache, load_registry
-from sitegen.feeds import plan_publish
-from sitegen.highlight import pygments_css
-from sitegen.incremental import article_deps, site_digest
-from sitegen.ledger import LedgerIndex, ledger_index, notes_file, plan_ledger, rule_links
+from sitegen.diagnostics import SitegenError, error, info
+from sitegen.entities import ParseCache
+from sitegen.incremental import site_digest
+from sitegen.keeper import BuildMemory
 from sitegen.linkcheck import LinkChecker
-from sitegen.load import load_pages
-from sitegen.model import Article, ArticleBody
 from sitegen.options import BuildOptions as BuildOptions  # re-exported: the public entry points
 from sitegen.options import BuildReport as BuildReport
-from sitegen.patch import (
-    LastBuild,
-    pages_by_template,
-    take_snapshot,
-)
-from sitegen.patcher import Patcher, index_for_search
-from sitegen.pending import pending_diagnostics, pending_summary
-from sitegen.plan import (
-    FilePlan,
-    PagePlan,
-    SeedBytes,
-    data_file,
-    plan_core,
-    plan_search,
-    site_context,
-)
-from sitegen.plan_archive import cards_file, plan_entities, plan_tags, plan_timeline
-from sitegen.produce import PageRecord, produce_outputs
-from sitegen.reanalyse import Analysed, AnalysisInputs, CachedAnalysis, analyse_one, invalidated
+from sitegen.patch import LastBuild, pages_by_template, take_snapshot
+from sitegen.patcher import patch_work, stored_build
+from sitegen.plan import FilePlan, PagePlan
+from sitegen.plan_site import plan_site
+from sitegen.produce import produce_outputs
+from sitegen.reanalyse import AnalysisInputs, CachedAnalysis
 from sitegen.record import BuildRecord
-from sitegen.redirects import load_published, redirect_pages, save_published
+from sitegen.redirects import load_published, save_published
 from sitegen.render import Renderer
-from sitegen.search import INSTALL_HINT, bundle_entry, pagefind_available
-from sitegen.site import Site, build_site
-from sitegen.sources import RESERVED_DIRS, SiteInputs, discover, read_input, theme_dir
-from sitegen.stamps import all_inputs, settle, stamp_files, stamp_key, static_files, template_files
-from sitegen.state import BuildState, FileStamp
+from sitegen.renderers import RendererCache
+from sitegen.search import INSTALL_HINT, bundle_entry, index_for_search
+from sitegen.site import Site
+from sitegen.sources import RESERVED_DIRS, SiteInputs, discover, theme_dir
+from sitegen.stamps import all_inputs, stamp_files
+from sitegen.state import FileStamp
 from sitegen.urls import UrlBuilder
-from sitegen.workers import default_jobs, frozen_heap, run_tasks
-from sitegen.writer import OutputDir
+from sitegen.workers import default_jobs, frozen_heap
+from sitegen.writer import OutputDir, entry_id, manifest_id
 
 
 def resolve_output(root: Path, config: SiteConfig, output: Path | None) -> Path:
@@ -83,75 +69,44 @@ def resolve_output(root: Path, config: SiteConfig, output: Path | None) -> Path:
     return out
 
 
-def plan_outputs(
-    site: Site,
-    urls: UrlBuilder,
-    inputs: SiteInputs,
-    seed_bytes: SeedBytes,
-    log: DiagnosticLog,
-    ledger: LedgerIndex | None = None,
-) -> tuple[list[PagePlan], list[FilePlan]]:
-    """Every output of the site: pages (template + context) and files (fingerprint + producer).
-    ``ledger``: the site's ledger index, when the caller has it."""
-    config = site.config
-    pages, files = plan_core(site, urls, seed_bytes)
-    pages += plan_entities(site, urls) + plan_tags(site, urls) + plan_timeline(site, urls)
-    pages += plan_ledger(site, urls, ledger)
-    if site.rule_links:
-        files.append(notes_file(site, urls))
-    cards = cards_file(site)
-    if cards is not None:
-        files.append(cards)
-    if site.search:
-        pages.append(plan_search(urls, site_context(site, urls)))
-    published, problems = plan_publish(site, urls, [p.url for p in pages])
-    log.extend(problems)
-    files.extend(published)
-    for rel, path in static_files(inputs).items():
-        data, refused = read_input(path, inputs.root)
-        if data is not None:
-            files.append(data_file("assets/" + rel, data, ASSETS))
-        elif refused is not None:
-            log.add(refused)
-    files.append(data_file("assets/pygments.css", pygments_css().encode("utf-8"), ASSETS))
-    files.append(data_file(".nojekyll", b""))  # GitHub Pages: no Jekyll pass over the output
-    if config.custom_domain:
-        files.append(data_file("CNAME", config.custom_domain.encode("ascii") + b"\n"))
-    return pages, files
+@dataclass(frozen=True)
+class Planned:
+    """What a full build or a patch planned: what the steps after planning take."""
+
+    config: SiteConfig
+    inputs: SiteInputs
+    tools: Annotators | None
+    site: Site
+    urls: UrlBuilder
+    out: Path
+    theme: Path
+    pages: list[PagePlan]  # the outputs to produce: every one, or those a patch reaches
+    files: list[FilePlan]
+    renderer: Renderer
+    stamps: dict[str, FileStamp]
+    analyses: dict[str, CachedAnalysis]  # every article's, or those a patch made again
+    record: BuildRecord  # what the record of this build starts from (its digest: None for a patch)
+    settled: bool  # the stamps changed after the record's digest was computed
+    templates_read: bool  # the renderer read template files for this build (not a patch of articles)
+    bodies: list[tuple[str, bytes, bytes]]  # a patch's analyses' (digest, body, texts): saved at flush
 
 
-class Builder(Patcher):
+class Builder:
     """Builds one site; reuse the same Builder for every rebuild in a process."""
 
     def __init__(self, options: BuildOptions) -> None:
         self.options = options
         self.root = options.root
-        self.loaded = False
-        self.stamps: dict[str, FileStamp] = {}
-        self.cache: dict[str, CachedAnalysis] = {}
-        self.bodies: dict[str, ArticleBody] = {}
-        self.pages: dict[str, PageRecord] = {}  # output path → (fingerprint, packed links)
-        self.record: BuildRecord | None = None  # the last build's (record.py)
-        self.state: BuildState | None = None
+        self.memory = BuildMemory(options.root, options.use_state)
         self.entity_cache: ParseCache = {}  # registry files parsed in this process, by path
-        self.caches_loaded = True  # nothing to load until a state is opened
-        self.pages_changed: set[str] = set()
-        self.changed_analyses: set[str] = set()  # article ids whose cached analysis _save() writes
-        self.removed_analyses: set[str] = set()
-        self.pages_removed: set[str] = set()
-        self.replace_all_pages = False  # the stored page records are all stale (another output folder)
-        self.renderer: Renderer | None = None
-        self.renderer_key: object = None
+        self.renderers = RendererCache(options.root, {"blocks": lambda d: self.memory.body(d).blocks})
         self.jobs = options.jobs if options.jobs is not None else default_jobs()
-        self.crossrefs: dict[str, CrossRefs] = {}  # the last build's cross-references, by input key
         self.last: LastBuild | None = None  # the last build's site model, to patch (patch.py)
         self.pending: tuple[OutputDir, list[tuple[str, bytes, bytes]]] | None = None  # see flush()
         self._output_id: int | None = None
         self.output_path: Path | None = None
         self.link_inbound: dict[str, set[str]] | None = None  # see LinkChecker.inbound
         self.snapshot_shell: bytes | None = None  # the pickled site model of the last Snapshot
-        self.dead_bodies: set[str] = set()  # bodies of replaced analyses, for a partial cache
-        self.settled = False  # this build read other bytes than the stamps of some file (stamps.settle)
 
     # -- the build ---------------------------------------------------------------------------------
     def build(self, changes: Collection[str] | None = None) -> BuildReport:
@@ -163,7 +118,7 @@ class Builder(Patcher):
         # pay for a collection over the whole site model either.
         if changes is not None and self.last is not None:
             with frozen_heap():
-                patched = self._patch(changes)  # carries an unflushed patch's writes along
+                patched = self._patch(changes, self.last)  # carries an unflushed patch's writes along
             if patched is not None:
                 return patched
         self.flush()
@@ -172,7 +127,7 @@ class Builder(Patcher):
 
     def _build(self) -> BuildReport:
         started = time.perf_counter()
-        options = self.options
+        options, memory = self.options, self.memory
         self.last, self._output_id = None, None  # until this build completes
         report = BuildReport()
         log = report.log
@@ -194,20 +149,20 @@ class Builder(Patcher):
             )
         inputs = discover(root, theme)
         log.extend(inputs.problems)
-        self._load_state(log)
+        memory.load_state(log)
 
-        stamps = stamp_files(all_inputs(inputs, root), root, self.stamps)
+        stamps = stamp_files(all_inputs(inputs, root), root, memory.stamps)
         build_digest = site_digest(stamps, config, out, theme)
         reusable = (  # the last build's record, when its outputs, problems and state are reusable
-            self.record
-            if self.record is not None
+            memory.record
+            if memory.record is not None
             and not options.dry_run
             and not options.patchable
-            and self.record.output == str(out)
-            and self.record.refused == inputs.problems  # a patch keeps the last ones
+            and memory.record.output == str(out)
+            and memory.record.refused == inputs.problems  # a patch keeps the last ones
             else None
         )
-        if reusable is not None and reusable.digest != build_digest and not self.caches_loaded:
+        if reusable is not None and reusable.digest != build_digest and not memory.caches_loaded:
             # A new process: patch the last build if only article texts changed (patch.py).
             patched = self._patch_stored(config, inputs, out, theme, stamps)
             if patched is not None:
@@ -227,88 +182,179 @@ class Builder(Patcher):
             report.seconds = time.perf_counter() - started
             return report
 
-        self._load_caches(log)
-        if self.record is None or self.record.output != str(out):
-            self.pages = {}  # page records describe another output folder: trust none of them
-            self.replace_all_pages = True
-        entities, problems = load_registry(inputs.entities, root, self.entity_cache)
-        log.extend(problems)
-        rules, problems = load_rules(inputs.correction_files, root)
-        log.extend(problems)
-        collections = inputs.collections
-        tools = Annotators.build(config, entities, rules, collections)
+        memory.load_caches(log)
+        if memory.record is None or memory.record.output != str(out):
+            memory.pages = {}  # page records describe another output folder: trust none of them
+            memory.replace_all_pages = True
+        tools, entities, rules = load_annotators(config, inputs, self.entity_cache, log)
         analysis = AnalysisInputs.of(config, rules, entities, tools.collections)
 
-        self.settled = False
         # Where the last build published each article: a move leaves a redirect (redirects.py).
         published = load_published(root, out) if options.use_state else {}
-        articles = self._analyse(inputs, stamps, tools, analysis, report, log)
+        stream = memory.state is not None and not options.dry_run
+        analysed = analyse_articles(
+            inputs, stamps, tools, analysis, memory, self.jobs, options.progress, stream, log
+        )
+        report.analysed = analysed.analysed
         gc.freeze()
 
-        pages_loaded, problems = load_pages(inputs)
-        log.extend(problems)
-        site, problems = build_site(
+        site, urls, pages, files = plan_site(
             config,
-            articles,
-            pages_loaded,
-            tools.entities,
-            tools.corrections,
-            search=config.search.enabled and pagefind_available(),
-            crossref_memo=self.crossrefs,
-        )
-        log.extend(problems)
-        # Rule matches no editor decided on: listed by check, counted in one line by build.
-        log.extend((pending_diagnostics if options.dry_run else pending_summary)(site.articles))
-        ledger = ledger_index(site)  # once: the rules' links and the ledger's pages both need it
-        site = dataclasses.replace(site, rule_links=rule_links(site, ledger))
-        urls = UrlBuilder(config)
-        pages, files = plan_outputs(site, urls, inputs, self._seed_bytes, log, ledger)
-        del ledger
-        live = {p.path for p in pages} | {f.path for f in files}
-        moved, problems = redirect_pages(
             inputs,
-            site,
-            urls,
-            site_context(site, urls),
+            analysed.articles,
+            tools,
+            memory.crossrefs,
+            memory.seed_bytes,
             published,
-            live,
-            write=options.record_moves and not options.dry_run,
+            options,
+            log,
         )
-        log.extend(problems)
-        pages += moved
         gc.freeze()
 
-        renderer = self._renderer(inputs, config, stamps)
         # The last build's link problems per page, if they describe the pages now on record.
         # serve checks every link once, to know which pages link to which (LinkChecker.inbound).
-        if self.link_inbound is None and not self.replace_all_pages:
-            self.link_inbound = self._stored_inbound()
-        inbound = None if self.replace_all_pages else self.link_inbound
-        fresh_check = self.replace_all_pages or (options.patchable and inbound is None)
-        previous = None if fresh_check or self.record is None else self.record.links
-        links = LinkChecker(config.base_path, previous, inbound)
-        produced = produce_outputs(
+        if self.link_inbound is None and not memory.replace_all_pages:
+            self.link_inbound = memory.stored_inbound()
+        inbound = None if memory.replace_all_pages else self.link_inbound
+        fresh_check = memory.replace_all_pages or (options.patchable and inbound is None)
+        previous = None if fresh_check or memory.record is None else memory.record.links
+        record = BuildRecord(
+            output=str(out),
+            digest=build_digest,
+            problems=(),
+            refused=inputs.problems,
+            analysis=analysis,
+            links={},
+            crossrefs=dict(memory.crossrefs),
+            sizes={},
+            unrendered=(),
+        )
+        renderer = self.renderers.get(inputs, config, stamps)
+        planned = Planned(
+            config,
+            inputs,
+            tools,
+            site,
+            urls,
+            out,
+            theme,
             pages,
             files,
             renderer,
+            stamps,
+            analysed.analyses,
+            record,
+            settled=analysed.settled,
+            templates_read=True,
+            bodies=[],
+        )
+        self._finish(planned, output_dir, LinkChecker(config.base_path, previous, inbound), report)
+        if options.dry_run:
+            report.check = content_checks(
+                site, entities, rules, tools.finder, {a.id: memory.body(a.digest) for a in site.articles}
+            )
+            log.extend(report.check.problems)
+        elif options.use_state and options.record_moves and published != {a.id: a.url for a in site.articles}:
+            save_published(root, out, site.articles)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _patch(self, changes: Collection[str], last: LastBuild) -> BuildReport | None:
+        """Rebuild after edits a patch can scope (patch.py); None when a full build is needed."""
+        started = time.perf_counter()
+        memory = self.memory
+        work = patch_work(
+            changes,
+            last,
+            memory.stamps,
+            memory.cache,
+            memory.seed_bytes,
+            self.renderers,
+            self.entity_cache,
+            self.root,
+        )
+        if work is None:
+            return None
+        # Nothing below can fail over to a full build: from here on this is the build.
+        self.last = None  # until this patch completes
+        memory.dead_bodies |= work.dead_bodies
+        for digest, body, _ in work.bodies:
+            memory.bodies[digest] = pickle.loads(body)
+        record = memory.record
+        assert record is not None  # the build being patched made it
+        links = LinkChecker(last.config.base_path, record.links, self.link_inbound)
+        for path, (_, packed) in memory.pages.items():
+            if packed is not None:
+                links.keep(path, packed)
+        report = BuildReport(output=last.out, analysed=list(work.analyses))
+        report.log.extend(work.log)
+        planned = Planned(
+            last.config,
+            work.inputs,
+            work.tools,
+            work.site,
+            last.urls,
+            last.out,
+            last.theme,
+            work.pages,
+            work.files,
+            work.renderer,
+            work.stamps,
+            work.analyses,
+            dataclasses.replace(record, digest=None),  # flush() computes it, for the next process
+            settled=False,
+            templates_read=work.templates_edited,
+            bodies=work.bodies,
+        )
+        self._finish(planned, OutputDir.resume(last.out, last.manifest, last.foreign), links, report, last)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _finish(
+        self,
+        planned: Planned,
+        output_dir: OutputDir,
+        links: LinkChecker,
+        report: BuildReport,
+        resumed: LastBuild | None = None,
+    ) -> None:
+        """The steps after planning, for a full build and a patch alike: produce the outputs,
+        check the links, index for search, measure against the host's limits, then keep what
+        the next build needs. ``resumed``: the build a patch continues — every output of it
+        not produced again stands, its sizes are patched, its page records and log (in
+        ``report.log`` already) carried on, and the state saved at flush()."""
+        options, memory, root = self.options, self.memory, self.root
+        config, site, out, stamps = planned.config, planned.site, planned.out, planned.stamps
+        pages, files = planned.pages, planned.files
+        log = report.log
+        earlier = self.pending  # a patch not flushed yet: its changes are saved with these
+        # A patch renders its few pages here, quietly (serve's watcher thread must not fork).
+        jobs, progress = (self.jobs, options.progress) if resumed is None else (1, None)
+        produced = produce_outputs(
+            pages,
+            files,
+            planned.renderer,
             output_dir,
-            self.pages,
+            memory.pages,
             links,
             root,
-            self.jobs,
-            options.progress,
+            jobs,
+            progress,
             options.dry_run,
         )
+        if resumed is not None:
+            output_dir.keep_rest()
         log.extend(produced.problems)
         report.rendered, report.unrendered = produced.rendered, produced.unrendered
-        if settle(stamps, {stamp_key(Path(p), root): d for p, d in renderer.read().items()}):
-            self.settled = True  # a template file changed after it was stamped: as read
-            self.renderer_key = self._template_key(inputs, config, stamps)
-        if self.settled:  # the digest the next build compares with: of the bytes used
-            build_digest = site_digest(stamps, config, out, theme)
-        new_pages = produced.records
-        removed = any(p not in new_pages for p in self.pages)
+        settled = planned.settled
+        if planned.templates_read and self.renderers.settle(planned.inputs, config, stamps):
+            settled = True  # a template file changed after it was stamped: as read
+        digest = planned.record.digest
+        if settled and digest is not None:  # the digest the next build compares with: of the bytes used
+            digest = site_digest(stamps, config, out, planned.theme)
+
         self.link_inbound = None  # until the page records it describes are kept, below
+        removed = resumed is None and any(p not in produced.records for p in memory.pages)
         link_problems = links.finish(
             set(output_dir.current) | bundle_entry(site.search), removed, produced.unrendered
         )
@@ -318,206 +364,142 @@ class Builder(Patcher):
         log.extend(link_problems)
         report.links_checked = links.checked
         if not options.dry_run:
-            if config.search.enabled and not site.search:
+            if resumed is None and config.search.enabled and not site.search:  # a patch keeps it
                 log.add(
                     info("search-unavailable", f"search is off: Pagefind is not installed; {INSTALL_HINT}")
                 )
-            # Pages a template error left unrendered: the last index stands until they render.
-            index_for_search(site.search, options.search and not produced.unrendered, out, output_dir, log)
-        if options.dry_run:
-            report.check = content_checks(
-                site, entities, rules, tools.finder, {a.id: self._body(a.digest) for a in site.articles}
-            )
-            log.extend(report.check.problems)
+            if resumed is None or produced.rendered:
+                # Pages a template error left unrendered: the last index stands until they render.
+                index_for_search(
+                    site.search, options.search and not produced.unrendered, out, output_dir, log
+                )
+
         report.pages = len(output_dir.current)
         report.planned = len(pages) + len(files)
-        report.write = output_dir.finish()
+        if resumed is None:
+            report.write = output_dir.finish()
         kinds = output_kinds(pages, files)
-        report.sizes = sizes_by_kind(kinds, output_dir.current, output_dir.current)
+        if resumed is None:
+            sizes = sizes_by_kind(kinds, output_dir.current, output_dir.current)
+        else:
+            # A new search index replaces files of the old one: those are gone, not rewritten.
+            gone = (
+                resumed.manifest.keys() - output_dir.current.keys()
+                if produced.rendered and site.search
+                else set()
+            )
+            changed = [*output_dir.report.written, *gone]
+            sizes = patched_sizes(resumed.sizes, kinds, resumed.manifest, output_dir.current, changed)
         del kinds
-        limit_problems = (
-            [] if options.dry_run else output_dir.pages_limits(report.sizes, config.max_site_size)
-        )
+        report.sizes = sizes
+        limit_problems = [] if options.dry_run else output_dir.pages_limits(sizes, config.max_site_size)
         log.extend(limit_problems)
 
-        self.stamps = stamps
-        # Only page records that changed are written back to the state (there are tens of
-        # thousands in a large archive; rewriting them all cost more than the edit itself).
-        self.pages_changed = {p for p, record in new_pages.items() if self.pages.get(p) is not record}
-        self.pages_removed = set(self.pages) - set(new_pages)
-        if self.state is not None and (self.state.fresh or self.replace_all_pages):
-            self.pages_changed = set(new_pages)
-        self.pages = new_pages
+        memory.keep(planned.analyses, produced.records, stamps, resumed is not None, earlier is not None)
         self.link_inbound = links.inbound
         problems = [d for d in log.items if d.code != "state-rebuilt"]  # not news next time
-        self.record = BuildRecord(
-            output=str(out),
-            digest=build_digest,
+        memory.record = dataclasses.replace(
+            planned.record,
+            digest=digest,
             problems=tuple(problems),
-            refused=inputs.problems,
-            analysis=analysis,
             links=links.by_page,
-            crossrefs=dict(self.crossrefs),
-            sizes=report.sizes,
+            sizes=sizes,
             unrendered=tuple(produced.unrendered),
         )
-        if not options.dry_run:
-            last = None
-            if not produced.problems:  # a failed page is tried again: no patch
-                last = LastBuild(
-                    config,
-                    inputs,
-                    tools,
-                    site,
-                    urls,
-                    out,
-                    theme,
-                    problems,
-                    link_problems,
-                    limit_problems,
-                    output_dir.current,
-                    report.sizes,
-                    output_dir.foreign,
-                    pages_by_template(pages),
-                )
+        last = None
+        if not options.dry_run and not produced.problems:  # a failed page is tried again: no patch
+            last = LastBuild(
+                config,
+                planned.inputs,
+                planned.tools,
+                site,
+                planned.urls,
+                out,
+                planned.theme,
+                problems,
+                link_problems,
+                limit_problems,
+                output_dir.current,
+                sizes,
+                output_dir.foreign,
+                pages_by_template(pages) if resumed is None else resumed.templates,  # a patch plans some
+                # A patch keeps the order of the articles and the set of input files.
+                index=resumed.index if resumed else {},
+                seeds=resumed.seeds if resumed else {},
+                editorials=resumed.editorials if resumed else {},
+            )
+
+        if resumed is not None:
+            # sitegen serve saves the manifest and the state once the pages reloaded (flush()).
+            report.write = output_dir.report
+            if self._output_id is not None:
+                for path in output_dir.report.written:
+                    old = resumed.manifest.get(path)
+                    self._output_id ^= entry_id(path, output_dir.current[path])
+                    self._output_id ^= entry_id(path, old) if old is not None else 0
+            self.pending = (output_dir, (earlier[1] if earlier else []) + planned.bodies)
+            self.last = last
+        elif not options.dry_run:
             snapshot = take_snapshot(last, self.link_inbound) if last is not None else None
             self.snapshot_shell = snapshot.shell if snapshot is not None else None
-            self._save(snapshot)
-            if (
-                options.use_state
-                and options.record_moves
-                and published != {a.id: a.url for a in site.articles}
-            ):
-                save_published(root, out, site.articles)
+            memory.save(snapshot)
             if options.patchable:
                 self.last = last
-        report.seconds = time.perf_counter() - started
+
+    def _patch_stored(
+        self, config: SiteConfig, inputs: SiteInputs, out: Path, theme: Path, stamps: dict[str, FileStamp]
+    ) -> BuildReport | None:
+        """Patch the last build of another process (patcher.stored_build); None when a full
+        build is needed."""
+        memory = self.memory
+        assert memory.record is not None  # _build patches only a build on record
+        stored = stored_build(
+            memory.state, memory.record, memory.stamps, stamps, config, inputs, out, theme, self.entity_cache
+        )
+        if stored is None:
+            return None
+        before = memory.stamps
+        memory.cache, memory.pages, memory.stamps = stored.analyses, stored.pages, stamps
+        self.link_inbound, self.snapshot_shell = stored.snapshot.inbound, stored.snapshot.shell
+        with frozen_heap():
+            report = self._patch(stored.changes, stored.last)
+        if report is None:  # the edit shows on other pages: back to what _build expects
+            memory.cache, memory.pages, memory.stamps = {}, {}, before
+            self.snapshot_shell = None  # the link index stays: it describes the stored pages
+            return None
+        self.flush()  # this process ends with this build
+        self.last = None  # a Builder that is not told what changed does not patch again
         return report
 
-    def _renderer(self, inputs: SiteInputs, config: SiteConfig, stamps: dict[str, FileStamp]) -> Renderer:
-        """Reuse the renderer (its compiled templates and closure hashes) while no template
-        file changed: the key names every template file by content."""
-        template_key = self._template_key(inputs, config, stamps)
-        if self.renderer is None or self.renderer_key != template_key:
-            self.renderer = Renderer(
-                inputs.template_dirs,
-                config.base_path,
-                {"blocks": lambda d: self._body(d).blocks},
-            )
-            self.renderer_key = template_key
-        return self.renderer
+    def flush(self) -> None:
+        """Finish the patches since the last flush: write the output manifest and the build
+        state. sitegen serve calls this once it has told the pages to reload and no edit came
+        for a moment (a stale manifest entry only makes the next build write that file again;
+        a stale state, analyse an article again); a full build calls it first."""
+        if self.pending is None:
+            return
+        memory = self.memory
+        output_dir, bodies = self.pending
+        self.pending = None
+        output_dir.finish()
+        if self.last is not None and memory.record is not None:
+            digest = site_digest(memory.stamps, self.last.config, output_dir.path, self.last.theme)
+            memory.record = dataclasses.replace(memory.record, digest=digest)
+        if memory.state is not None:
+            memory.state.put_bodies(bodies)
+            last = self.last
+            memory.save(take_snapshot(last, self.link_inbound, self.snapshot_shell) if last else None)
 
-    def _template_key(self, inputs: SiteInputs, config: SiteConfig, stamps: dict[str, FileStamp]) -> object:
-        root = self.root
-        return (
-            tuple(map(str, inputs.template_dirs)),
-            config.base_path,
-            tuple(
-                (key, stamps[key].digest)
-                for key in map(lambda p: stamp_key(p, root), template_files(inputs))
-                if key in stamps
-            ),
-        )
-
-    def _analyse(
-        self,
-        inputs: SiteInputs,
-        stamps: dict[str, FileStamp],
-        tools: Annotators,
-        analysis: AnalysisInputs,
-        report: BuildReport,
-        log: DiagnosticLog,
-    ) -> list[Article]:
-        editorial_paths = {p.stem: p for p in inputs.editorials}
-        seed_ids = {p.stem for p in inputs.seeds}
-        for article_id, path in editorial_paths.items():
-            if article_id not in seed_ids:
-                log.add(
-                    warning(
-                        "editorial-orphan",
-                        f"no seed 'seeds/{article_id}.txt' matches this editorial "
-                        "file; rename it to the id of its seed or remove it",
-                        inputs.rel(path),
-                    )
-                )
-
-        last = self.record.analysis if self.record is not None else None
-        everything, dirty = invalidated(last, analysis, self._texts)
-
-        # Cached analyses whose inputs are unchanged are reused; the others are redone,
-        # on worker processes when there are many.
-        def deps(path: Path) -> str:
-            editorial = editorial_paths.get(path.stem)
-            return article_deps(stamps, inputs.rel(path), inputs.rel(editorial) if editorial else None)
-
-        deps_of: dict[str, str] = {}
-        todo: list[Path] = []
-        for path in inputs.seeds:
-            article_id = path.stem
-            deps_of[article_id] = deps(path)
-            cached = self.cache.get(article_id)
-            if not (
-                cached and not everything and article_id not in dirty and cached.deps == deps_of[article_id]
-            ):
-                todo.append(path)
-
-        def task(index: int) -> Analysed:
-            path = todo[index]
-            return analyse_one(path, editorial_paths.get(path.stem), inputs, tools)
-
-        # Bodies (the rendered text, the largest part of an analysis) and texts go straight to
-        # the build state, from which the renderer and the next build read them: memory does
-        # not grow with them.
-        stream = self.state is not None and not self.options.dry_run
-        to_store: list[tuple[str, bytes, bytes]] = []
-        fresh: dict[str, Analysed] = {}
-        for index, result in enumerate(run_tasks(task, len(todo), self.jobs)):
-            if result.article is not None:
-                if stream:
-                    to_store.append((result.article.digest, result.body, result.texts))
-                    result = result._replace(body=b"", texts=b"")
-                else:  # no state to keep them in (a dry run, or a build without state)
-                    self.bodies[result.article.digest] = pickle.loads(result.body)
-            if len(to_store) >= 256 and self.state is not None:
-                self.state.put_bodies(to_store)
-                to_store.clear()
-            fresh[todo[index].stem] = result
-            if index % 1024 == 1023:
-                gc.freeze()  # the analyses kept so far: out of the collector's scans
-            if self.options.progress:
-                self.options.progress("analyse", index + 1, len(todo))
-        if to_store and self.state is not None:
-            self.state.put_bodies(to_store)
-        # The stamps and cache keys must name the bytes each analysis read, not the earlier
-        # read of the stamps: a seed rewritten in between is then seen by the next build.
-        for path in todo:
-            if settle(stamps, fresh[path.stem].read):
-                self.settled = True
-                deps_of[path.stem] = deps(path)
-
-        articles: list[Article] = []
-        kept: dict[str, CachedAnalysis] = {}
-        for path in inputs.seeds:
-            article_id = path.stem
-            if article_id not in fresh:
-                cached = self.cache[article_id]
-                kept[article_id] = cached
-                articles.append(cached.article)
-                log.extend(cached.problems)
-                continue
-            result = fresh[article_id]
-            log.extend(result.problems)
-            if result.article is None:
-                continue  # a broken seed is read again next build: its errors come back
-            kept[article_id] = CachedAnalysis(
-                deps_of[article_id], result.article, result.texts or None, result.problems
-            )
-            articles.append(result.article)
-            report.analysed.append(article_id)
-        self.removed_analyses = set(self.cache) - set(kept)
-        self.changed_analyses = {i for i in kept if self.cache.get(i) is not kept[i]}
-        self.cache = kept
-        return articles
+    def output_id(self) -> str:
+        """A digest of the outputs (the manifest's entries): the same outputs, the same id."""
+        if self._output_id is None:
+            if self.last is not None:
+                self._output_id = manifest_id(self.last.manifest)
+            elif self.output_path is not None:  # the last build failed: what its output holds
+                return f"{manifest_id(OutputDir.resume(self.output_path, {}, set()).read_manifest()):016x}"
+            else:
+                return ""
+        return f"{self._output_id:016x}"
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -526,5 +508,5 @@ def build(options: BuildOptions) -> BuildReport:
     try:
         return builder.build()
     finally:
-        if builder.state is not None:
-            builder.state.close()
+        if builder.memory.state is not None:
+            builder.memory.state.close()

@@ -29,9 +29,9 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.diagnostics import Diagnostic, error, info
+from sitegen.diagnostics import Diagnostic, DiagnosticLog, error, info
 from sitegen.inline import SEARCH_EXCLUDED
-from sitegen.writer import atomic_write
+from sitegen.writer import OutputDir, atomic_write
 
 BUNDLE_DIR = "pagefind"
 
@@ -222,3 +222,18 @@ def index_site(
         _remove(output_dir, rel)
     _write_record(output_dir, _Record(fingerprint, binary, tuple(files)))
     return [*files, RECORD], []
+
+
+def index_for_search(search: bool, run: bool, out: Path, output_dir: OutputDir, log: DiagnosticLog) -> None:
+    """Index the site in ``out`` for search (``run``), or keep the last index as it is."""
+    if not search:
+        return
+    owned = [r for r in output_dir.previous if r.startswith(BUNDLE_DIR + "/")]
+    for rel in owned:
+        output_dir.keep(rel)
+    if not run:  # sitegen serve: keep the last index, stay out of the edit loop
+        return
+    output_dir.prune()  # stale pages go before indexing, so search never finds them
+    bundle, problems = index_site(out, html_fingerprint(output_dir.current), owned, output_dir.begin)
+    log.extend(problems)
+    output_dir.adopt(BUNDLE_DIR + "/", bundle)

@@ -513,8 +513,8 @@ class DevServer:
             self.echo(text, "error" if ": ERROR: " in text or text.startswith("ERROR") else "warning")
 
     def _close_state(self) -> None:
-        if self.builder.state is not None:
-            self.builder.state.close()  # on the worker: sqlite connections belong to their thread
+        if self.builder.memory.state is not None:
+            self.builder.memory.state.close()  # on the worker: sqlite connections belong to their thread
 
 
 def _interrupt(signum: int, frame: object) -> None:

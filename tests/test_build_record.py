@@ -91,8 +91,8 @@ def new_process_build(root: Path, out: Path) -> tuple[BuildReport, Builder]:
     try:
         return builder.build(), builder
     finally:
-        assert builder.state is not None
-        builder.state.close()
+        assert builder.memory.state is not None
+        builder.memory.state.close()
 
 
 @pytest.fixture
@@ -119,8 +119,8 @@ def test_a_build_stores_its_record_and_the_next_process_reads_it(
     root, out, _ = built
     report, builder = new_process_build(root, out)
     assert report.analysed == [] and report.rendered == []  # the record said: nothing changed
-    assert builder.record == stored_record(root)
-    assert builder.record is not None and builder.record.analysis.entities  # not an empty shell
+    assert builder.memory.record == stored_record(root)
+    assert builder.memory.record is not None and builder.memory.record.analysis.entities  # not an empty shell
 
 
 def _set_record(root: Path, version: int, data: bytes) -> None:

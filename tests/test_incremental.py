@@ -146,8 +146,8 @@ class Copy:
         return report
 
     def close(self) -> None:
-        if self.builder is not None and self.builder.state is not None:
-            self.builder.state.close()
+        if self.builder is not None and self.builder.memory.state is not None:
+            self.builder.memory.state.close()
 
 
 @dataclass
@@ -344,8 +344,8 @@ def test_a_kept_builder_renders_nothing_the_second_time(tmp_path: Path) -> None:
         second = builder.build()
         assert second.rendered == [] and second.analysed == []
     finally:
-        assert builder.state is not None
-        builder.state.close()
+        assert builder.memory.state is not None
+        builder.memory.state.close()
 
 
 def test_an_unchanged_rebuild_reports_what_a_clean_build_reports(site: Site) -> None:
@@ -672,8 +672,8 @@ def served(site: Site) -> Iterator[Served]:
     try:
         yield Served(site, builder)
     finally:
-        assert builder.state is not None
-        builder.state.close()
+        assert builder.memory.state is not None
+        builder.memory.state.close()
 
 
 def test_a_told_builder_plans_only_the_edited_articles_outputs(served: Served) -> None:

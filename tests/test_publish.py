@@ -15,7 +15,7 @@ import feedparser
 import pytest
 import yaml
 
-from sitegen import pipeline, search
+from sitegen import plan_site, search
 from sitegen.config import parse_config
 from sitegen.diagnostics import Level
 from sitegen.feeds import (
@@ -51,7 +51,7 @@ ROOT = "https://example.org/"
 def load_model(root: Path, base_url: str | None = None) -> Site:
     """The site model of a real build (into a scratch folder, without build state)."""
     captured: list[Site] = []
-    real = pipeline.build_site
+    real = plan_site.build_site  # looked up where the build calls it
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         result = real(*args, **kwargs)
@@ -59,7 +59,7 @@ def load_model(root: Path, base_url: str | None = None) -> Site:
         return result
 
     with pytest.MonkeyPatch.context() as patch, tempfile.TemporaryDirectory() as scratch:
-        patch.setattr(pipeline, "build_site", spy)
+        patch.setattr(plan_site, "build_site", spy)
         report = build(
             BuildOptions(root=root, output=Path(scratch) / "out", base_url=base_url, use_state=False)
         )

@@ -1,0 +1,118 @@
+"""The planning stage of a full build: the site model of the analysed articles, and every
+output of the site planned (pages: template + context; files: fingerprint + producer)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import NamedTuple
+
+from sitegen.analysis import Annotators
+from sitegen.budget import ASSETS
+from sitegen.config import SiteConfig
+from sitegen.crossref import CrossRefs
+from sitegen.diagnostics import DiagnosticLog
+from sitegen.feeds import plan_publish
+from sitegen.highlight import pygments_css
+from sitegen.ledger import LedgerIndex, ledger_index, notes_file, plan_ledger, rule_links
+from sitegen.load import load_pages
+from sitegen.model import Article
+from sitegen.options import BuildOptions
+from sitegen.pending import pending_diagnostics, pending_summary
+from sitegen.plan import FilePlan, PagePlan, SeedBytes, data_file, plan_core, plan_search, site_context
+from sitegen.plan_archive import cards_file, plan_entities, plan_tags, plan_timeline
+from sitegen.redirects import redirect_pages
+from sitegen.search import pagefind_available
+from sitegen.site import Site, build_site
+from sitegen.sources import SiteInputs, read_input
+from sitegen.stamps import static_files
+from sitegen.urls import UrlBuilder
+
+
+class SitePlan(NamedTuple):
+    site: Site
+    urls: UrlBuilder
+    pages: list[PagePlan]
+    files: list[FilePlan]
+
+
+def plan_site(
+    config: SiteConfig,
+    inputs: SiteInputs,
+    articles: list[Article],
+    tools: Annotators,
+    crossref_memo: dict[str, CrossRefs],
+    seed_bytes: SeedBytes,
+    published: dict[str, str],
+    options: BuildOptions,
+    log: DiagnosticLog,
+) -> SitePlan:
+    """``crossref_memo``: the last build's cross-references, updated (site.build_site);
+    ``published``: where the last build published each article (redirects.py)."""
+    pages_loaded, problems = load_pages(inputs)
+    log.extend(problems)
+    site, problems = build_site(
+        config,
+        articles,
+        pages_loaded,
+        tools.entities,
+        tools.corrections,
+        search=config.search.enabled and pagefind_available(),
+        crossref_memo=crossref_memo,
+    )
+    log.extend(problems)
+    # Rule matches no editor decided on: listed by check, counted in one line by build.
+    log.extend((pending_diagnostics if options.dry_run else pending_summary)(site.articles))
+    ledger = ledger_index(site)  # once: the rules' links and the ledger's pages both need it
+    site = dataclasses.replace(site, rule_links=rule_links(site, ledger))
+    urls = UrlBuilder(config)
+    pages, files = plan_outputs(site, urls, inputs, seed_bytes, log, ledger)
+    del ledger
+    live = {p.path for p in pages} | {f.path for f in files}
+    moved, problems = redirect_pages(
+        inputs,
+        site,
+        urls,
+        site_context(site, urls),
+        published,
+        live,
+        write=options.record_moves and not options.dry_run,
+    )
+    log.extend(problems)
+    return SitePlan(site, urls, pages + moved, files)
+
+
+def plan_outputs(
+    site: Site,
+    urls: UrlBuilder,
+    inputs: SiteInputs,
+    seed_bytes: SeedBytes,
+    log: DiagnosticLog,
+    ledger: LedgerIndex | None = None,
+) -> tuple[list[PagePlan], list[FilePlan]]:
+    """Every output of the site: pages (template + context) and files (fingerprint + producer).
+    ``ledger``: the site's ledger index, when the caller has it."""
+    config = site.config
+    pages, files = plan_core(site, urls, seed_bytes)
+    pages += plan_entities(site, urls) + plan_tags(site, urls) + plan_timeline(site, urls)
+    pages += plan_ledger(site, urls, ledger)
+    if site.rule_links:
+        files.append(notes_file(site, urls))
+    cards = cards_file(site)
+    if cards is not None:
+        files.append(cards)
+    if site.search:
+        pages.append(plan_search(urls, site_context(site, urls)))
+    published, problems = plan_publish(site, urls, [p.url for p in pages])
+    log.extend(problems)
+    files.extend(published)
+    for rel, path in static_files(inputs).items():
+        data, refused = read_input(path, inputs.root)
+        if data is not None:
+            files.append(data_file("assets/" + rel, data, ASSETS))
+        elif refused is not None:
+            log.add(refused)
+    files.append(data_file("assets/pygments.css", pygments_css().encode("utf-8"), ASSETS))
+    files.append(data_file(".nojekyll", b""))  # GitHub Pages: no Jekyll pass over the output
+    if config.custom_domain:
+        files.append(data_file("CNAME", config.custom_domain.encode("ascii") + b"\n"))
+    return pages, files
