@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from sitegen import pipeline
+from sitegen import pipeline, plan_site
 from sitegen.options import BuildOptions
 
 MiB = 2**20
@@ -171,6 +171,7 @@ class Captured:
 def holders(captured: Captured) -> list[tuple[str, Callable[[], Iterable[object]]]]:
     """Named roots, in the order their sizes are taken (an object counts in the first)."""
     b, site = captured.builder, captured.site
+    memory = b.memory
 
     def site_rest() -> list[object]:
         return [getattr(site, f.name) for f in fields(site) if f.name not in ("articles", "refs")]
@@ -185,16 +186,17 @@ def holders(captured: Captured) -> list[tuple[str, Callable[[], Iterable[object]
         ("articles: pending, toc, rest", lambda: [site.articles]),
         ("site model: cross-references", lambda: [site.refs]),
         ("site model: entities, rules, rest", site_rest),
-        ("Builder.cache (beside the articles)", lambda: [b.cache]),
-        ("Builder.pages (last build's records)", lambda: [b.pages]),
+        ("BuildMemory.cache (beside the articles)", lambda: [memory.cache]),
+        ("BuildMemory.pages (last build's records)", lambda: [memory.pages]),
         ("page plans", lambda: [captured.plans[0]]),
         ("file plans", lambda: [captured.plans[1]]),
         ("produced page records", lambda: [captured.produced.records]),
         ("LinkChecker", lambda: [captured.links]),
         ("output manifest (OutputDir)", lambda: [vars(captured.output_dir)]),
-        ("Builder.crossrefs (memo)", lambda: [b.crossrefs]),
-        ("renderer", lambda: [b.renderer]),
-        ("Builder.stamps, record, rest", lambda: [vars(b)]),
+        ("BuildMemory.crossrefs (memo)", lambda: [memory.crossrefs]),
+        ("renderers", lambda: [b.renderers]),
+        ("BuildMemory.stamps, record, rest", lambda: [vars(memory)]),
+        ("Builder, rest", lambda: [vars(b)]),
     ]
 
 
@@ -225,10 +227,16 @@ def print_allocations(title: str, top: int) -> None:
 
 
 def instrument(sampler: Sampler, captured: Captured, on_produced: Callable[[], None]) -> None:
-    """Mark the stages by wrapping what pipeline.Builder._build calls (names in pipeline's module)."""
+    """Mark the stages by wrapping what the build calls, in the module that calls it:
+    pipeline (the analysis stage, produce) and plan_site (the site model, the plan)."""
 
-    def staged(name: str, stage: str, after: Callable[[Any, tuple[Any, ...]], None] | None = None) -> None:
-        original = getattr(pipeline, name)
+    def staged(
+        module: types.ModuleType,
+        name: str,
+        stage: str,
+        after: Callable[[Any, tuple[Any, ...]], None] | None = None,
+    ) -> None:
+        original = getattr(module, name)
 
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             sampler.enter(stage)
@@ -237,25 +245,25 @@ def instrument(sampler: Sampler, captured: Captured, on_produced: Callable[[], N
                 after(result, args)
             return result
 
-        setattr(pipeline, name, wrapper)
+        setattr(module, name, wrapper)
 
-    analyse = pipeline.Builder._analyse
+    build = pipeline.Builder._build
 
-    def analysed(builder: Any, *args: Any, **kwargs: Any) -> Any:
-        sampler.enter("analysis")
+    def building(builder: Any) -> Any:
         captured.builder = builder
-        return analyse(builder, *args, **kwargs)
+        return build(builder)
 
-    pipeline.Builder._analyse = analysed  # type: ignore[method-assign]
-    staged("build_site", "site model", lambda result, _: setattr(captured, "site", result[0]))
-    staged("plan_outputs", "plan", lambda result, _: setattr(captured, "plans", result))
+    pipeline.Builder._build = building  # type: ignore[method-assign]
+    staged(pipeline, "analyse_articles", "analysis")
+    staged(plan_site, "build_site", "site model", lambda result, _: setattr(captured, "site", result[0]))
+    staged(plan_site, "plan_outputs", "plan", lambda result, _: setattr(captured, "plans", result))
 
     def produced(result: Any, args: tuple[Any, ...]) -> None:
         captured.produced, captured.output_dir, captured.links = result, args[3], args[5]
         sampler.enter("finish")
         on_produced()
 
-    staged("produce_outputs", "produce", produced)
+    staged(pipeline, "produce_outputs", "produce", produced)
 
 
 def main(argv: list[str] | None = None) -> int:
