@@ -82,7 +82,10 @@ class Annotators:
     settings: AnalysisSettings
     rules: RuleSet
     finder: MentionFinder
-    entities: Mapping[str, Entity]
+    # What an analysis is given of the registry: the entities' forms (the finder) and their
+    # ids (an editorial file's 'about' names them). Nothing else of an entity, so its name,
+    # description or links can change without any analysis changing (incremental.EntityInfo).
+    entity_ids: frozenset[str]
     corrections: Mapping[str, Correction]  # site-wide rules by key
     collections: frozenset[str]  # rule collections an article's 'rules' line may name
 
@@ -100,7 +103,7 @@ class Annotators:
             settings=AnalysisSettings.of(config),
             rules=RuleSet(rules),
             finder=MentionFinder(entities),
-            entities={e.id: e for e in entities},
+            entity_ids=frozenset(e.id for e in entities),
             corrections={r.key: r for r in rules},
             collections=frozenset(collections) | {r.collection for r in rules},
         )
@@ -330,7 +333,7 @@ def _about(editorial: Editorial | None, tools: Annotators, problems: list[Diagno
         return ()
     known = []
     for entity_id in editorial.about:
-        if entity_id in tools.entities:
+        if entity_id in tools.entity_ids:
             known.append(entity_id)
         else:
             problems.append(

@@ -59,8 +59,9 @@ class RuleInfo:
 
 @dataclass(frozen=True, slots=True)
 class EntityInfo:
-    """What an article's analysis reads of an entity: its forms (matching). Nothing else: its
-    name and description are shown by the article's page (sidebar, cards), not its analysis."""
+    """What an article's analysis is given of an entity besides its id: its forms (the mention
+    finder; analysis.Annotators holds nothing else of the registry). Its name, description
+    and links are shown by pages (sidebar, cards), not read by any analysis."""
 
     forms: frozenset[tuple[str, bool]]  # (text, ignore_case)
 

@@ -19,7 +19,7 @@ from sitegen.analyse_stage import load_annotators
 from sitegen.analysis import Annotators
 from sitegen.config import SiteConfig
 from sitegen.diagnostics import Diagnostic, DiagnosticLog
-from sitegen.entities import ParseCache, load_registry
+from sitegen.entities import Entity, ParseCache, load_registry
 from sitegen.incremental import article_deps, entity_signatures
 from sitegen.model import Article
 from sitegen.patch import (
@@ -70,22 +70,19 @@ class PatchWork:
 
 def _edited_registry(
     last: LastBuild, edited: Sequence[str], root: Path, entity_cache: ParseCache
-) -> tuple[Annotators, set[str]] | None:
-    """The annotators with the registry as it is now, and the entities whose record
-    changed; None unless every analysis stays as it is (no entity added or removed, no
-    form changed) and the registry loads without a problem now and loaded without one
-    at the files edited."""
+) -> tuple[dict[str, Entity], set[str]] | None:
+    """The registry as it is now, and the entities whose record changed; None unless every
+    analysis stays as it is (no entity added or removed, no form changed: the annotators
+    hold only ids and forms) and the registry loads without a problem now and loaded
+    without one at the files edited."""
     entities, problems = load_registry(last.inputs.entities, root, entity_cache)
     if problems or any(d.path in edited for d in last.problems if d not in last.link_problems):
         return None
     old = last.site.entities
     new = {e.id: e for e in entities}
-    assert last.tools is not None  # built whenever an entity changed (stored_build)
     if old.keys() != new.keys() or entity_signatures(old.values()) != entity_signatures(entities):
         return None
-    # The same ids and forms: the same mention finder.
-    tools = dataclasses.replace(last.tools, entities=new)
-    return tools, {e for e in new if new[e] != old[e]}
+    return new, {e for e in new if new[e] != old[e]}
 
 
 def patch_work(
@@ -120,8 +117,8 @@ def patch_work(
         registry = _edited_registry(last, scope.registry, root, entity_cache)
         if registry is None:
             return None
-        tools, entities = registry
-        site = dataclasses.replace(site, entities=tools.entities)
+        site = dataclasses.replace(site, entities=registry[0])
+        entities = registry[1]
     known = {stamp_key(p, root) for p in inputs.template_files}
     if any((t in known) != (root / t).is_file() for t in scope.template_files):
         inputs = discover(root, last.theme)  # a template file added or deleted

@@ -202,6 +202,7 @@ class Builder:
             config,
             inputs,
             analysed.articles,
+            {e.id: e for e in entities},
             tools,
             memory.crossrefs,
             memory.seed_bytes,

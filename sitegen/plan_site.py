@@ -4,6 +4,7 @@ output of the site planned (pages: template + context; files: fingerprint + prod
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from sitegen.analysis import Annotators
@@ -11,6 +12,7 @@ from sitegen.budget import ASSETS
 from sitegen.config import SiteConfig
 from sitegen.crossref import CrossRefs
 from sitegen.diagnostics import DiagnosticLog
+from sitegen.entities import Entity
 from sitegen.feeds import plan_publish
 from sitegen.highlight import pygments_css
 from sitegen.ledger import LedgerIndex, ledger_index, notes_file, plan_ledger, rule_links
@@ -39,6 +41,7 @@ def plan_site(
     config: SiteConfig,
     inputs: SiteInputs,
     articles: list[Article],
+    registry: Mapping[str, Entity],
     tools: Annotators,
     crossref_memo: dict[str, CrossRefs],
     seed_bytes: SeedBytes,
@@ -46,15 +49,16 @@ def plan_site(
     options: BuildOptions,
     log: DiagnosticLog,
 ) -> SitePlan:
-    """``crossref_memo``: the last build's cross-references, updated (site.build_site);
-    ``published``: where the last build published each article (redirects.py)."""
+    """``registry``: the entities by id; ``crossref_memo``: the last build's
+    cross-references, updated (site.build_site); ``published``: where the last build
+    published each article (redirects.py)."""
     pages_loaded, problems = load_pages(inputs)
     log.extend(problems)
     site, problems = build_site(
         config,
         articles,
         pages_loaded,
-        tools.entities,
+        registry,
         tools.corrections,
         search=config.search.enabled and pagefind_available(),
         crossref_memo=crossref_memo,
