@@ -38,6 +38,7 @@ from typing import Any, overload
 
 from sitegen.analysis import Annotators
 from sitegen.config import SiteConfig
+from sitegen.crossref import indexed
 from sitegen.diagnostics import Diagnostic
 from sitegen.model import Article
 from sitegen.plan import (
@@ -46,6 +47,7 @@ from sitegen.plan import (
     PageKeys,
     PagePlan,
     SeedBytes,
+    link_of,
     plan_article,
     plan_authored,
     plan_not_found,
@@ -168,25 +170,23 @@ def pages_by_template(pages: Iterable[PagePlan]) -> dict[str, frozenset[str]]:
 
 
 def shown_elsewhere(article: Article) -> tuple[Any, ...]:
-    """What pages other than the article's own read of it: listings, feed and sitemap (title,
-    URL, date, summary, tags), related and neighbour links, the cross-references and entity
-    cards (what it mentions, in order, and is about), the ledger (its corrections, and its
-    rule matches awaiting review). Entity
-    pages also read the context of its mentions: :func:`plan_patch` compares those."""
+    """What pages other than the article's own read of it, through the records they read it
+    by where there is one: its link (plan.link_of: listings, feed, related and neighbour
+    links, entity pages' rows) and what the cross-references index (crossref.indexed: tags,
+    months, entity pages, cards); and, read directly, its id and summary (listings, feed),
+    its files (diagnostics) and what the ledger shows (its corrections, and its rule
+    matches awaiting review). Entity pages also read the context of its mentions:
+    :func:`plan_patch` compares those."""
     return (
         article.id,
-        article.url,
-        article.title,
-        article.date,
+        link_of(article),
         article.summary,
-        article.tags,
-        article.about,
+        indexed(article),
         article.seed_path,
         article.editorial_path,
-        tuple(m.entity for m in article.mentions),
         article.footnotes,
         tuple((p.footnote, p.ref, p.source, p.replacement) for p in article.places),
-        tuple((p.collection, p.places) for p in article.pending),  # the ledger's awaiting-review part
+        tuple((p.collection, p.places) for p in article.pending),
     )
 
 
