@@ -19,7 +19,8 @@ from sitegen.analyse_stage import load_annotators
 from sitegen.analysis import Annotators
 from sitegen.config import SiteConfig
 from sitegen.diagnostics import Diagnostic, DiagnosticLog
-from sitegen.entities import Entity, ParseCache, load_registry
+from sitegen.editorial import read_text_file
+from sitegen.entities import Entity, ParseCache, parse_entity
 from sitegen.incremental import article_deps, entity_signatures
 from sitegen.model import Article
 from sitegen.patch import (
@@ -42,7 +43,7 @@ from sitegen.render import Renderer
 from sitegen.renderers import RendererCache
 from sitegen.search import pagefind_available
 from sitegen.site import Site
-from sitegen.sources import CONTENT_DIR, SEEDS_DIR, SiteInputs, discover
+from sitegen.sources import SEEDS_DIR, SiteInputs, discover
 from sitegen.stamps import settle, stamp_files, stamp_key
 from sitegen.state import BuildState, FileStamp
 from sitegen.writer import PENDING, OutputDir
@@ -69,18 +70,28 @@ class PatchWork:
 
 
 def _edited_registry(
-    last: LastBuild, edited: Sequence[str], root: Path, entity_cache: ParseCache
+    last: LastBuild, edited: Sequence[str], root: Path
 ) -> tuple[dict[str, Entity], set[str]] | None:
-    """The registry as it is now, and the entities whose record changed; None unless every
-    analysis stays as it is (no entity added or removed, no form changed: the annotators
-    hold only ids and forms) and the registry loads without a problem now and loaded
-    without one at the files edited."""
-    entities, problems = load_registry(last.inputs.entities, root, entity_cache)
-    if problems or any(d.path in edited for d in last.problems if d not in last.link_problems):
+    """The registry with the ``edited`` files read again, and the entities whose record
+    changed; None unless every analysis stays as it is (no entity added or removed, no
+    form changed: the annotators hold only ids and forms) and the edited files read without
+    a problem now and had none at the last build. Only they are parsed: the registry's
+    checks across files (duplicate ids, clashing aliases) are of ids and forms, which did
+    not change, so they find what they found last time."""
+    if any(d.path in edited for d in last.problems if d not in last.link_problems):
         return None
     old = last.site.entities
-    new = {e.id: e for e in entities}
-    if old.keys() != new.keys() or entity_signatures(old.values()) != entity_signatures(entities):
+    new = dict(old)
+    for rel in edited:
+        path = root / rel
+        text, problems = read_text_file(path, root)
+        if text is None or problems or path.stem not in old:
+            return None
+        entity, problems = parse_entity(text, path.stem, rel)
+        if entity is None or problems:
+            return None
+        new[entity.id] = entity
+    if entity_signatures(old.values()) != entity_signatures(new.values()):
         return None
     return new, {e for e in new if new[e] != old[e]}
 
@@ -92,7 +103,6 @@ def patch_work(
     cache: Mapping[str, CachedAnalysis],
     seed_bytes: SeedBytes,
     renderers: RendererCache,
-    entity_cache: ParseCache,
     root: Path,
 ) -> PatchWork | None:
     """What ``changes`` (site-relative paths) change in ``last``, when a patch can scope it;
@@ -114,7 +124,7 @@ def patch_work(
     inputs, tools, site = last.inputs, last.tools, last.site
     entities: set[str] = set()
     if scope.registry:
-        registry = _edited_registry(last, scope.registry, root, entity_cache)
+        registry = _edited_registry(last, scope.registry, root)
         if registry is None:
             return None
         site = dataclasses.replace(site, entities=registry[0])
@@ -254,8 +264,8 @@ def stored_build(
         pages = {p: (f, links or None) for p, (f, links) in state.pages().items()}
     except Exception:  # the state is a cache: anything unreadable means a full build
         return None
-    tools = None  # what analyses read: needed only when an article or entity changed
-    if ids or any(c.startswith(CONTENT_DIR + "/") for c in changes):
+    tools = None  # what analyses read: needed only when an article changed
+    if ids:
         # Their problems are the build on record's.
         tools, _, _ = load_annotators(config, inputs, entity_cache, DiagnosticLog())
 

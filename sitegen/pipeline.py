@@ -271,7 +271,6 @@ class Builder:
             memory.cache,
             memory.seed_bytes,
             self.renderers,
-            self.entity_cache,
             self.root,
         )
         if work is None:

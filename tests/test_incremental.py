@@ -769,6 +769,21 @@ def test_an_entity_edit_renders_only_the_pages_that_show_what_changed(served: Se
     assert report.planned < served.site.clean()[1].planned
 
 
+def test_an_entity_edit_with_a_problem_is_a_full_build_that_reports_it(served: Served) -> None:
+    """A patch parses only the edited entity file: one it cannot read cleanly takes a full
+    build, which reports the problem at its line; the fix is patched again."""
+    rel = "content/entities/ana-pereira.md"
+    served.site.edit(rel, "kind: person", "kind: planet")
+    broken = served.build(rel)
+    assert broken.planned == served.site.clean()[1].planned
+    assert [(d.path, d.line) for d in broken.log.items if d.level >= Level.ERROR] == [(rel, 3)]
+    served.site.assert_equals_clean(broken)
+    served.site.edit(rel, "kind: planet", "kind: person")
+    fixed = served.build(rel)
+    assert not [d for d in fixed.log.items if d.level >= Level.WARNING]
+    served.site.assert_equals_clean(fixed)
+
+
 def test_a_new_process_patches_an_entity_edit(site: Site) -> None:
     before, _ = site.clean()
     site.edit("content/entities/ana-pereira.md", "kind: person", "kind: other")
