@@ -40,6 +40,7 @@ from sitegen.analysis import Annotators
 from sitegen.config import SiteConfig
 from sitegen.crossref import indexed
 from sitegen.diagnostics import Diagnostic
+from sitegen.ledger import plan_ledger
 from sitegen.model import Article
 from sitegen.plan import (
     Context,
@@ -50,11 +51,19 @@ from sitegen.plan import (
     link_of,
     plan_article,
     plan_authored,
+    plan_home,
     plan_not_found,
     plan_search,
     site_context,
 )
-from sitegen.plan_archive import MentionGroups, cards_file, plan_entity, plan_entity_index
+from sitegen.plan_archive import (
+    MentionGroups,
+    cards_file,
+    plan_entity,
+    plan_entity_index,
+    plan_tags,
+    plan_timeline,
+)
 from sitegen.site import Site
 from sitegen.sources import CONTENT_DIR, SEEDS_DIR, TEMPLATES_DIR, SiteInputs
 from sitegen.urls import UrlBuilder
@@ -190,18 +199,26 @@ def shown_elsewhere(article: Article) -> tuple[Any, ...]:
     )
 
 
-# How a patch plans the pages of one template apart from the rest: for the templates whose
-# pages are cheap to plan alone. plan_patch checks the pages planned are the very pages the
-# last build rendered with the template; the others (articles, listings) take a full build.
+# How a patch plans the pages of one template apart from the rest: the planners of the
+# parts of the site that use it, their pages with other templates left out. plan_patch
+# checks the pages planned are the very pages the last build rendered with the template;
+# the others (articles, source views, redirects) take a full build.
 TemplatePlanner = Callable[[Site, UrlBuilder, PageKeys, Context, MentionGroups], list[PagePlan]]
 TEMPLATE_PLANNERS: dict[str, TemplatePlanner] = {
     "page.html": lambda site, urls, keys, ctx, groups: plan_authored(site, urls, ctx),
     "404.html": lambda site, urls, keys, ctx, groups: [plan_not_found(urls, ctx)],
     "search.html": lambda site, urls, keys, ctx, groups: [plan_search(urls, ctx)] if site.search else [],
+    "index.html": lambda site, urls, keys, ctx, groups: plan_home(site, urls, ctx),
     "entities.html": lambda site, urls, keys, ctx, groups: [plan_entity_index(site, urls, ctx)],
     "entity.html": lambda site, urls, keys, ctx, groups: [
         plan for e in sorted(site.entities) for plan in plan_entity(site, urls, keys, e, ctx, groups)
     ],
+    # tag and month listings, the tag index, the timeline's years and its index
+    **{
+        template: lambda site, urls, keys, ctx, groups: plan_tags(site, urls) + plan_timeline(site, urls)
+        for template in ("list.html", "tags.html", "year.html", "timeline.html")
+    },
+    "ledger.html": lambda site, urls, keys, ctx, groups: plan_ledger(site, urls),
 }
 
 
@@ -254,8 +271,10 @@ def plan_patch(
         pages += plan_entity(site, urls, keys, entity_id, site_ctx, groups, numbers)
     for template, recorded in sorted((templates or {}).items()):
         planner = TEMPLATE_PLANNERS.get(template)
-        planned = planner(site, urls, keys, site_ctx, groups) if planner is not None else None
-        if planned is None or {p.path for p in planned} != recorded:
+        if planner is None:
+            return None
+        planned = [p for p in planner(site, urls, keys, site_ctx, groups) if p.template == template]
+        if {p.path for p in planned} != recorded:
             return None
         pages += planned
     planned_paths: set[str] = set()  # a page two edits reach is planned once

@@ -597,22 +597,7 @@ def plan_core(site: Site, urls: UrlBuilder, seed_bytes: SeedBytes) -> tuple[list
     pages: list[PagePlan] = []
     files: list[FilePlan] = []
 
-    listing = [dict(article_link(a), summary=a.summary) for a in site.articles]
-    for url, chunk, pagination in paginate(listing, site.config.per_page, paged_url("")):
-        title = site.config.title if pagination["number"] == 1 else f"Articles, page {pagination['number']}"
-        pages.append(
-            PagePlan(
-                url,
-                "index.html",
-                {
-                    "site": site_ctx,
-                    "page": page_context(url, title, "index", urls, site.config.description),
-                    "articles": chunk,
-                    "pagination": pagination,
-                },
-                (),
-            )
-        )
+    pages += plan_home(site, urls, site_ctx)
 
     keys = PageKeys(site, urls)
     for index in range(len(site.articles)):
@@ -665,3 +650,25 @@ def plan_not_found(urls: UrlBuilder, site_ctx: Context) -> PagePlan:
 def plan_search(urls: UrlBuilder, site_ctx: Context) -> PagePlan:
     context = {"site": site_ctx, "page": page_context("search/", "Search", "search", urls)}
     return PagePlan("search/", "search.html", context, ())
+
+
+def plan_home(site: Site, urls: UrlBuilder, site_ctx: Context) -> list[PagePlan]:
+    """The home page and the pages after it: every article, newest first, with its summary."""
+    pages = []
+    listing = [dict(article_link(a), summary=a.summary) for a in site.articles]
+    for url, chunk, pagination in paginate(listing, site.config.per_page, paged_url("")):
+        title = site.config.title if pagination["number"] == 1 else f"Articles, page {pagination['number']}"
+        pages.append(
+            PagePlan(
+                url,
+                "index.html",
+                {
+                    "site": site_ctx,
+                    "page": page_context(url, title, "index", urls, site.config.description),
+                    "articles": chunk,
+                    "pagination": pagination,
+                },
+                (),
+            )
+        )
+    return pages

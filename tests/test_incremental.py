@@ -797,7 +797,7 @@ def test_a_new_process_patches_an_entity_edit(site: Site) -> None:
 
 def test_a_template_of_authored_pages_renders_only_them(served: Served) -> None:
     """A template only authored pages use: a patch plans them alone, in serve and in a new
-    process; a template every article uses takes a full build."""
+    process; the article template takes a full build."""
     source = theme_template("page.html")
     served.site.write("templates/page.html", source.replace("<article", "<article data-edited", 1))
     report = served.build("templates/page.html")
@@ -807,9 +807,21 @@ def test_a_template_of_authored_pages_renders_only_them(served: Served) -> None:
     removed = build(BuildOptions(root=served.site.root, output=served.site.out))  # a new process
     assert removed.planned == 1 and set(removed.rendered) == {"about/index.html"}
     served.site.assert_equals_clean(removed)
-    served.site.write("templates/list.html", theme_template("list.html") + "\n")
-    listed = build(BuildOptions(root=served.site.root, output=served.site.out))
-    assert listed.planned == served.site.clean()[1].planned
+    served.site.write("templates/article.html", theme_template("article.html") + "\n")
+    articles = build(BuildOptions(root=served.site.root, output=served.site.out))
+    assert articles.planned == served.site.clean()[1].planned
+
+
+def test_a_listing_template_in_serve_plans_only_the_listings(served: Served) -> None:
+    """list.html: the tag and month listings, planned apart from the rest of the site."""
+    before, _ = served.site.clean()
+    source = theme_template("list.html")
+    served.site.write("templates/list.html", source.replace("</h1>", " </h1>", 1))
+    report = served.build("templates/list.html")
+    listings = {rel for rel, page in html(before).items() if body_kind(page) in {"tag", "month"}}
+    assert len(listings) >= 2
+    assert report.planned == len(listings) and set(report.rendered) == listings
+    served.site.assert_equals_clean(report)
 
 
 def test_a_patch_checks_again_the_links_to_the_fragments_it_removed(served: Served) -> None:
