@@ -49,11 +49,6 @@ from sitegen.plan import (
     PagePlan,
     SeedBytes,
     link_of,
-    plan_article,
-    plan_authored,
-    plan_home,
-    plan_not_found,
-    plan_search,
     site_context,
 )
 from sitegen.plan_archive import (
@@ -64,6 +59,8 @@ from sitegen.plan_archive import (
     plan_tags,
     plan_timeline,
 )
+from sitegen.plan_article import plan_article
+from sitegen.plan_site import plan_authored, plan_home, plan_not_found, plan_search
 from sitegen.site import Site
 from sitegen.sources import CONTENT_DIR, SEEDS_DIR, TEMPLATES_DIR, SiteInputs
 from sitegen.urls import UrlBuilder

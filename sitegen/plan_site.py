@@ -17,11 +17,26 @@ from sitegen.feeds import plan_publish
 from sitegen.highlight import pygments_css
 from sitegen.ledger import LedgerIndex, ledger_index, notes_file, plan_ledger, rule_links
 from sitegen.load import load_pages
+from sitegen.markdown import link_lines, render_markdown
 from sitegen.model import Article
 from sitegen.options import BuildOptions
 from sitegen.pending import pending_diagnostics, pending_summary
-from sitegen.plan import FilePlan, PagePlan, SeedBytes, data_file, plan_core, plan_search, site_context
+from sitegen.plan import (
+    Context,
+    FilePlan,
+    PageKeys,
+    PagePlan,
+    SeedBytes,
+    article_link,
+    data_file,
+    markdown_made,
+    page_context,
+    paged_url,
+    paginate,
+    site_context,
+)
 from sitegen.plan_archive import cards_file, plan_entities, plan_tags, plan_timeline
+from sitegen.plan_article import plan_article
 from sitegen.redirects import redirect_pages
 from sitegen.search import pagefind_available
 from sitegen.site import Site, build_site
@@ -120,3 +135,86 @@ def plan_outputs(
     if config.custom_domain:
         files.append(data_file("CNAME", config.custom_domain.encode("ascii") + b"\n"))
     return pages, files
+
+
+def plan_core(site: Site, urls: UrlBuilder, seed_bytes: SeedBytes) -> tuple[list[PagePlan], list[FilePlan]]:
+    """Home, articles (with their source views and files), authored pages, 404."""
+    site_ctx = site_context(site, urls)
+    pages: list[PagePlan] = []
+    files: list[FilePlan] = []
+
+    pages += plan_home(site, urls, site_ctx)
+
+    keys = PageKeys(site, urls)
+    for index in range(len(site.articles)):
+        article_pages, article_files = plan_article(site, urls, seed_bytes, keys, index, site_ctx)
+        pages += article_pages
+        files += article_files
+
+    pages += plan_authored(site, urls, site_ctx)
+    pages.append(plan_not_found(urls, site_ctx))
+    return pages, files
+
+
+def plan_authored(site: Site, urls: UrlBuilder, site_ctx: Context) -> list[PagePlan]:
+    """The authored pages (content/pages/)."""
+    pages = []
+    for page in site.pages:
+        page_links: list[tuple[str, int]] = []
+        body_html = render_markdown(
+            page.body_markdown, page.id + "/", first_line=page.body_line, links=page_links
+        )
+        pages.append(
+            PagePlan(
+                page.id + "/",
+                "page.html",
+                {
+                    "site": site_ctx,
+                    "page": page_context(page.id + "/", page.title, "page", urls),
+                    "body_html": body_html,
+                },
+                (page.path,),
+                link_lines=link_lines(page_links),
+                made=markdown_made(lambda context: str(context["body_html"])),
+            )
+        )
+    return pages
+
+
+def plan_not_found(urls: UrlBuilder, site_ctx: Context) -> PagePlan:
+    return PagePlan(
+        "404.html",
+        "404.html",
+        {
+            "site": site_ctx,
+            "page": page_context("404.html", "Page not found", "404", urls, absolute_links=True),
+        },
+        (),
+    )
+
+
+def plan_search(urls: UrlBuilder, site_ctx: Context) -> PagePlan:
+    context = {"site": site_ctx, "page": page_context("search/", "Search", "search", urls)}
+    return PagePlan("search/", "search.html", context, ())
+
+
+def plan_home(site: Site, urls: UrlBuilder, site_ctx: Context) -> list[PagePlan]:
+    """The home page and the pages after it: every article, newest first, with its summary."""
+    pages = []
+    listing = [dict(article_link(a), summary=a.summary) for a in site.articles]
+    for url, chunk, pagination in paginate(listing, site.config.per_page, paged_url("")):
+        title = site.config.title if pagination["number"] == 1 else f"Articles, page {pagination['number']}"
+        pages.append(
+            PagePlan(
+                url,
+                "index.html",
+                {
+                    "site": site_ctx,
+                    "page": page_context(url, title, "index", urls, site.config.description),
+                    "articles": chunk,
+                    "pagination": pagination,
+                },
+                (),
+            )
+        )
+    return pages
