@@ -29,8 +29,8 @@ from sitegen.feeds import (
 )
 from sitegen.ledger import plan_ledger
 from sitegen.pipeline import BuildOptions, build
-from sitegen.plan_site import plan_core
 from sitegen.plan_archive import plan_entities, plan_tags, plan_timeline
+from sitegen.plan_site import plan_core
 from sitegen.scaffold import PLACEHOLDER, SEED_ID, WORKFLOW_PATH, init_site
 from sitegen.search import RECORD, html_fingerprint, index_site, pagefind_available
 from sitegen.site import Site
