@@ -127,6 +127,13 @@ TEMPLATE_EDITS: dict[str, tuple[str, str]] = {
     "entity.html": ("Often mentioned with", "Seen with"),
     "list.html": ("<h1>{{ heading }}</h1>", "<h1>{{ heading }} (list)</h1>"),
     "pagination.html": ("<span>Page {{ pagination.number }}", "<span>Sheet {{ pagination.number }}"),
+    # templates a patch plans apart (patch.TEMPLATE_PLANNERS)
+    "page.html": (
+        '<h1 id="page-title">{{ page.title }}</h1>',
+        '<h1 id="page-title">{{ page.title }} (page)</h1>',
+    ),
+    "ledger.html": ('<h2 id="by">By correction</h2>', '<h2 id="by">By rule</h2>'),
+    "timeline.html": ("<h1>Timeline</h1>", "<h1>Time line</h1>"),
 }
 BROKEN_TEMPLATE = 3  # this variant fails to render: a template-error for every page that uses it
 
