@@ -784,6 +784,20 @@ def test_an_entity_edit_with_a_problem_is_a_full_build_that_reports_it(served: S
     served.site.assert_equals_clean(fixed)
 
 
+def test_edits_of_an_article_an_entity_and_a_template_together_are_one_patch(served: Served) -> None:
+    """serve may gather edits of several kinds into one build: each part is planned."""
+    before, _ = served.site.clean()
+    served.site.edit("seeds/a1.txt", "Gulls circled", "Terns circled")
+    served.site.edit("content/entities/ana-pereira.md", "Harbour master of Saltmere.", "Harbour master.")
+    served.site.write("templates/page.html", theme_template("page.html").replace("<article", "<article x", 1))
+    report = served.build("seeds/a1.txt", "content/entities/ana-pereira.md", "templates/page.html")
+    assert report.analysed == ["a1"] and report.planned < served.site.clean()[1].planned
+    after = served.site.assert_equals_clean(report)
+    changed = {r for r in after if after[r] != before.get(r) and not r.startswith("pagefind/")}
+    assert set(report.rendered) >= changed
+    assert {"about/index.html", "entities/ana-pereira/index.html", "entities/cards.json"} <= changed
+
+
 def test_a_new_process_patches_an_entity_edit(site: Site) -> None:
     before, _ = site.clean()
     site.edit("content/entities/ana-pereira.md", "kind: person", "kind: other")
