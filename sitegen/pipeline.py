@@ -25,7 +25,7 @@ from sitegen.analysis import Annotators
 from sitegen.budget import output_kinds, patched_sizes, sizes_by_kind
 from sitegen.checks import content_checks
 from sitegen.config import SiteConfig, load_config
-from sitegen.diagnostics import SitegenError, error, info
+from sitegen.diagnostics import info
 from sitegen.entities import ParseCache
 from sitegen.incremental import site_digest
 from sitegen.keeper import BuildMemory
@@ -44,29 +44,12 @@ from sitegen.render import Renderer
 from sitegen.renderers import RendererCache
 from sitegen.search import INSTALL_HINT, bundle_entry, index_for_search
 from sitegen.site import Site
-from sitegen.sources import RESERVED_DIRS, SiteInputs, discover, theme_dir
+from sitegen.sources import SiteInputs, discover, require_theme, resolve_output
 from sitegen.stamps import all_inputs, stamp_files
 from sitegen.state import FileStamp
 from sitegen.urls import UrlBuilder
 from sitegen.workers import default_jobs, frozen_heap
 from sitegen.writer import OutputDir, entry_id, manifest_id
-
-
-def resolve_output(root: Path, config: SiteConfig, output: Path | None) -> Path:
-    out = (output if output is not None else root / config.output_dir).resolve()
-    root = root.resolve()
-    if out == root or root.is_relative_to(out) or any(out.is_relative_to(root / d) for d in RESERVED_DIRS):
-        raise SitegenError(
-            [
-                error(
-                    "output-unsafe",
-                    f"refusing to write the site into {out}: it would overwrite "
-                    "the site's own sources; use a separate directory such as "
-                    "'_site'",
-                )
-            ]
-        )
-    return out
 
 
 @dataclass(frozen=True)
@@ -133,20 +116,9 @@ class Builder:
         log = report.log
         root = self.root
         config = load_config(root, options.base_url)
-        out = resolve_output(root, config, options.output)
+        out = resolve_output(root, config.output_dir, options.output)
         report.output = self.output_path = out
-        theme = theme_dir(root, config.theme)
-        if theme is None:
-            raise SitegenError(
-                [
-                    error(
-                        "theme-missing",
-                        f"theme '{config.theme}' not found in themes/ nor among "
-                        "the themes shipped with sitegen",
-                        "sitegen.toml",
-                    )
-                ]
-            )
+        theme = require_theme(root, config.theme)
         inputs = discover(root, theme)
         log.extend(inputs.problems)
         memory.load_state(log)

@@ -16,7 +16,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.diagnostics import Diagnostic, error, info, warning
+from sitegen.diagnostics import Diagnostic, SitegenError, error, info, warning
 
 SEEDS_DIR = "seeds"
 CONTENT_DIR = "content"
@@ -192,6 +192,41 @@ def theme_dir(root: Path, theme: str) -> Path | None:
     # Running from a source checkout: the default theme sits at the repository root.
     checkout = Path(__file__).resolve().parent.parent / THEMES_DIR / theme
     return checkout if checkout.is_dir() else None
+
+
+def require_theme(root: Path, theme: str) -> Path:
+    """The theme's folder; an error naming sitegen.toml when there is none."""
+    found = theme_dir(root, theme)
+    if found is None:
+        raise SitegenError(
+            [
+                error(
+                    "theme-missing",
+                    f"theme '{theme}' not found in themes/ nor among the themes shipped with sitegen",
+                    "sitegen.toml",
+                )
+            ]
+        )
+    return found
+
+
+def resolve_output(root: Path, output_dir: str, output: Path | None) -> Path:
+    """Where the site is written (``--output``, else the configuration's ``output_dir``),
+    refused when it would overwrite the site's own sources."""
+    out = (output if output is not None else root / output_dir).resolve()
+    root = root.resolve()
+    if out == root or root.is_relative_to(out) or any(out.is_relative_to(root / d) for d in RESERVED_DIRS):
+        raise SitegenError(
+            [
+                error(
+                    "output-unsafe",
+                    f"refusing to write the site into {out}: it would overwrite "
+                    "the site's own sources; use a separate directory such as "
+                    "'_site'",
+                )
+            ]
+        )
+    return out
 
 
 def _file(path: Path, root: Path, problems: list[Diagnostic]) -> bool:
