@@ -27,6 +27,7 @@ from sitegen.model import Article
 from sitegen.plan import PagePlan, page_context
 from sitegen.site import Site
 from sitegen.sources import SiteInputs
+from sitegen.tomlpos import TomlPositions
 from sitegen.urls import UrlBuilder, output_path
 
 REDIRECTS_FILE = "content/redirects.toml"
@@ -38,7 +39,6 @@ HEADER = (
     "# Old URLs that keep working: old path = article id. `sitegen build` adds a line when an\n"
     "# article moves (a new title or slug); commit this file. Lines may be edited or removed.\n"
 )
-_KEY_LINE = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)')\s*=""")
 # A directory path inside the site: plain segments, no '.' or '..', no query or fragment.
 _OLD_PATH = re.compile(r"(?:[A-Za-z0-9_~%+-][A-Za-z0-9._~%+-]*/)+")
 
@@ -50,15 +50,6 @@ class Redirect:
     line: int
 
 
-def _key_lines(text: str) -> dict[str, int]:
-    lines: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        match = _KEY_LINE.match(line)
-        if match:
-            lines.setdefault(match.group(1) if match.group(1) is not None else match.group(2), number)
-    return lines
-
-
 def parse_redirects(text: str, rel: str = REDIRECTS_FILE) -> tuple[list[Redirect], list[Diagnostic]]:
     try:
         data = tomllib.loads(text.removeprefix("\ufeff"))
@@ -67,11 +58,11 @@ def parse_redirects(text: str, rel: str = REDIRECTS_FILE) -> tuple[list[Redirect
         return [], [
             error("redirect-toml", f"not valid TOML: {exc}", rel, int(where.group(1)) if where else 1)
         ]
-    lines = _key_lines(text)
+    positions = TomlPositions(text)
     redirects: list[Redirect] = []
     problems: list[Diagnostic] = []
     for key, value in data.items():
-        line = lines.get(key, 1)
+        line = positions.line(key) or 1
         old = key.lstrip("/")
         if not isinstance(value, str) or not _OLD_PATH.fullmatch(old):
             problems.append(

@@ -13,10 +13,16 @@ _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.\- ]+?)\s*=""")
 
 
+# A part of a dotted key: quoted (a dot inside stays: "2020/01/03/a.b/") or bare.
+_KEY_PART = re.compile(r""""[^"]*"|'[^']*'|[^."']+""")
+
+
 def _split_key(raw: str) -> tuple[str, ...]:
     parts = []
-    for part in raw.split("."):
+    for part in _KEY_PART.findall(raw):
         part = part.strip()
+        if not part:
+            continue
         if len(part) >= 2 and part[0] == part[-1] and part[0] in "\"'":
             part = part[1:-1]
         parts.append(part)

@@ -134,6 +134,15 @@ def test_unsafe_or_relative_old_paths_are_refused() -> None:
     assert [(p.code, p.line) for p in problems] == [("redirect-entry", n) for n in (1, 2, 3, 5)]
 
 
+def test_a_quoted_key_with_dots_is_found_at_its_own_line() -> None:
+    """Old paths may hold dots ("v1.2-notes/"): the line of a key is found by its quoted
+    whole (tomlpos), not by its parts between dots."""
+    text = '# moved\n"2020/v1.2-notes/" = "a"\n"2020/v1.3-notes/" = 3\n'
+    redirects, problems = parse_redirects(text)
+    assert [(r.old, r.line) for r in redirects] == [("2020/v1.2-notes/", 2)]
+    assert [(p.code, p.line) for p in problems] == [("redirect-entry", 3)]
+
+
 @pytest.mark.browser
 def test_the_old_url_lands_on_the_new_one_with_its_fragment_under_a_subpath(
     make_site: Callable[..., SampleSite], page: Any
