@@ -89,12 +89,14 @@ class LastBuild:
     index: dict[str, int] = field(default_factory=dict)  # article id → index in site.articles
     seeds: dict[str, Path] = field(default_factory=dict)  # by article id
     editorials: dict[str, Path] = field(default_factory=dict)
+    entity_files: dict[str, Path] = field(default_factory=dict)  # by site-relative path
 
     def __post_init__(self) -> None:
         if not self.index:  # a patch keeps the order of the articles and the set of files
             self.index = {article_id: i for i, article_id in enumerate(article_ids(self.site.articles))}
             self.seeds = {p.stem: p for p in self.inputs.seeds}
             self.editorials = {p.stem: p for p in self.inputs.editorials}
+            self.entity_files = {self.inputs.rel(p): p for p in self.inputs.entities}
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ def scope_of(changes: Collection[str], last: LastBuild) -> Scope | None:
     articles: dict[str, tuple[Path, Path | None]] = {}
     registry: list[str] = []
     templates: dict[str, str] = {}
-    entity_files = {last.inputs.rel(p): p for p in last.inputs.entities}
+    entity_files = last.entity_files
     for rel in changes:
         folder, _, name = rel.rpartition("/")
         if rel in entity_files:
@@ -155,14 +157,16 @@ def scope_of(changes: Collection[str], last: LastBuild) -> Scope | None:
     return Scope(articles, tuple(sorted(registry)), frozenset(templates.values()), tuple(sorted(templates)))
 
 
+def is_article_file(rel: str) -> bool:
+    """Whether a site-relative path is in the folder of seeds or of editorial files."""
+    return rel.startswith((SEEDS_DIR + "/", EDITORIAL_DIR + "/"))
+
+
 def could_patch(changes: Collection[str], inputs: SiteInputs) -> bool:
     """Whether every change is of a kind :func:`scope_of` may scope (the cheap test first)."""
     entity_files = {inputs.rel(p) for p in inputs.entities}
     return all(
-        c.startswith((SEEDS_DIR + "/", EDITORIAL_DIR + "/"))
-        or c in entity_files
-        or template_name(c, inputs) is not None
-        for c in changes
+        is_article_file(c) or c in entity_files or template_name(c, inputs) is not None for c in changes
     )
 
 

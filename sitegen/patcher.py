@@ -24,10 +24,10 @@ from sitegen.entities import Entity, ParseCache, parse_entity
 from sitegen.incremental import article_deps, entity_signatures
 from sitegen.model import Article
 from sitegen.patch import (
-    EDITORIAL_DIR,
     LastBuild,
     Snapshot,
     could_patch,
+    is_article_file,
     plan_patch,
     restore,
     scope_of,
@@ -43,7 +43,7 @@ from sitegen.render import Renderer
 from sitegen.renderers import RendererCache
 from sitegen.search import pagefind_available
 from sitegen.site import Site
-from sitegen.sources import SEEDS_DIR, SiteInputs, discover
+from sitegen.sources import SiteInputs, discover
 from sitegen.stamps import settle, stamp_files, stamp_key
 from sitegen.state import BuildState, FileStamp
 from sitegen.writer import PENDING, OutputDir
@@ -254,7 +254,7 @@ def stored_build(
             return None  # an output was deleted by hand: a full build writes it again
         if any(entry.startswith(PENDING) for entry in manifest.values()):
             return None  # the last build stopped half-way: its outputs are not known
-        ids = {Path(rel).stem for rel in changes if rel.startswith((SEEDS_DIR + "/", EDITORIAL_DIR + "/"))}
+        ids = {Path(rel).stem for rel in changes if is_article_file(rel)}
         cached = {}
         for article_id in ids:
             row = state.article(article_id)

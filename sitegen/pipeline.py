@@ -399,6 +399,7 @@ class Builder:
                 index=resumed.index if resumed else {},
                 seeds=resumed.seeds if resumed else {},
                 editorials=resumed.editorials if resumed else {},
+                entity_files=resumed.entity_files if resumed else {},
             )
 
         if resumed is not None:
