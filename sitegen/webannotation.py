@@ -33,7 +33,6 @@ times its compressed size, and the export is the largest thing the site holds.
 from __future__ import annotations
 
 import gzip
-import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +40,7 @@ from typing import Any
 import orjson
 
 from sitegen.model import Article, CorrectedPlace, Footnote, Seed
+from sitegen.plan import data_key
 from sitegen.scope import BY_COLLECTION, BY_EDITOR, BY_RULE, BY_RULES_LINE
 from sitegen.seeds import FileOffsets
 from sitegen.site import Site
@@ -173,8 +173,9 @@ class ExportInputs:
     note_ids: dict[str, str]  # correction key → the id of its rule's note in the notes document
 
     def key(self) -> str:
-        parts = (EXPORT_FORMAT, self.article.digest, self.origin, self.wikidata, self.note_ids)
-        return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+        return data_key(
+            "export", EXPORT_FORMAT, self.article.digest, self.origin, self.wikidata, self.note_ids
+        )
 
 
 EXPORT_FORMAT = 5  # the shape of the export: raise it when annotation_page writes other JSON
