@@ -10,7 +10,6 @@ articles where its old or new forms occur, or that mention it.
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,6 +21,7 @@ from sitegen import __version__, search
 from sitegen.config import SiteConfig
 from sitegen.corrections import Rule
 from sitegen.entities import Entity
+from sitegen.scope import accepted_by
 from sitegen.state import FileStamp
 
 
@@ -49,7 +49,7 @@ class RuleInfo:
 
     def accepts(self, article_id: str) -> bool:
         """Whether its collection's list names the article."""
-        return any(fnmatch.fnmatchcase(article_id, pattern) for pattern in self.accepted)
+        return accepted_by(article_id, self.accepted)
 
     def can_apply(self, article_id: str, texts: ArticleTexts) -> bool:
         if not self.in_scope(article_id):

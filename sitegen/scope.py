@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import functools
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -45,10 +46,17 @@ class ArticleScope:
     confirmed: Mapping[int, str]  # applied rule index -> how it was confirmed
 
 
-def _pattern(globs: Collection[str]) -> re.Pattern[str] | None:
+@functools.lru_cache(maxsize=256)
+def _pattern(globs: frozenset[str]) -> re.Pattern[str] | None:
     if not globs:
         return None
     return re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g in sorted(globs)))
+
+
+def accepted_by(article_id: str, globs: Collection[str]) -> bool:
+    """Whether a collection's ``articles`` list (ids or globs) names the article."""
+    pattern = _pattern(frozenset(globs))
+    return pattern is not None and pattern.fullmatch(article_id) is not None
 
 
 class Scopes:
@@ -69,7 +77,7 @@ class Scopes:
                     only.setdefault(article, set()).add(order)
             for article in rule.exclude:
                 excluded.setdefault(article, set()).add(order)
-        self._patterns = {name: _pattern(found) for name, found in globs.items()}
+        self._patterns = {name: _pattern(frozenset(found)) for name, found in globs.items()}
         self._only = {article: frozenset(orders) for article, orders in only.items()}
         self._excluded = {article: frozenset(orders) for article, orders in excluded.items()}
         self._memo: dict[_ScopeKey, ArticleScope] = {}
