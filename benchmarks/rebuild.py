@@ -81,33 +81,29 @@ def edit_description(entity: Path, revert: bool) -> str:
     return text.replace("description: ", "description: Edited. ", 1)
 
 
-def edit_page_template(site: Path, revert: int) -> None:
-    """Override the template only authored pages use (content/pages/)."""
+def override_template(site: Path, name: str, old: str, new: str, revert: bool) -> None:
+    """Override the default theme's template ``name`` in templates/ with ``old`` replaced by
+    ``new`` (``revert``: remove the override, back to the theme's)."""
     from sitegen.sources import theme_dir
 
     theme = theme_dir(site, "default")
     assert theme is not None
-    override = site / "templates" / "page.html"
+    override = site / "templates" / name
     if revert:
         override.unlink(missing_ok=True)
     else:
         override.parent.mkdir(exist_ok=True)
-        source = (theme / "templates" / "page.html").read_text(encoding="utf-8")
-        override.write_text(source.replace("<article", '<article data-edited=""', 1), encoding="utf-8")
+        source = (theme / "templates" / name).read_text(encoding="utf-8")
+        override.write_text(source.replace(old, new, 1), encoding="utf-8")
+
+
+def edit_page_template(site: Path, revert: bool) -> None:
+    """Override the template only authored pages use (content/pages/)."""
+    override_template(site, "page.html", "<article", '<article data-edited=""', revert)
 
 
 def edit_template(site: Path, revert: bool) -> None:
-    from sitegen.sources import theme_dir
-
-    theme = theme_dir(site, "default")
-    assert theme is not None
-    override = site / "templates" / "entity.html"
-    if revert:
-        override.unlink(missing_ok=True)
-    else:
-        override.parent.mkdir(exist_ok=True)
-        source = (theme / "templates" / "entity.html").read_text(encoding="utf-8")
-        override.write_text(source.replace("Often mentioned with", "Also mentioned with"), encoding="utf-8")
+    override_template(site, "entity.html", "Often mentioned with", "Also mentioned with", revert)
 
 
 def scenario(label: str, site: Path, runs: int, tmp: Path, prepare: Callable[[int], None] | None) -> None:
@@ -243,7 +239,9 @@ def run_site(original: Path, runs: int, serve_edits: int, only: set[str], serve_
         if "template" in only:
             scenario("one-template edit", site, runs, tmp, lambda i: edit_template(site, revert=i % 2 == 1))
         if "page-template" in only:
-            scenario("authored-page template", site, runs, tmp, lambda i: edit_page_template(site, i % 2))
+            scenario(
+                "authored-page template", site, runs, tmp, lambda i: edit_page_template(site, i % 2 == 1)
+            )
         if serve_edits and "serve" in only:
             for pause in serve_pauses:
                 serve_latency(site, serve_edits, pause)
