@@ -17,19 +17,22 @@ their note in the footnote).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sitegen.budget import ANNOTATIONS
-from sitegen.model import Article, Footnote, note_anchor
+from sitegen.model import Article, note_anchor
 from sitegen.plan import (
     AWAITING_PATH,
     NOTES_PATH,
     Context,
     FilePlan,
+    Link,
     PageKeys,
     PagePlan,
     digest_of,
+    link_of,
     page_context,
     paged_url,
     paginate,
@@ -81,15 +84,56 @@ class LedgerEntry:
         }
 
 
-def _places_by_footnote(article: Article) -> dict[int, int]:
-    """Footnote number -> its number of corrected places in ``article``."""
-    places: dict[int, int] = {}
+class LedgerNote(NamedTuple):
+    """A footnote of an article as the ledger reads it, with its number of places there."""
+
+    number: int
+    correction: str
+    type: str
+    category: str
+    note: str
+    collection: str
+    confirmed: str
+    readings: tuple[str, ...]
+    replacements: tuple[str, ...]
+    places: int
+
+
+class LedgerPart(NamedTuple):
+    """Everything the ledger, the list of matches awaiting review and the site's checks read
+    of one article: they see an article only through :func:`ledger_part`, so comparing two
+    parts says whether an edit changes any of them (patch.shown_elsewhere)."""
+
+    link: Link
+    notes: tuple[LedgerNote, ...]
+    places: int
+    pending: tuple[tuple[str, int, int, tuple[str, ...]], ...]  # (collection, places, first line, rules)
+
+
+def ledger_part(article: Article) -> LedgerPart:
+    counts: dict[int, int] = {}
     for place in article.places:
-        places[place.footnote] = places.get(place.footnote, 0) + 1
-    return places
+        counts[place.footnote] = counts.get(place.footnote, 0) + 1
+    notes = tuple(
+        LedgerNote(
+            n.number,
+            n.correction,
+            n.type,
+            n.category,
+            n.note,
+            n.collection,
+            n.confirmed,
+            n.readings,
+            n.replacements,
+            counts.get(n.number, 0),
+        )
+        for n in article.footnotes
+    )
+    pending = tuple((p.collection, p.places, p.line, p.rules) for p in article.pending)
+    return LedgerPart(link_of(article), notes, len(article.places), pending)
 
 
-def _entry(site: Site, note: Footnote) -> LedgerEntry:
+def _entry(site: Site, note: LedgerNote) -> LedgerEntry:
     rule = site.rules.get(note.correction)
     # A regex is no reading: show what it matched, as for per-article records.
     literal = rule is not None and not getattr(rule, "regex", False)
@@ -105,11 +149,11 @@ def _entry(site: Site, note: Footnote) -> LedgerEntry:
     )
 
 
-def confirmations(article: Article) -> list[str]:
-    """How the article's corrections were confirmed, each way once: by the rules of which
+def confirmations(notes: Iterable[LedgerNote]) -> list[str]:
+    """How an article's corrections were confirmed, each way once: by the rules of which
     collection, accepted where; and its editorial file's own corrections."""
     said: dict[str, str] = {}
-    for note in article.footnotes:
+    for note in notes:
         if note.confirmed == BY_EDITOR or not note.collection:
             said.setdefault("", "its editorial file")
         else:
@@ -118,56 +162,61 @@ def confirmations(article: Article) -> list[str]:
     return list(said.values())
 
 
-LedgerIndex = tuple[list[LedgerEntry], list[Context]]
+class LedgerIndex(NamedTuple):
+    entries: list[LedgerEntry]  # every correction that applies somewhere, most places first
+    rows: list[Context]  # every corrected article, in the archive's order, with its counts
+    awaiting: list[Context]  # every article with rule matches awaiting review (awaiting_index)
 
 
 def ledger_index(site: Site) -> LedgerIndex:
-    """Every correction that applies somewhere (most places first) and every corrected
-    article (in the archive's order) with its counts."""
+    """What the ledger's pages list, made of the articles' :func:`ledger_part` alone."""
+    parts = [ledger_part(article) for article in site.articles]
+    entries, rows = _by_correction(parts, site)
+    return LedgerIndex(entries, rows, awaiting_index(parts))
+
+
+def _by_correction(parts: Iterable[LedgerPart], site: Site) -> tuple[list[LedgerEntry], list[Context]]:
     entries: dict[str, LedgerEntry] = {}
     rows = []
-    for article in site.articles:
-        if not article.places:
+    for part in parts:
+        if not part.places:
             continue
-        counts = _places_by_footnote(article)
-        for note in article.footnotes:
-            if note.number not in counts:
-                continue
+        title, url, date = part.link
+        applied = [n for n in part.notes if n.places]
+        for note in applied:
             entry = entries.get(note.correction)
             if entry is None:
                 entry = entries[note.correction] = _entry(site, note)
-            entry.places += counts[note.number]
+            entry.places += note.places
             entry.articles += 1
             if len(entry.examples) < EXAMPLES:
-                entry.examples.append(
-                    {"title": article.title, "url": f"{article.url}#{note_anchor(note.number)}"}
-                )
+                entry.examples.append({"title": title, "url": f"{url}#{note_anchor(note.number)}"})
         rows.append(
             {
-                "title": article.title,
-                "url": article.url + "#footnotes",
-                "date": article.date.isoformat(),
-                "corrections": len(counts),
-                "places": len(article.places),
-                "confirmed": confirmations(article),
+                "title": title,
+                "url": url + "#footnotes",
+                "date": date,
+                "corrections": len(applied),
+                "places": part.places,
+                "confirmed": confirmations(part.notes),
             }
         )
     return sorted(entries.values(), key=lambda e: (-e.places, e.key)), rows
 
 
-def awaiting_index(site: Site) -> list[Context]:
+def awaiting_index(parts: Iterable[LedgerPart]) -> list[Context]:
     """Every article with rule matches no editor has decided on: its count of places, the
     collections they belong to and the seed line of the first (``sitegen check`` lists them)."""
     return [
         {
-            "title": article.title,
-            "url": article.url,
-            "places": sum(p.places for p in article.pending),
-            "collections": [p.collection for p in article.pending],
-            "line": article.pending[0].line,
+            "title": part.link[0],
+            "url": part.link[1],
+            "places": sum(p[1] for p in part.pending),
+            "collections": [p[0] for p in part.pending],
+            "line": part.pending[0][2],
         }
-        for article in site.articles
-        if article.pending
+        for part in parts
+        if part.pending
     ]
 
 
@@ -180,7 +229,7 @@ def rule_links(site: Site, index: LedgerIndex | None = None) -> dict[str, str]:
     """Rule key -> URL of its ledger entry, for each site-wide rule that applies somewhere:
     the by-correction page that holds it (as :func:`plan_ledger` paginates) and its anchor.
     ``index``: the site's :func:`ledger_index`, when the caller has it."""
-    entries, _ = index if index is not None else ledger_index(site)
+    entries = (index if index is not None else ledger_index(site)).entries
     anchors = rule_anchors(site.rules)
     url_of = paged_url("corrections/")
     per_page = site.config.per_page
@@ -216,8 +265,7 @@ def plan_ledger(site: Site, urls: UrlBuilder, index: LedgerIndex | None = None) 
     ``index``: the site's :func:`ledger_index`, when the caller has it (rule_links needs it too)."""
     site_ctx = site_context(site, urls)
     keys = PageKeys(site, urls)
-    entries, rows = index if index is not None else ledger_index(site)
-    awaiting = awaiting_index(site)
+    entries, rows, awaiting = index if index is not None else ledger_index(site)
     anchors = rule_anchors(site.rules)
     totals = {
         "total": sum(e.places for e in entries),

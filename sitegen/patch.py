@@ -40,7 +40,7 @@ from sitegen.analysis import Annotators
 from sitegen.config import SiteConfig
 from sitegen.crossref import indexed
 from sitegen.diagnostics import Diagnostic
-from sitegen.ledger import plan_ledger
+from sitegen.ledger import ledger_part, plan_ledger
 from sitegen.model import Article
 from sitegen.plan import (
     Context,
@@ -181,12 +181,11 @@ def pages_by_template(pages: Iterable[PagePlan]) -> dict[str, frozenset[str]]:
 
 def shown_elsewhere(article: Article) -> tuple[Any, ...]:
     """What pages other than the article's own read of it, through the records they read it
-    by where there is one: its link (plan.link_of: listings, feed, related and neighbour
-    links, entity pages' rows) and what the cross-references index (crossref.indexed: tags,
-    months, entity pages, cards); and, read directly, its id and summary (listings, feed),
-    its files (diagnostics) and what the ledger shows (its corrections, and its rule
-    matches awaiting review). Entity pages also read the context of its mentions:
-    :func:`plan_patch` compares those."""
+    by: its link (plan.link_of: listings, feed, related and neighbour links, entity pages'
+    rows), what the cross-references index (crossref.indexed: tags, months, entity pages,
+    cards), what the ledger and the site's checks read (ledger.ledger_part); and, read
+    directly, its id and summary (listings, feed) and its files (diagnostics). Entity pages
+    also read the context of its mentions: :func:`plan_patch` compares those."""
     return (
         article.id,
         link_of(article),
@@ -194,9 +193,7 @@ def shown_elsewhere(article: Article) -> tuple[Any, ...]:
         indexed(article),
         article.seed_path,
         article.editorial_path,
-        article.footnotes,
-        tuple((p.footnote, p.ref, p.source, p.replacement) for p in article.places),
-        tuple((p.collection, p.places) for p in article.pending),
+        ledger_part(article),
     )
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from sitegen.corrections import parse_rules
 from sitegen.diagnostics import Diagnostic, Level
-from sitegen.pipeline import BuildOptions, BuildReport, build
+from sitegen.pipeline import Builder, BuildOptions, BuildReport, build
 from sitegen.scope import BY_COLLECTION, BY_RULE, BY_RULES_LINE, Scopes
 
 from .conftest import SampleSite, copy_example_archive, run_cli
@@ -323,6 +323,33 @@ def test_a_new_list_reanalyses_only_the_articles_it_changes(tmp_path: Path) -> N
     site.write(CLEAN_EDITORIAL, editorial(f"rules: {{{COLLECTION}: reject}}\n"))
     assert site.build().analysed == [CLEAN]
     assert "two weeks past the date" in clean_blocks(site)[0].corrected
+
+
+@pytest.mark.parametrize("process", ["serve", "new process"])
+def test_a_patch_shows_where_the_first_match_awaiting_review_moved(tmp_path: Path, process: str) -> None:
+    """The list of matches awaiting review names the seed line of each article's first one:
+    after an edit that only moves it (the text rewrapped) the list follows, as after a clean
+    build (a patch of the article's pages alone left the old line there)."""
+    site = archive(tmp_path)
+    builder = Builder(BuildOptions(root=site.root, output=site.out, patchable=process == "serve"))
+    builder.build()
+    assert "the first on line 1" in awaiting_row(site)
+    site.write(CLEAN_SEED, CLEAN_TEXT.replace("on Monday, two weeks past", "on Monday,\ntwo weeks past", 1))
+    if process == "serve":
+        report = builder.build({CLEAN_SEED})
+        builder.flush()
+        assert builder.memory.state is not None
+        builder.memory.state.close()
+    else:
+        report = site.build()
+    assert report.analysed == [CLEAN]
+    assert "the first on line 2" in awaiting_row(site)
+
+
+def awaiting_row(site: SampleSite) -> str:
+    page = parse_html(site.read("corrections/awaiting/index.html"))
+    (row,) = [li.text() for li in page.find_all("li") if "bridge" in li.text()]
+    return row
 
 
 SPIN_RULE = '[[rule]]\nfind = "Quds Drive"\nreplace = "Quds Force"\ntype = "error"\nnote = "Spun."\n'
