@@ -54,6 +54,7 @@ from sitegen.plan import (
 from sitegen.plan_archive import (
     MentionGroups,
     cards_file,
+    entity_row,
     plan_entity,
     plan_entity_index,
     plan_tags,
@@ -258,10 +259,13 @@ def plan_patch(
         article_pages, article_files = plan_article(site, urls, seed_bytes, keys, index, site_ctx)
         pages += article_pages
         files += article_files
+    # The entity pages that list an edited article: compared by the row they show of it,
+    # with its snippet (shown on some pages only; the edit kept the entities it mentions).
+    old_groups = MentionGroups(old_site)
     for index in indices:
-        before = old_keys.snippets(index)
-        for entity_id, snippets in keys.snippets(index).items():
-            if before.get(entity_id) != snippets:
+        for entity_id in dict.fromkeys(m.entity for m in site.articles[index].mentions):
+            row = entity_row(keys, groups, index, entity_id, True)
+            if row != entity_row(old_keys, old_groups, index, entity_id, True):
                 position = site.refs.entity_articles[entity_id].index(index)
                 listed.setdefault(entity_id, set()).add(position // per_page + 1)
     for entity_id in sorted(listed.keys() | set(entities)):

@@ -214,7 +214,6 @@ class PageKeys:
         self.shared = data_key(repr(site.config), site_context(site, urls))
         self._cards: dict[str, EntityCard] = {}
         self._links: dict[int, Link] = {}
-        self._snippets: dict[int, dict[str, str]] = {}
 
     def link(self, index: int) -> Link:
         """The link of article ``index`` (pages show an article's link on many others)."""
@@ -232,22 +231,6 @@ class PageKeys:
     def card(self, entity_id: str) -> str:
         """What other pages show of an entity (EntityCard), as a digest."""
         return data_key(self.entity_card(entity_id).parts())
-
-    def snippets(self, index: int) -> dict[str, str]:
-        """Per entity, a digest of what an entity page shows of article ``index``: its link,
-        the first mention of that entity and the paragraphs of all (an edit elsewhere in the
-        article changes none of them)."""
-        found = self._snippets.get(index)
-        if found is None:
-            article = self.site.articles[index]
-            by_entity: dict[str, list[tuple[str, str, str, str]]] = {}
-            for m in article.mentions:
-                seen = by_entity.setdefault(m.entity, [])
-                anchor = m.anchor
-                seen.append((m.before, m.surface, m.after, anchor) if not seen else ("", "", "", anchor))
-            link = (article.title, article.url, article.date.toordinal())
-            found = self._snippets[index] = {e: data_key(link, items) for e, items in by_entity.items()}
-        return found
 
     def ledger_page_key(self, context: Context) -> str:
         """What one ledger page shows: its whole context but the site's (small: the ledger

@@ -82,6 +82,19 @@ SNIPPETS = 5  # articles shown with a keyword-in-context snippet, on an entity's
 Row = tuple[Link, str, int, tuple[str, str, str] | None]
 
 
+def entity_row(keys: PageKeys, groups: MentionGroups, index: int, entity_id: str, snippet: bool) -> Row:
+    """Article ``index`` as the listing of ``entity_id`` shows it (``snippet``: with its first
+    mention in context). A patch compares an edited article's rows with this very function."""
+    mine = groups.of(index, entity_id)
+    mention = mine[0]
+    return (
+        keys.link(index),
+        mention.anchor,
+        len(mine),
+        (mention.before, mention.surface, mention.after) if snippet else None,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class EntityPageInputs:
     """Everything one page of an entity's listing shows (besides the entity's own part,
@@ -126,12 +139,9 @@ def entity_page_inputs(
     page linked holds every mention (rows of a snippet and links per mention made the entity
     pages heavier than the articles they list)."""
     first = pagination["number"] == 1
-    rows = []
-    for n, index in enumerate(indices):
-        mine = groups.of(index, entity_id)
-        mention = mine[0]
-        snippet = (mention.before, mention.surface, mention.after) if first and n < SNIPPETS else None
-        rows.append((keys.link(index), mention.anchor, len(mine), snippet))
+    rows = [
+        entity_row(keys, groups, index, entity_id, first and n < SNIPPETS) for n, index in enumerate(indices)
+    ]
     refs = site.refs
     cooccurring = refs.cooccurrence.get(entity_id, ())[:20] if first else ()
     return EntityPageInputs(
