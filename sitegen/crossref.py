@@ -34,8 +34,6 @@ class CrossRefs:
     related: tuple[tuple[int, ...], ...]  # per article index: related article indices, best first
     tags: dict[str, tuple[int, ...]]  # tag → article indices, newest first
     months: dict[tuple[int, int], tuple[int, ...]]  # (year, month) → article indices, newest first
-    # entity id → indices of the articles whose editorial file says they are about it
-    entity_about: dict[str, tuple[int, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +45,11 @@ class Indexed:
     date: dt.date
     tags: tuple[str, ...]
     mentions: tuple[tuple[str, int], ...]  # (entity, mentions), in the order first mentioned
-    about: tuple[str, ...]
 
 
 def indexed(article: Article) -> Indexed:
     counts = Counter(m.entity for m in article.mentions)
-    return Indexed(article.date, article.tags, tuple(counts.items()), article.about)
+    return Indexed(article.date, article.tags, tuple(counts.items()))
 
 
 def compute_crossrefs(articles: Sequence[Article], memo: dict[str, CrossRefs] | None = None) -> CrossRefs:
@@ -64,7 +61,7 @@ def compute_crossrefs(articles: Sequence[Article], memo: dict[str, CrossRefs] | 
     records = [indexed(a) for a in articles]
     if memo is None:
         return _crossrefs(records)
-    parts = [(r.date.toordinal(), r.tags, r.mentions, r.about) for r in records]
+    parts = [(r.date.toordinal(), r.tags, r.mentions) for r in records]
     key = hashlib.blake2b(marshal.dumps(parts, 2), digest_size=16).hexdigest()
     found = memo.get(key)
     if found is None:
@@ -96,12 +93,9 @@ def _crossrefs(articles: Sequence[Indexed]) -> CrossRefs:
 
     tags: dict[str, list[int]] = {}
     months: dict[tuple[int, int], list[int]] = {}
-    about: dict[str, list[int]] = {}
     for index, article in enumerate(articles):
         for tag in article.tags:
             tags.setdefault(tag, []).append(index)
-        for entity in dict.fromkeys(article.about):
-            about.setdefault(entity, []).append(index)
         months.setdefault((article.date.year, article.date.month), []).append(index)
 
     return CrossRefs(
@@ -111,7 +105,6 @@ def _crossrefs(articles: Sequence[Indexed]) -> CrossRefs:
         related=_related(per_article, postings),
         tags={t: tuple(v) for t, v in sorted(tags.items())},
         months={m: tuple(v) for m, v in sorted(months.items(), reverse=True)},
-        entity_about={e: tuple(v) for e, v in about.items()},
     )
 
 

@@ -12,7 +12,8 @@ and the site model stand. Anything else is a full build. The edits it scopes:
   the article's own outputs and the entity pages whose snippet of it changed;
 - entity files, when no entity is added or removed and every form it is matched by
   stays (so no analysis changes): the entity's pages, the entity index and cards, and,
-  when what other pages show of it changed (its card), the pages that show it;
+  when what other pages show of it changed (its card), the pages that read it, as they
+  recorded it when they were planned (:class:`sitegen.plan.PageReads`);
 - template files: the pages rendered with a template that loads one of them, as the
   last build recorded them (:func:`pages_by_template`), for the templates whose pages
   can be planned apart (:data:`TEMPLATE_PLANNERS`).
@@ -47,6 +48,7 @@ from sitegen.plan import (
     FilePlan,
     PageKeys,
     PagePlan,
+    PageReads,
     SeedBytes,
     link_of,
     site_context,
@@ -87,6 +89,7 @@ class LastBuild:
     sizes: dict[str, int]  # bytes of the outputs by kind, for the report and the host's limit
     foreign: set[str]  # files in the output folder that sitegen did not write
     templates: dict[str, frozenset[str]]  # template name → the pages rendered with it (pages_by_template)
+    reads: PageReads  # what the pages read of other parts of the site, recorded as they were planned
     index: dict[str, int] = field(default_factory=dict)  # article id → index in site.articles
     seeds: dict[str, Path] = field(default_factory=dict)  # by article id
     editorials: dict[str, Path] = field(default_factory=dict)
@@ -227,14 +230,18 @@ def plan_patch(
     urls: UrlBuilder,
     seed_bytes: SeedBytes,
     indices: list[int],
+    reads: PageReads,
+    index_of: Mapping[str, int],
     entities: Collection[str] = (),
     templates: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[list[PagePlan], list[FilePlan]] | None:
     """The outputs a patch can change: those of the edited articles at ``indices`` and the
-    entity pages that list one of them with other snippets than before; those that show
-    the ``entities`` edited; the pages of ``templates`` (name → the pages the last build
-    rendered with it). None when those cannot be planned apart: a full build."""
-    keys, old_keys = PageKeys(site, urls), PageKeys(old_site, urls)
+    entity pages that list one of them with other rows than before; those that read the
+    card of an ``entities`` edited (as the last build recorded them: ``reads``; articles by
+    ``index_of`` their id), the entity's own pages and the index; the pages of
+    ``templates`` (name → the pages the last build rendered with it). What is planned is
+    recorded in ``reads`` too. None when those cannot be planned apart: a full build."""
+    keys, old_keys = PageKeys(site, urls, reads), PageKeys(old_site, urls)
     site_ctx = site_context(site, urls)
     groups = MentionGroups(site)
     pages: list[PagePlan] = []
@@ -243,12 +250,15 @@ def plan_patch(
     listed: dict[str, set[int]] = {}  # entity id → numbers of its pages to plan
     shown: set[int] = set()  # articles whose pages show an edited entity's card
     for entity_id in entities:
-        if keys.card(entity_id) != old_keys.card(entity_id):
-            refs = site.refs
-            shown.update(refs.entity_articles.get(entity_id, ()), refs.entity_about.get(entity_id, ()))
-            for other, top in refs.cooccurrence.items():  # an entity's first page lists the top 20
-                if any(e == entity_id for e, _ in top[:20]):
-                    listed.setdefault(other, set()).add(1)
+        if keys.card(entity_id) == old_keys.card(entity_id):
+            continue
+        for unit in sorted(reads.cards.get(entity_id, ())):
+            if unit.kind == "article" and unit.id in index_of:
+                shown.add(index_of[unit.id])
+            elif unit.kind == "entity" and unit.id in site.entities:
+                listed.setdefault(unit.id, set()).add(unit.number)
+            else:
+                return None  # a reader a patch cannot plan apart
     if entities:
         pages.append(plan_entity_index(site, urls, site_ctx))
         cards = cards_file(site)
@@ -353,9 +363,10 @@ class Snapshot:
     foreign: set[str]
     inbound: dict[str, set[str]] | None  # LinkChecker.inbound
     templates: dict[str, frozenset[str]]  # LastBuild.templates
+    reads: PageReads  # LastBuild.reads
 
 
-SNAPSHOT_FORMAT = 2  # 2: the pages by template
+SNAPSHOT_FORMAT = 3  # 2: the pages by template; 3: the pages' recorded reads
 
 
 def setup_of(config: SiteConfig, out: Path, theme: Path, search: bool) -> str:
@@ -380,6 +391,7 @@ def take_snapshot(
         last.foreign,
         inbound,
         last.templates,
+        last.reads,
     )
 
 
@@ -413,4 +425,5 @@ def restore(
         snapshot.sizes,
         snapshot.foreign,
         snapshot.templates,
+        snapshot.reads,
     )

@@ -173,7 +173,9 @@ def patch_work(
             dead.add(before.digest)
     site = with_articles(site, replaced)
     indices = [last.index[i] for i in todo]
-    planned = plan_patch(site, last.site, last.urls, seed_bytes, indices, entities, templates)
+    planned = plan_patch(
+        site, last.site, last.urls, seed_bytes, indices, last.reads, last.index, entities, templates
+    )
     if planned is None:
         return None
     pages, outputs = planned

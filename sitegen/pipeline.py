@@ -34,7 +34,7 @@ from sitegen.options import BuildOptions as BuildOptions  # re-exported: the pub
 from sitegen.options import BuildReport as BuildReport
 from sitegen.patch import LastBuild, pages_by_template, take_snapshot
 from sitegen.patcher import patch_work, stored_build
-from sitegen.plan import FilePlan, PagePlan
+from sitegen.plan import FilePlan, PagePlan, PageReads
 from sitegen.plan_site import plan_site
 from sitegen.produce import produce_outputs
 from sitegen.reanalyse import AnalysisInputs, CachedAnalysis
@@ -71,6 +71,7 @@ class Planned:
     record: BuildRecord  # what the record of this build starts from (its digest: None for a patch)
     settled: bool  # the stamps changed after the record's digest was computed
     templates_read: bool  # the renderer read template files for this build (not a patch of articles)
+    reads: PageReads  # what the pages read of other parts of the site (a patch adds to the last build's)
     bodies: list[tuple[str, bytes, bytes]]  # a patch's analyses' (digest, body, texts): saved at flush
 
 
@@ -170,7 +171,7 @@ class Builder:
         report.analysed = analysed.analysed
         gc.freeze()
 
-        site, urls, pages, files = plan_site(
+        site, urls, pages, files, reads = plan_site(
             config,
             inputs,
             analysed.articles,
@@ -219,6 +220,7 @@ class Builder:
             record,
             settled=analysed.settled,
             templates_read=True,
+            reads=reads,
             bodies=[],
         )
         self._finish(planned, output_dir, LinkChecker(config.base_path, previous, inbound), report)
@@ -276,6 +278,7 @@ class Builder:
             dataclasses.replace(record, digest=None),  # flush() computes it, for the next process
             settled=False,
             templates_read=work.templates_edited,
+            reads=last.reads,
             bodies=work.bodies,
         )
         self._finish(planned, OutputDir.resume(last.out, last.manifest, last.foreign), links, report, last)
@@ -395,6 +398,7 @@ class Builder:
                 sizes,
                 output_dir.foreign,
                 pages_by_template(pages) if resumed is None else resumed.templates,  # a patch plans some
+                planned.reads,
                 # A patch keeps the order of the articles and the set of input files.
                 index=resumed.index if resumed else {},
                 seeds=resumed.seeds if resumed else {},

@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sitegen.budget import OTHER
 from sitegen.entities import Entity
@@ -205,15 +206,46 @@ def data_key(*parts: Any) -> str:
     return hashlib.blake2b(marshal.dumps(parts, 2), digest_size=16).hexdigest()
 
 
-class PageKeys:
-    """Digests of the parts of the site model that pages built on demand read (their keys)."""
+class PageUnit(NamedTuple):
+    """Pages planned together, as a patch plans them again: an article's outputs
+    (``("article", id)``) or one page of an entity's listing (``("entity", id, number)``)."""
 
-    def __init__(self, site: Site, urls: UrlBuilder) -> None:
+    kind: str
+    id: str
+    number: int = 1
+
+
+@dataclass
+class PageReads:
+    """What the pages of the last full build read of other parts of the site, recorded as
+    they were planned (:meth:`PageKeys.reading`), not declared: for each entity, the pages
+    that show its card. A patch of an entity edit plans those again (patch.plan_patch)."""
+
+    cards: dict[str, set[PageUnit]] = field(default_factory=dict)
+
+
+class PageKeys:
+    """Digests of the parts of the site model that pages built on demand read (their keys).
+    Planners read entities' cards through it; with ``reads``, it records which page read
+    each (inside :meth:`reading`)."""
+
+    def __init__(self, site: Site, urls: UrlBuilder, reads: PageReads | None = None) -> None:
         self.site = site
         # Everything shared: the configuration (URLs, publisher, ...) and the site context.
         self.shared = data_key(repr(site.config), site_context(site, urls))
         self._cards: dict[str, EntityCard] = {}
         self._links: dict[int, Link] = {}
+        self._reads = reads
+        self._reader: PageUnit | None = None
+
+    @contextmanager
+    def reading(self, unit: PageUnit) -> Iterator[None]:
+        """Record what is read in this block as read by ``unit``'s pages."""
+        self._reader = unit
+        try:
+            yield
+        finally:
+            self._reader = None
 
     def link(self, index: int) -> Link:
         """The link of article ``index`` (pages show an article's link on many others)."""
@@ -223,6 +255,8 @@ class PageKeys:
         return link
 
     def entity_card(self, entity_id: str) -> EntityCard:
+        if self._reads is not None and self._reader is not None:
+            self._reads.cards.setdefault(entity_id, set()).add(self._reader)
         card = self._cards.get(entity_id)
         if card is None:
             card = self._cards[entity_id] = entity_card(self.site.entities[entity_id])

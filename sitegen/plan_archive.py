@@ -20,6 +20,8 @@ from sitegen.plan import (
     Link,
     PageKeys,
     PagePlan,
+    PageReads,
+    PageUnit,
     article_link,
     data_key,
     digest_of,
@@ -152,7 +154,7 @@ def entity_page_inputs(
         tuple(rows),
         len(refs.entity_articles.get(entity_id, ())),
         refs.entity_counts.get(entity_id, 0),
-        tuple((other, site.entities[other].name, count) for other, count in cooccurring),
+        tuple((other, keys.entity_card(other).name, count) for other, count in cooccurring),
     )
 
 
@@ -228,7 +230,8 @@ def plan_entity(
         if numbers is not None and pagination["number"] not in numbers:
             continue
         title = entity.name if pagination["number"] == 1 else f"{entity.name}, page {pagination['number']}"
-        inputs = entity_page_inputs(site, keys, entity_id, url, title, chunk, pagination, groups)
+        with keys.reading(PageUnit("entity", entity_id, pagination["number"])):
+            inputs = entity_page_inputs(site, keys, entity_id, url, title, chunk, pagination, groups)
         # Its context is made again where the page is rendered: plans hold no page's rows.
         context = partial(
             _entity_page,
@@ -258,9 +261,10 @@ def plan_entity(
     return plans
 
 
-def plan_entities(site: Site, urls: UrlBuilder) -> list[PagePlan]:
+def plan_entities(site: Site, urls: UrlBuilder, reads: PageReads | None = None) -> list[PagePlan]:
+    """Every entity's pages and the entity index (``reads``: records what the pages read)."""
     site_ctx = site_context(site, urls)
-    keys = PageKeys(site, urls)
+    keys = PageKeys(site, urls, reads)
     plans: list[PagePlan] = []
     mention_groups = MentionGroups(site)
     for entity_id in sorted(site.entities):

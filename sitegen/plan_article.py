@@ -27,6 +27,7 @@ from sitegen.plan import (
     Link,
     PageKeys,
     PagePlan,
+    PageUnit,
     SeedBytes,
     data_key,
     entity_ref,
@@ -291,9 +292,14 @@ def article_made(article: Article) -> Callable[[Context], tuple[list[str], list[
     return made
 
 
-def _annotations_file(site: Site, article: Article, urls: UrlBuilder, seed_bytes: SeedBytes) -> FilePlan:
+def _annotations_file(
+    site: Site, article: Article, urls: UrlBuilder, seed_bytes: SeedBytes, keys: PageKeys
+) -> FilePlan:
     from sitegen.seeds import parse_seed
     from sitegen.webannotation import annotation_page, compressed, export_inputs
+
+    def wikidata(entity_id: str) -> str:
+        return keys.entity_card(entity_id).wikidata
 
     def produce() -> bytes:
         data = seed_bytes(article)
@@ -301,10 +307,10 @@ def _annotations_file(site: Site, article: Article, urls: UrlBuilder, seed_bytes
         if seed is None:
             raise ValueError(f"{article.seed_path}: the seed no longer parses; build again")
         # Its inputs are made again here: plans do not hold them (hundreds of notes each).
-        inputs = export_inputs(site, article, urls)
+        inputs = export_inputs(site, article, urls, wikidata)
         return compressed(annotation_page(inputs, seed, data.decode("utf-8"), NOTES_PATH))
 
-    key = export_inputs(site, article, urls).key()
+    key = export_inputs(site, article, urls, wikidata).key()
     return FilePlan(article.url + EXPORT_NAME, key, produce, ANNOTATIONS)
 
 
@@ -344,6 +350,9 @@ def plan_article(
 
     # Links in the page's Markdown come from the editorial file: name it first.
     sources = ((article.editorial_path,) if article.editorial_path else ()) + (article.seed_path,)
+    with keys.reading(PageUnit("article", article.id)):  # what its outputs read of other parts
+        page_key = article_inputs(site, index, keys).key(keys.shared)
+        export = _annotations_file(site, article, urls, seed_bytes, keys)
     pages = [
         PagePlan(
             article.url,
@@ -352,7 +361,7 @@ def plan_article(
             sources,
             link_lines=link_lines(list(article.note_links)) if article.editorial_path else {},
             lazy=(("blocks", article.digest),),
-            key=article_inputs(site, index, keys).key(keys.shared),
+            key=page_key,
             made=article_made(article),
         ),
         PagePlan(
@@ -363,4 +372,4 @@ def plan_article(
             key=data_key("source", keys.shared, source),
         ),
     ]
-    return pages, [_seed_file(article, seed_bytes), _annotations_file(site, article, urls, seed_bytes)]
+    return pages, [_seed_file(article, seed_bytes), export]

@@ -26,6 +26,7 @@ from sitegen.plan import (
     FilePlan,
     PageKeys,
     PagePlan,
+    PageReads,
     SeedBytes,
     article_link,
     data_file,
@@ -50,6 +51,7 @@ class SitePlan(NamedTuple):
     urls: UrlBuilder
     pages: list[PagePlan]
     files: list[FilePlan]
+    reads: PageReads  # what the pages read of other parts of the site, as they were planned
 
 
 def plan_site(
@@ -84,7 +86,8 @@ def plan_site(
     ledger = ledger_index(site)  # once: the rules' links and the ledger's pages both need it
     site = dataclasses.replace(site, rule_links=rule_links(site, ledger))
     urls = UrlBuilder(config)
-    pages, files = plan_outputs(site, urls, inputs, seed_bytes, log, ledger)
+    reads = PageReads()
+    pages, files = plan_outputs(site, urls, inputs, seed_bytes, log, ledger, reads)
     del ledger
     live = {p.path for p in pages} | {f.path for f in files}
     moved, problems = redirect_pages(
@@ -97,7 +100,7 @@ def plan_site(
         write=options.record_moves and not options.dry_run,
     )
     log.extend(problems)
-    return SitePlan(site, urls, pages + moved, files)
+    return SitePlan(site, urls, pages + moved, files, reads)
 
 
 def plan_outputs(
@@ -107,12 +110,14 @@ def plan_outputs(
     seed_bytes: SeedBytes,
     log: DiagnosticLog,
     ledger: LedgerIndex | None = None,
+    reads: PageReads | None = None,
 ) -> tuple[list[PagePlan], list[FilePlan]]:
     """Every output of the site: pages (template + context) and files (fingerprint + producer).
-    ``ledger``: the site's ledger index, when the caller has it."""
+    ``ledger``: the site's ledger index, when the caller has it; ``reads``: records what the
+    pages read of other parts of the site."""
     config = site.config
-    pages, files = plan_core(site, urls, seed_bytes)
-    pages += plan_entities(site, urls) + plan_tags(site, urls) + plan_timeline(site, urls)
+    pages, files = plan_core(site, urls, seed_bytes, reads)
+    pages += plan_entities(site, urls, reads) + plan_tags(site, urls) + plan_timeline(site, urls)
     pages += plan_ledger(site, urls, ledger)
     if site.rule_links:
         files.append(notes_file(site, urls))
@@ -137,15 +142,18 @@ def plan_outputs(
     return pages, files
 
 
-def plan_core(site: Site, urls: UrlBuilder, seed_bytes: SeedBytes) -> tuple[list[PagePlan], list[FilePlan]]:
-    """Home, articles (with their source views and files), authored pages, 404."""
+def plan_core(
+    site: Site, urls: UrlBuilder, seed_bytes: SeedBytes, reads: PageReads | None = None
+) -> tuple[list[PagePlan], list[FilePlan]]:
+    """Home, articles (with their source views and files), authored pages, 404 (``reads``:
+    records what the pages read)."""
     site_ctx = site_context(site, urls)
     pages: list[PagePlan] = []
     files: list[FilePlan] = []
 
     pages += plan_home(site, urls, site_ctx)
 
-    keys = PageKeys(site, urls)
+    keys = PageKeys(site, urls, reads)
     for index in range(len(site.articles)):
         article_pages, article_files = plan_article(site, urls, seed_bytes, keys, index, site_ctx)
         pages += article_pages

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import gzip
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,12 +182,15 @@ class ExportInputs:
 EXPORT_FORMAT = 5  # the shape of the export: raise it when annotation_page writes other JSON
 
 
-def export_inputs(site: Site, article: Article, urls: UrlBuilder) -> ExportInputs:
+def export_inputs(
+    site: Site, article: Article, urls: UrlBuilder, wikidata: Callable[[str], str]
+) -> ExportInputs:
+    """``wikidata``: an entity's Wikidata id, or "" (read through the planner's PageKeys)."""
     links = site.rule_links
     return ExportInputs(
         article,
         urls.full("") if urls.origin else "",
-        {e: site.entities[e].wikidata or "" for e in sorted({m.entity for m in article.mentions})},
+        {e: wikidata(e) for e in sorted({m.entity for m in article.mentions})},
         {
             n.correction: links[n.correction].partition("#")[2]
             for n in article.footnotes

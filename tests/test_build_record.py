@@ -30,7 +30,6 @@ def sample_record() -> BuildRecord:
         related=((1,), (0,), ()),
         tags={"harbour": (0, 1)},
         months={(2021, 3): (0, 1, 2)},
-        entity_about={"saltmere": (1,)},
     )
     return BuildRecord(
         output="/site/_site",

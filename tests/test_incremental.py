@@ -809,6 +809,27 @@ def test_a_new_process_patches_an_entity_edit(site: Site) -> None:
     assert site.build().rendered == []  # the state it saved describes the site
 
 
+@pytest.mark.parametrize("process", ["serve", "new process"])
+def test_a_page_that_starts_showing_an_entity_follows_its_later_edits(served: Served, process: str) -> None:
+    """Which pages show an entity's card is recorded as they are planned, by patches too: an
+    article made about Ana Pereira (a4 never names her) is patched alone, and an edit of her
+    card later reaches it."""
+    site = served.site
+
+    def build(rel: str) -> BuildReport:
+        return served.build(rel) if process == "serve" else site.build()
+
+    site.edit("content/articles/a4.md", "tags: [roads]", "tags: [roads]\nabout: [ana-pereira]")
+    made_about = build("content/articles/a4.md")
+    assert made_about.planned == 4 and made_about.analysed == ["a4"]  # its outputs alone
+    site.assert_equals_clean(made_about)
+    site.edit("content/entities/ana-pereira.md", "kind: person", "kind: other")
+    edited = build("content/entities/ana-pereira.md")
+    assert edited.planned == 3 + 4 * 3 + 2  # her pages, a1, a2 (they name her) and a4, 2 listings
+    after = site.assert_equals_clean(edited)
+    assert article_dir(after, "a4") + "index.html" in edited.rendered
+
+
 def test_a_template_of_authored_pages_renders_only_them(served: Served) -> None:
     """A template only authored pages use: a patch plans them alone, in serve and in a new
     process; the article template takes a full build."""
