@@ -231,8 +231,10 @@ class PageKeys:
 
     def __init__(self, site: Site, urls: UrlBuilder, reads: PageReads | None = None) -> None:
         self.site = site
-        # Everything shared: the configuration (URLs, publisher, ...) and the site context.
-        self.shared = data_key(repr(site.config), site_context(site, urls))
+        # What every page reads of the configuration: the site context (title, URLs, ...).
+        # Other settings reach a page through its inputs (pagination, publisher): a setting
+        # no page reads (the size budget, the custom domain) renders none again.
+        self.shared = data_key(site_context(site, urls))
         self._cards: dict[str, EntityCard] = {}
         self._links: dict[int, Link] = {}
         self._reads = reads

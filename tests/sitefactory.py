@@ -117,6 +117,9 @@ PERMALINKS = (
 )
 LINK_MENTIONS = ("first", "every", "none")
 PER_PAGE = (50, 2)
+ENTITY_PER_PAGE = (100, 1)  # [entities] per_page: one article a page paginates every entity
+PUBLISHERS = ("The test suite", "Saltmere Press")
+DESCRIPTIONS = ("A generated archive.", "Harbour news, as received.")
 BASE_URLS = ("https://example.org/archive/", "https://example.org/", "/")  # '/': no feed, no sitemap
 KINDS = ("person", "place", "organization", "persn")  # 'persn': an error, the entity is left out
 
@@ -253,18 +256,22 @@ class Config:
     per_page: int = 50
     base_url: str = BASE_URLS[0]
     broken: bool = False  # an unknown key: the build stops with a config error
+    entity_per_page: int = ENTITY_PER_PAGE[0]
+    publisher: str = PUBLISHERS[0]
+    description: str = DESCRIPTIONS[0]
 
     def text(self) -> str:
         return (
             f'title = "{self.title}"\n'
             + ('titel = "A typo"\n' if self.broken else "")
-            + 'description = "A generated archive."\n'
+            + f'description = "{self.description}"\n'
             f'base_url = "{self.base_url}"\n'
-            'publisher = "The test suite"\n'
+            f'publisher = "{self.publisher}"\n'
             f'permalink = "{self.permalink}"\n'
             f"per_page = {self.per_page}\n"
             "\n[entities]\n"
             f'link_mentions = "{self.link_mentions}"\n'
+            f"per_page = {self.entity_per_page}\n"
         )
 
 
@@ -645,7 +652,7 @@ class OverrideStyle(Edit):
 
 @dataclass(frozen=True)
 class SetConfig(Edit):
-    field: str  # title | permalink | link_mentions | per_page | base_url | broken
+    field: str  # title | permalink | link_mentions | per_page | base_url | broken | entity_per_page | ...
     value: int
 
     def apply(self, archive: Archive) -> tuple[Archive, str]:
@@ -656,6 +663,9 @@ class SetConfig(Edit):
             "per_page": PER_PAGE,
             "base_url": BASE_URLS,
             "broken": (False, True),
+            "entity_per_page": ENTITY_PER_PAGE,
+            "publisher": PUBLISHERS,
+            "description": DESCRIPTIONS,
         }
         value = pools[self.field][self.value % len(pools[self.field])]
         return replace(archive, config=replace(archive.config, **{self.field: value})), (
@@ -768,7 +778,19 @@ def edits() -> st.SearchStrategy[Edit]:
         st.builds(OverrideStyle, st.integers(0, 3)),
         st.builds(
             SetConfig,
-            st.sampled_from(("title", "permalink", "link_mentions", "per_page", "base_url", "broken")),
+            st.sampled_from(
+                (
+                    "title",
+                    "permalink",
+                    "link_mentions",
+                    "per_page",
+                    "base_url",
+                    "broken",
+                    "entity_per_page",
+                    "publisher",
+                    "description",
+                )
+            ),
             small,
         ),
         st.builds(EditPage, small),

@@ -37,6 +37,7 @@ from sitegen.writer import PENDING_FILE
 
 from .conftest import run_cli
 from .sitefactory import (
+    FIXED_CONFIG,
     FIXED_FILES,
     TEMPLATE_EDITS,
     Archive,
@@ -828,6 +829,32 @@ def test_a_page_that_starts_showing_an_entity_follows_its_later_edits(served: Se
     assert edited.planned == 3 + 4 * 3 + 2  # her pages, a1, a2 (they name her) and a4, 2 listings
     after = site.assert_equals_clean(edited)
     assert article_dir(after, "a4") + "index.html" in edited.rendered
+
+
+@pytest.mark.parametrize(
+    ("setting", "rendered"),
+    [
+        ("max_site_size = 500000000", set()),  # read by the size budget alone
+        ('custom_domain = "gazette.example.org"', {"CNAME"}),
+        # entity pages paginate anew, and the sitemap lists their new pages
+        ("[entities]\nper_page = 1", {"entities/", "sitemap.xml"}),
+    ],
+)
+def test_a_setting_renders_only_the_outputs_that_read_it(
+    site: Site, setting: str, rendered: set[str]
+) -> None:
+    """Pages read the configuration through the site context and their own inputs, not as a
+    whole: a setting re-renders only what reads it (a configuration edit is a full build)."""
+    site.write("sitegen.toml", FIXED_CONFIG + setting + "\n")
+    report = site.build()
+    after = site.assert_equals_clean(report)
+    assert report.planned == site.clean()[1].planned
+    assert {
+        p if p in rendered else "entities/" if p.startswith("entities/") else p for p in report.rendered
+    } == rendered
+    assert {w for w in report.write.written if not w.startswith("pagefind/")} == set(report.rendered)
+    if "entities/" in rendered:
+        assert "entities/ana-pereira/page/2/index.html" in after
 
 
 def test_a_template_of_authored_pages_renders_only_them(served: Served) -> None:
