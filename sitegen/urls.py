@@ -32,6 +32,11 @@ def relative(from_url: str, to_url: str) -> str:
     if hash_mark and path == from_url:
         return "#" + fragment
     from_dir = from_url[: from_url.rfind("/") + 1]  # '' for pages at the root
+    top = from_dir.partition("/")[0]
+    if not top or top != path.partition("/")[0]:
+        # Nothing in common (an article linking an entity page, the commonest link): up to
+        # the root and down. Each page is its own folder, so the cache below seldom hits.
+        return ("../" * from_dir.count("/") + path or "./") + hash_mark + fragment
     return _relative_path(from_dir, path) + hash_mark + fragment
 
 
