@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Incremental-build scenarios on a synthetic archive: clean build, no-op rebuild,
-one-article edit, one-entity edit, one-template edit (each a separate `sitegen build`
-process reading the state in .sitegen/), and the `sitegen serve` latency from a file
-write to the reload event.
+one-article edit, one-entity edit, one-template edit, a setting no page reads (each a
+separate `sitegen build` process reading the state in .sitegen/), and the `sitegen serve`
+latency from a file write to the reload event.
 
     python benchmarks/synth.py /tmp/a10k --articles 10000          # once
     python benchmarks/rebuild.py /tmp/a1k /tmp/a10k [--runs 5] [--serve-edits 5] [--only serve,edit]
@@ -106,6 +106,14 @@ def edit_template(site: Path, revert: bool) -> None:
     override_template(site, "entity.html", "Often mentioned with", "Also mentioned with", revert)
 
 
+def edit_setting(site: Path, revert: bool) -> None:
+    """A setting no page reads (the size budget): every page is planned, none rendered."""
+    config = site / "sitegen.toml"
+    text = config.read_text(encoding="utf-8")
+    setting = "max_site_size = 900000000\n"
+    config.write_text(text.replace(setting, "") if revert else setting + text, encoding="utf-8")
+
+
 def scenario(label: str, site: Path, runs: int, tmp: Path, prepare: Callable[[int], None] | None) -> None:
     results = []
     for index in range(runs):
@@ -201,7 +209,17 @@ def serve_latency(site: Path, edits: int, pause: float, what: str = "seed") -> N
     )
 
 
-SCENARIOS = ("clean", "noop", "edit", "entity", "rare-entity", "template", "page-template", "serve")
+SCENARIOS = (
+    "clean",
+    "noop",
+    "edit",
+    "entity",
+    "rare-entity",
+    "template",
+    "page-template",
+    "setting",
+    "serve",
+)
 
 
 def run_site(original: Path, runs: int, serve_edits: int, only: set[str], serve_pauses: list[float]) -> None:
@@ -242,6 +260,8 @@ def run_site(original: Path, runs: int, serve_edits: int, only: set[str], serve_
             scenario(
                 "authored-page template", site, runs, tmp, lambda i: edit_page_template(site, i % 2 == 1)
             )
+        if "setting" in only:
+            scenario("size-budget setting", site, runs, tmp, lambda i: edit_setting(site, revert=i % 2 == 1))
         if serve_edits and "serve" in only:
             for pause in serve_pauses:
                 serve_latency(site, serve_edits, pause)
