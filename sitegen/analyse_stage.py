@@ -5,7 +5,6 @@ many), every other one's cached analysis reused (:func:`analyse_articles`)."""
 from __future__ import annotations
 
 import gc
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from sitegen.options import Progress
 from sitegen.reanalyse import Analysed, AnalysisInputs, CachedAnalysis, analyse_one, invalidated
 from sitegen.sources import SiteInputs
 from sitegen.stamps import settle
-from sitegen.state import FileStamp
+from sitegen.state import FileStamp, unpack_blob
 from sitegen.workers import run_tasks
 
 
@@ -105,7 +104,7 @@ def analyse_articles(
                 to_store.append((result.article.digest, result.body, result.texts))
                 result = result._replace(body=b"", texts=b"")
             else:
-                memory.bodies[result.article.digest] = pickle.loads(result.body)
+                memory.bodies[result.article.digest] = unpack_blob(result.body)
         if len(to_store) >= 256 and state is not None:
             state.put_bodies(to_store)
             to_store.clear()

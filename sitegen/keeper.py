@@ -16,7 +16,7 @@ from sitegen.patch import Snapshot
 from sitegen.produce import PageRecord
 from sitegen.reanalyse import CachedAnalysis
 from sitegen.record import BuildRecord, decode_record, encode_record
-from sitegen.state import BuildState, FileStamp
+from sitegen.state import BuildState, FileStamp, unpack_blob
 
 
 def _unreadable(exc: Exception) -> Diagnostic:
@@ -87,7 +87,7 @@ class BuildMemory:
         """Every cached article's texts, read from the state the first time they are needed."""
         for cached in self.cache.values():
             if isinstance(cached.texts, bytes):
-                cached.texts = pickle.loads(cached.texts)
+                cached.texts = unpack_blob(cached.texts)
         missing = [c for c in self.cache.values() if c.texts is None]
         if missing and self.state is not None:
             stored = dict(self.state.texts())

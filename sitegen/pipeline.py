@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import pickle
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -46,7 +45,7 @@ from sitegen.search import INSTALL_HINT, bundle_entry, index_for_search
 from sitegen.site import Site
 from sitegen.sources import SiteInputs, discover, require_theme, resolve_output
 from sitegen.stamps import all_inputs, stamp_files
-from sitegen.state import FileStamp
+from sitegen.state import FileStamp, unpack_blob
 from sitegen.urls import UrlBuilder
 from sitegen.workers import default_jobs, frozen_heap
 from sitegen.writer import OutputDir, entry_id, manifest_id
@@ -253,7 +252,7 @@ class Builder:
         self.last = None  # until this patch completes
         memory.dead_bodies |= work.dead_bodies
         for digest, body, _ in work.bodies:
-            memory.bodies[digest] = pickle.loads(body)
+            memory.bodies[digest] = unpack_blob(body)
         record = memory.record
         assert record is not None  # the build being patched made it
         links = LinkChecker(last.config.base_path, record.links, self.link_inbound)

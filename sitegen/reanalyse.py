@@ -7,7 +7,6 @@ inputs and redone when they change, or when a changed rule or entity can apply t
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,7 @@ from sitegen.incremental import (
 from sitegen.model import Article
 from sitegen.seeds import digest_bytes, parse_seed, read_seed_bytes
 from sitegen.sources import SiteInputs
+from sitegen.state import pack_blob
 
 
 @dataclass
@@ -47,8 +47,8 @@ class CachedAnalysis:
 
 class Analysed(NamedTuple):
     article: Article | None  # None: the seed could not be read
-    body: bytes  # pickled: it goes to the build state as it is, and to this process only if needed
-    texts: bytes  # pickled ArticleTexts
+    body: bytes  # packed (state.pack_blob): it goes to the build state as it is, and here only if needed
+    texts: bytes  # packed ArticleTexts
     problems: list[Diagnostic]
     # The hash of the bytes read of each file (site-relative; "" when unreadable): what the
     # analysis was made from, which the build state records (stamps.settle), not an earlier read.
@@ -88,8 +88,8 @@ def analyse_one(path: Path, editorial: Path | None, inputs: SiteInputs, tools: A
     )
     return Analysed(
         article,
-        pickle.dumps(body, protocol=5),
-        pickle.dumps(texts, protocol=5),
+        pack_blob(body),
+        pack_blob(texts),
         list(problems) + more,
         read,
     )

