@@ -120,22 +120,26 @@ def _related(
     idf = {e: math.log((1 + total) / (1 + len(p))) + 1.0 for e, p in postings.items()}
     weights = [{e: (1.0 + math.log(c)) * idf[e] for e, c in counts.items()} for counts in per_article]
     norms = [math.sqrt(sum(w * w for w in ws.values())) or 1.0 for ws in weights]
+    # Each entity's postings (as far as any walk goes) with each article's weight for it,
+    # made once: every article that mentions the entity walks them.
+    weighted = {e: [(o, weights[o][e]) for o in p[:RELATED_BUDGET]] for e, p in postings.items()}
     related: list[tuple[int, ...]] = []
     for index, own in enumerate(weights):
         scores: dict[int, float] = {}
+        get = scores.get
         budget = RELATED_BUDGET
         for entity in sorted(own, key=lambda e: (len(postings[e]), e)):
             weight = own[entity]
             # Walk at most the remaining budget of this list, too: an entity in most articles
             # would otherwise make one article cost as much as the whole archive.
-            walked = postings[entity][:budget]
-            for other in walked:
+            walked = weighted[entity][:budget]
+            for other, theirs in walked:
                 if other != index:
-                    scores[other] = scores.get(other, 0.0) + weight * weights[other][entity]
+                    scores[other] = get(other, 0.0) + weight * theirs
             budget -= len(walked)
             if budget <= 0:
                 break
         # Top five without sorting every candidate: ties go to the newer article (lower index).
-        best = heapq.nsmallest(RELATED_COUNT, scores, key=lambda o: (-scores[o] / norms[o], o))
-        related.append(tuple(best))
+        best = heapq.nsmallest(RELATED_COUNT, [(-score / norms[o], o) for o, score in scores.items()])
+        related.append(tuple(o for _, o in best))
     return tuple(related)
