@@ -15,8 +15,10 @@ and the site model stand. Anything else is a full build. The edits it scopes:
   when what other pages show of it changed (its card), the pages that read it, as they
   recorded it when they were planned (:class:`sitegen.plan.PageReads`);
 - template files: the pages rendered with a template that loads one of them, as the
-  last build recorded them (:func:`pages_by_template`), for the templates whose pages
-  can be planned apart (:data:`TEMPLATE_PLANNERS`).
+  last build recorded them (:func:`pages_by_template`), planned again by the planners
+  the last build recorded as their makers (``PageReads.templates``, the very planners of
+  a full build: plan_site.PAGE_PLANNERS); pages made outside them (redirects) take a
+  full build.
 
 The property test (tests/test_incremental.py) holds this path, too, equal to a clean
 build.
@@ -41,10 +43,9 @@ from sitegen.analysis import Annotators
 from sitegen.config import SiteConfig
 from sitegen.crossref import indexed
 from sitegen.diagnostics import Diagnostic
-from sitegen.ledger import ledger_part, plan_ledger
+from sitegen.ledger import ledger_part
 from sitegen.model import Article
 from sitegen.plan import (
-    Context,
     FilePlan,
     PageKeys,
     PagePlan,
@@ -59,11 +60,9 @@ from sitegen.plan_archive import (
     entity_row,
     plan_entity,
     plan_entity_index,
-    plan_tags,
-    plan_timeline,
 )
 from sitegen.plan_article import plan_article
-from sitegen.plan_site import plan_authored, plan_home, plan_not_found, plan_search
+from sitegen.plan_site import PAGE_PLANNERS, Planning
 from sitegen.site import Site
 from sitegen.sources import CONTENT_DIR, SEEDS_DIR, TEMPLATES_DIR, SiteInputs
 from sitegen.urls import UrlBuilder
@@ -201,29 +200,6 @@ def shown_elsewhere(article: Article) -> tuple[Any, ...]:
     )
 
 
-# How a patch plans the pages of one template apart from the rest: the planners of the
-# parts of the site that use it, their pages with other templates left out. plan_patch
-# checks the pages planned are the very pages the last build rendered with the template;
-# the others (articles, source views, redirects) take a full build.
-TemplatePlanner = Callable[[Site, UrlBuilder, PageKeys, Context, MentionGroups], list[PagePlan]]
-TEMPLATE_PLANNERS: dict[str, TemplatePlanner] = {
-    "page.html": lambda site, urls, keys, ctx, groups: plan_authored(site, urls, ctx),
-    "404.html": lambda site, urls, keys, ctx, groups: [plan_not_found(urls, ctx)],
-    "search.html": lambda site, urls, keys, ctx, groups: [plan_search(urls, ctx)] if site.search else [],
-    "index.html": lambda site, urls, keys, ctx, groups: plan_home(site, urls, ctx),
-    "entities.html": lambda site, urls, keys, ctx, groups: [plan_entity_index(site, urls, ctx)],
-    "entity.html": lambda site, urls, keys, ctx, groups: [
-        plan for e in sorted(site.entities) for plan in plan_entity(site, urls, keys, e, ctx, groups)
-    ],
-    # tag and month listings, the tag index, the timeline's years and its index
-    **{
-        template: lambda site, urls, keys, ctx, groups: plan_tags(site, urls) + plan_timeline(site, urls)
-        for template in ("list.html", "tags.html", "year.html", "timeline.html")
-    },
-    "ledger.html": lambda site, urls, keys, ctx, groups: plan_ledger(site, urls),
-}
-
-
 def plan_patch(
     site: Site,
     old_site: Site,
@@ -281,11 +257,18 @@ def plan_patch(
     for entity_id in sorted(listed.keys() | set(entities)):
         numbers = None if entity_id in entities else listed[entity_id]  # an edited entity: every page
         pages += plan_entity(site, urls, keys, entity_id, site_ctx, groups, numbers)
+    # An edited template: the pages of the planners that made its pages in the last build
+    # (as recorded), the very pages the last build rendered with it, or a full build.
+    planning = Planning(site, urls, keys, site_ctx, groups, seed_bytes)
+    made: dict[str, list[PagePlan]] = {}  # planner name → its pages: each planner runs once
     for template, recorded in sorted((templates or {}).items()):
-        planner = TEMPLATE_PLANNERS.get(template)
-        if planner is None:
+        names = sorted(reads.templates.get(template, ()))
+        if any(name not in PAGE_PLANNERS for name in names):
             return None
-        planned = [p for p in planner(site, urls, keys, site_ctx, groups) if p.template == template]
+        for name in names:
+            if name not in made:
+                made[name] = PAGE_PLANNERS[name](planning)[0]
+        planned = [p for name in names for p in made[name] if p.template == template]
         if {p.path for p in planned} != recorded:
             return None
         pages += planned

@@ -217,11 +217,13 @@ class PageUnit(NamedTuple):
 
 @dataclass
 class PageReads:
-    """What the pages of the last full build read of other parts of the site, recorded as
-    they were planned (:meth:`PageKeys.reading`), not declared: for each entity, the pages
-    that show its card. A patch of an entity edit plans those again (patch.plan_patch)."""
+    """What the pages of the last full build read, recorded as they were planned, not
+    declared: for each entity, the pages that show its card (:meth:`PageKeys.reading`); for
+    each template, the planners whose pages are rendered with it (plan_site.plan_pages). A
+    patch plans those again (patch.plan_patch)."""
 
     cards: dict[str, set[PageUnit]] = field(default_factory=dict)
+    templates: dict[str, set[str]] = field(default_factory=dict)
 
 
 class PageKeys:

@@ -20,7 +20,6 @@ from sitegen.plan import (
     Link,
     PageKeys,
     PagePlan,
-    PageReads,
     PageUnit,
     article_link,
     data_key,
@@ -258,18 +257,6 @@ def plan_entity(
                 made=_ENTITY_MADE,
             )
         )
-    return plans
-
-
-def plan_entities(site: Site, urls: UrlBuilder, reads: PageReads | None = None) -> list[PagePlan]:
-    """Every entity's pages and the entity index (``reads``: records what the pages read)."""
-    site_ctx = site_context(site, urls)
-    keys = PageKeys(site, urls, reads)
-    plans: list[PagePlan] = []
-    mention_groups = MentionGroups(site)
-    for entity_id in sorted(site.entities):
-        plans += plan_entity(site, urls, keys, entity_id, site_ctx, mention_groups)
-    plans.append(plan_entity_index(site, urls, site_ctx))
     return plans
 
 

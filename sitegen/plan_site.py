@@ -4,7 +4,8 @@ output of the site planned (pages: template + context; files: fingerprint + prod
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from sitegen.analysis import Annotators
@@ -36,7 +37,14 @@ from sitegen.plan import (
     paginate,
     site_context,
 )
-from sitegen.plan_archive import cards_file, plan_entities, plan_tags, plan_timeline
+from sitegen.plan_archive import (
+    MentionGroups,
+    cards_file,
+    plan_entity,
+    plan_entity_index,
+    plan_tags,
+    plan_timeline,
+)
 from sitegen.plan_article import plan_article
 from sitegen.redirects import redirect_pages
 from sitegen.search import pagefind_available
@@ -103,6 +111,86 @@ def plan_site(
     return SitePlan(site, urls, pages + moved, files, reads)
 
 
+@dataclass(frozen=True)
+class Planning:
+    """What the planners of the site's pages are given (:data:`PAGE_PLANNERS`)."""
+
+    site: Site
+    urls: UrlBuilder
+    keys: PageKeys
+    site_ctx: Context
+    groups: MentionGroups
+    seed_bytes: SeedBytes
+    ledger: LedgerIndex | None = None  # the site's ledger index, when the caller has it
+
+
+def planning(
+    site: Site,
+    urls: UrlBuilder,
+    seed_bytes: SeedBytes,
+    ledger: LedgerIndex | None = None,
+    reads: PageReads | None = None,
+) -> Planning:
+    """``reads``: records what the pages read of other parts of the site."""
+    keys = PageKeys(site, urls, reads)
+    return Planning(site, urls, keys, site_context(site, urls), MentionGroups(site), seed_bytes, ledger)
+
+
+Planned = tuple[list[PagePlan], list[FilePlan]]
+
+
+def _articles(p: Planning) -> Planned:
+    """Every article's outputs: its page, its source view, its seed and its Web Annotations."""
+    pages: list[PagePlan] = []
+    files: list[FilePlan] = []
+    for index in range(len(p.site.articles)):
+        article_pages, article_files = plan_article(p.site, p.urls, p.seed_bytes, p.keys, index, p.site_ctx)
+        pages += article_pages
+        files += article_files
+    return pages, files
+
+
+def _entities(p: Planning) -> Planned:
+    """Every entity's pages, and the entity index."""
+    pages = [
+        plan
+        for entity_id in sorted(p.site.entities)
+        for plan in plan_entity(p.site, p.urls, p.keys, entity_id, p.site_ctx, p.groups)
+    ]
+    return [*pages, plan_entity_index(p.site, p.urls, p.site_ctx)], []
+
+
+# The planners of the site's pages, in the order a build plans them. A full build runs them
+# all and records which of them made the pages of each template (PageReads.templates); a
+# patch of a template edit runs the ones recorded for it: the same functions, so what a
+# patch plans cannot drift from what a full build plans.
+PAGE_PLANNERS: dict[str, Callable[[Planning], Planned]] = {
+    "home": lambda p: (plan_home(p.site, p.urls, p.site_ctx), []),
+    "articles": _articles,
+    "authored": lambda p: (plan_authored(p.site, p.urls, p.site_ctx), []),
+    "not-found": lambda p: ([plan_not_found(p.urls, p.site_ctx)], []),
+    "entities": _entities,
+    "listings": lambda p: (plan_tags(p.site, p.urls) + plan_timeline(p.site, p.urls), []),
+    "ledger": lambda p: (plan_ledger(p.site, p.urls, p.ledger), []),
+    "search": lambda p: ([plan_search(p.urls, p.site_ctx)] if p.site.search else [], []),
+}
+
+
+def plan_pages(p: Planning, reads: PageReads | None = None) -> Planned:
+    """Every page of the site (and the files made beside articles), by :data:`PAGE_PLANNERS`;
+    with ``reads``, which planners made the pages of each template is recorded there."""
+    pages: list[PagePlan] = []
+    files: list[FilePlan] = []
+    for name, planner in PAGE_PLANNERS.items():
+        made, made_files = planner(p)
+        if reads is not None:
+            for page in made:
+                reads.templates.setdefault(page.template, set()).add(name)
+        pages += made
+        files += made_files
+    return pages, files
+
+
 def plan_outputs(
     site: Site,
     urls: UrlBuilder,
@@ -116,16 +204,12 @@ def plan_outputs(
     ``ledger``: the site's ledger index, when the caller has it; ``reads``: records what the
     pages read of other parts of the site."""
     config = site.config
-    pages, files = plan_core(site, urls, seed_bytes, reads)
-    pages += plan_entities(site, urls, reads) + plan_tags(site, urls) + plan_timeline(site, urls)
-    pages += plan_ledger(site, urls, ledger)
+    pages, files = plan_pages(planning(site, urls, seed_bytes, ledger, reads), reads)
     if site.rule_links:
         files.append(notes_file(site, urls))
     cards = cards_file(site)
     if cards is not None:
         files.append(cards)
-    if site.search:
-        pages.append(plan_search(urls, site_context(site, urls)))
     published, problems = plan_publish(site, urls, [p.url for p in pages])
     log.extend(problems)
     files.extend(published)
@@ -139,28 +223,6 @@ def plan_outputs(
     files.append(data_file(".nojekyll", b""))  # GitHub Pages: no Jekyll pass over the output
     if config.custom_domain:
         files.append(data_file("CNAME", config.custom_domain.encode("ascii") + b"\n"))
-    return pages, files
-
-
-def plan_core(
-    site: Site, urls: UrlBuilder, seed_bytes: SeedBytes, reads: PageReads | None = None
-) -> tuple[list[PagePlan], list[FilePlan]]:
-    """Home, articles (with their source views and files), authored pages, 404 (``reads``:
-    records what the pages read)."""
-    site_ctx = site_context(site, urls)
-    pages: list[PagePlan] = []
-    files: list[FilePlan] = []
-
-    pages += plan_home(site, urls, site_ctx)
-
-    keys = PageKeys(site, urls, reads)
-    for index in range(len(site.articles)):
-        article_pages, article_files = plan_article(site, urls, seed_bytes, keys, index, site_ctx)
-        pages += article_pages
-        files += article_files
-
-    pages += plan_authored(site, urls, site_ctx)
-    pages.append(plan_not_found(urls, site_ctx))
     return pages, files
 
 

@@ -859,7 +859,8 @@ def test_a_setting_renders_only_the_outputs_that_read_it(
 
 def test_a_template_of_authored_pages_renders_only_them(served: Served) -> None:
     """A template only authored pages use: a patch plans them alone, in serve and in a new
-    process; the article template takes a full build."""
+    process. The article template: the article pages alone, as the last build recorded
+    which planner made them (not their source views, seed copies and exports)."""
     source = theme_template("page.html")
     served.site.write("templates/page.html", source.replace("<article", "<article data-edited", 1))
     report = served.build("templates/page.html")
@@ -869,9 +870,27 @@ def test_a_template_of_authored_pages_renders_only_them(served: Served) -> None:
     removed = build(BuildOptions(root=served.site.root, output=served.site.out))  # a new process
     assert removed.planned == 1 and set(removed.rendered) == {"about/index.html"}
     served.site.assert_equals_clean(removed)
-    served.site.write("templates/article.html", theme_template("article.html") + "\n")
+    before, _ = served.site.clean()
+    source = theme_template("article.html")
+    served.site.write("templates/article.html", source.replace("<article", "<article data-edited", 1))
     articles = build(BuildOptions(root=served.site.root, output=served.site.out))
-    assert articles.planned == served.site.clean()[1].planned
+    pages = {article_dir(before, f"a{n}") + "index.html" for n in range(1, 7)}
+    assert articles.planned == len(pages) and set(articles.rendered) == pages
+    served.site.assert_equals_clean(articles)
+
+
+def test_the_base_template_plans_every_page_again_and_nothing_else(served: Served) -> None:
+    """base.html: every page is rendered with it, so every page is planned again (by the
+    planners that made them, in a new process too) but nothing is analysed and no file
+    that is not a page is planned."""
+    before, clean = served.site.clean()
+    pages = {rel for rel in before if rel.endswith(".html") and not rel.startswith("pagefind/")}
+    source = theme_template("base.html")
+    served.site.write("templates/base.html", source.replace("<body", "<body data-edited", 1))
+    report = build(BuildOptions(root=served.site.root, output=served.site.out))
+    assert report.analysed == [] and report.planned == len(pages) < clean.planned
+    assert set(report.rendered) == pages
+    served.site.assert_equals_clean(report)
 
 
 def test_a_listing_template_in_serve_plans_only_the_listings(served: Served) -> None:

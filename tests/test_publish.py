@@ -27,10 +27,7 @@ from sitegen.feeds import (
     sitemap_files,
     sitemap_urls,
 )
-from sitegen.ledger import plan_ledger
 from sitegen.pipeline import BuildOptions, build
-from sitegen.plan_archive import plan_entities, plan_tags, plan_timeline
-from sitegen.plan_site import plan_core
 from sitegen.scaffold import PLACEHOLDER, SEED_ID, WORKFLOW_PATH, init_site
 from sitegen.search import RECORD, html_fingerprint, index_site, pagefind_available
 from sitegen.site import Site
@@ -70,10 +67,7 @@ def load_model(root: Path, base_url: str | None = None) -> Site:
 
 def page_urls(site: Site) -> list[str]:
     """Every page the pipeline plans, as the sitemap gets them (no page is rendered: no seed is read)."""
-    urls = UrlBuilder(site.config)
-    pages, _ = plan_core(site, urls, lambda article: b"")
-    pages += plan_entities(site, urls) + plan_tags(site, urls) + plan_timeline(site, urls)
-    pages += plan_ledger(site, urls)
+    pages, _ = plan_site.plan_pages(plan_site.planning(site, UrlBuilder(site.config), lambda article: b""))
     return [p.url for p in pages]
 
 
