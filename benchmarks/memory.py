@@ -182,7 +182,6 @@ def holders(captured: Captured) -> list[tuple[str, Callable[[], Iterable[object]
     return [
         ("articles: mentions", of_articles("mentions")),
         ("articles: footnotes", of_articles("footnotes")),
-        ("articles: corrected places", of_articles("places")),
         ("articles: pending, toc, rest", lambda: [site.articles]),
         ("site model: cross-references", lambda: [site.refs]),
         ("site model: entities, rules, rest", site_rest),

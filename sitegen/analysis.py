@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -138,6 +139,7 @@ def _footnotes(
         seen[0][edit.paragraph] = None
         seen[1][edit.source] = None
         seen[2][edit.replacement] = None
+    places = Counter(edit.correction for edit in edits)  # each edit is one corrected place
     notes: list[Footnote] = []
     for number, (key, (paragraphs, readings, replacements)) in enumerate(order.items(), start=1):
         record = corrections[key]
@@ -156,6 +158,7 @@ def _footnotes(
                 refs=tuple((anchors[p], p + 1) for p in paragraphs),
                 confirmed=confirmed.get(key, BY_EDITOR),
                 collection=record.collection if isinstance(record, Rule) else "",
+                places=places[key],
             )
         )
     return notes
@@ -290,7 +293,6 @@ def analyse_article(
         )
         offset += len(texts[index]) + 2
 
-    places = _places(seed, by_paragraph, numbers, anchors)
     note_links: list[tuple[str, int]] = []
     note_html = (
         render_markdown(editorial.note_markdown, url, first_line=editorial.note_line, links=note_links)
@@ -316,14 +318,13 @@ def analyse_article(
         source_author=editorial.source.author if editorial else "",
         source_captured=editorial.source.captured if editorial else None,
         footnotes=tuple(footnotes),
-        places=places,
         mentions=tuple(mentions),
         about=_about(editorial, tools, problems),
         note_links=tuple(note_links),
         pending=summarise(seed, pending, tools.corrections),
         seed_digest=seed.digest,
     )
-    body = ArticleBody(tuple(blocks), seed.data)
+    body = ArticleBody(tuple(blocks), seed.data, _places(seed, by_paragraph, numbers, anchors))
     digest = hashlib.blake2b(pickle.dumps((article, body), protocol=5), digest_size=16).hexdigest()
     return replace(article, digest=digest), body, problems
 

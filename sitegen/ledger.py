@@ -81,14 +81,6 @@ class LedgerEntry:
         }
 
 
-def _places_by_footnote(article: Article) -> dict[int, int]:
-    """Footnote number -> its number of corrected places in ``article``."""
-    places: dict[int, int] = {}
-    for place in article.places:
-        places[place.footnote] = places.get(place.footnote, 0) + 1
-    return places
-
-
 def _entry(site: Site, note: Footnote) -> LedgerEntry:
     rule = site.rules.get(note.correction)
     # A regex is no reading: show what it matched, as for per-article records.
@@ -127,16 +119,13 @@ def ledger_index(site: Site) -> LedgerIndex:
     entries: dict[str, LedgerEntry] = {}
     rows = []
     for article in site.articles:
-        if not article.places:
+        if not article.footnotes:
             continue
-        counts = _places_by_footnote(article)
         for note in article.footnotes:
-            if note.number not in counts:
-                continue
             entry = entries.get(note.correction)
             if entry is None:
                 entry = entries[note.correction] = _entry(site, note)
-            entry.places += counts[note.number]
+            entry.places += note.places
             entry.articles += 1
             if len(entry.examples) < EXAMPLES:
                 entry.examples.append(
@@ -147,8 +136,8 @@ def ledger_index(site: Site) -> LedgerIndex:
                 "title": article.title,
                 "url": article.url + "#footnotes",
                 "date": article.date.isoformat(),
-                "corrections": len(counts),
-                "places": len(article.places),
+                "corrections": len(article.footnotes),
+                "places": sum(note.places for note in article.footnotes),
                 "confirmed": confirmations(article),
             }
         )

@@ -115,10 +115,17 @@ class ArticleBody:
     the article's own outputs need them, so they are kept apart from :class:`Article` and
     loaded when those are produced. The seed copy, source view and annotation export are
     made from ``source``, not from the file read again, so all of them show the version
-    of the seed the article page shows, even when it was edited during the build."""
+    of the seed the article page shows, even when it was edited during the build. Its
+    corrected places are the export's alone: other pages read their counts
+    (``Footnote.places``), and a large site would hold hundreds of thousands of them."""
 
     blocks: tuple[Block, ...]
     source: bytes = b""
+    places: tuple[CorrectedPlace, ...] = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Places as marshalled columns, as in Article: pickled by every analysis in a worker.
+        return (_body, (self.blocks, self.source, marshal.dumps(_pack_records(self.places), 2)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +149,6 @@ class Article:
     source_author: str = ""
     source_captured: dt.date | None = None
     footnotes: tuple[Footnote, ...] = ()
-    places: tuple[CorrectedPlace, ...] = ()
     mentions: tuple[Mention, ...] = ()
     about: tuple[str, ...] = ()  # entity ids the article is about
     # The title was derived and is the whole first sentence: the page shows it once, as the
@@ -155,7 +161,7 @@ class Article:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The many small records in one marshalled blob of columns (see _unpack_records).
-        packed = (_pack_records(self.footnotes), _pack_records(self.places), _pack_records(self.mentions))
+        packed = (_pack_records(self.footnotes), _pack_records(self.mentions))
         fields = tuple(getattr(self, name) for name in _ARTICLE_FIELDS)
         return (_article, (fields, marshal.dumps(packed, 2)))  # version 2: no references, same bytes
 
@@ -169,7 +175,6 @@ _SHARED: dict[Any, Any] = {}
 # The columns of each record that unpickling shares (the repeated values above).
 _SHARED_COLUMNS = {
     "Footnote": frozenset(range(1, 11)),
-    "CorrectedPlace": frozenset({1, 3, 4}),
     "Mention": frozenset({0, 1, 3}),
 }
 
@@ -190,12 +195,19 @@ def _unpack_records(cls: Any, columns: list[tuple[Any, ...]]) -> tuple[Any, ...]
 
 
 def _article(fields: tuple[Any, ...], packed: bytes) -> Article:
-    footnotes, places, mentions = marshal.loads(packed)
+    footnotes, mentions = marshal.loads(packed)
     return Article(
         **dict(zip(_ARTICLE_FIELDS, fields, strict=True)),
         footnotes=_unpack_records(Footnote, footnotes),
-        places=_unpack_records(CorrectedPlace, places),
         mentions=_unpack_records(Mention, mentions),
+    )
+
+
+def _body(blocks: tuple[Block, ...], source: bytes, places: bytes) -> ArticleBody:
+    # Not shared as the Article's records are: a body is read for one article's outputs.
+    columns = marshal.loads(places)
+    return ArticleBody(
+        blocks, source, tuple(map(partial(tuple.__new__, CorrectedPlace), zip(*columns, strict=True)))
     )
 
 
@@ -215,6 +227,7 @@ class Footnote(NamedTuple):
     refs: tuple[tuple[str, int], ...]  # (anchor, number) of each paragraph it applies in, in order
     confirmed: str = ""  # how an editor confirmed it: sitegen.scope.CONFIRMATIONS
     collection: str = ""  # a rule's collection (the stem of its rules file)
+    places: int = 0  # how many places it corrects (ArticleBody.places: the places themselves)
 
 
 class Pending(NamedTuple):
@@ -253,9 +266,7 @@ class Mention(NamedTuple):
     end: int = 0
 
 
-_ARTICLE_FIELDS = tuple(
-    f for f in Article.__dataclass_fields__ if f not in ("footnotes", "places", "mentions")
-)
+_ARTICLE_FIELDS = tuple(f for f in Article.__dataclass_fields__ if f not in ("footnotes", "mentions"))
 
 
 def model_signature() -> str:

@@ -43,11 +43,11 @@ from sitegen.diagnostics import Diagnostic
 from sitegen.ledger import plan_ledger
 from sitegen.model import Article
 from sitegen.plan import (
+    BodyOf,
     Context,
     FilePlan,
     PageKeys,
     PagePlan,
-    SeedBytes,
     link_of,
     site_context,
 )
@@ -184,8 +184,8 @@ def shown_elsewhere(article: Article) -> tuple[Any, ...]:
     by where there is one: its link (plan.link_of: listings, feed, related and neighbour
     links, entity pages' rows) and what the cross-references index (crossref.indexed: tags,
     months, entity pages, cards); and, read directly, its id and summary (listings, feed),
-    its files (diagnostics) and what the ledger shows (its corrections, and its rule
-    matches awaiting review). Entity pages also read the context of its mentions:
+    its files (diagnostics) and what the ledger shows (its corrections with their counts of
+    places, and its rule matches awaiting review). Entity pages also read the context of its mentions:
     :func:`plan_patch` compares those."""
     return (
         article.id,
@@ -195,7 +195,6 @@ def shown_elsewhere(article: Article) -> tuple[Any, ...]:
         article.seed_path,
         article.editorial_path,
         article.footnotes,
-        tuple((p.footnote, p.ref, p.source, p.replacement) for p in article.places),
         tuple((p.collection, p.places) for p in article.pending),
     )
 
@@ -227,7 +226,7 @@ def plan_patch(
     site: Site,
     old_site: Site,
     urls: UrlBuilder,
-    seed_bytes: SeedBytes,
+    body_of: BodyOf,
     indices: list[int],
     entities: Collection[str] = (),
     templates: Mapping[str, frozenset[str]] | None = None,
@@ -258,7 +257,7 @@ def plan_patch(
             return None  # the cards file goes: a full build removes it
         files.append(cards)
     for index in sorted(set(indices) | shown):
-        article_pages, article_files = plan_article(site, urls, seed_bytes, keys, index, site_ctx)
+        article_pages, article_files = plan_article(site, urls, body_of, keys, index, site_ctx)
         pages += article_pages
         files += article_files
     for index in indices:

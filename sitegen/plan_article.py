@@ -21,13 +21,13 @@ from sitegen.plan import (
     CARDS_PATH,
     KIND_LABELS,
     NOTES_PATH,
+    BodyOf,
     Context,
     EntityCard,
     FilePlan,
     Link,
     PageKeys,
     PagePlan,
-    SeedBytes,
     data_key,
     entity_ref,
     link_context,
@@ -150,7 +150,6 @@ def _footnotes(article: Article, why: dict[str, str]) -> tuple[list[Context], st
     common_kind = Counter(kinds).most_common(1)[0][0] if kinds else None
     metas = [_note_meta(note) for note in article.footnotes]
     common = tuple(Counter(field).most_common(1)[0][0] for field in zip(*metas, strict=True))
-    places = Counter(place.footnote for place in article.places)
     notes = []
     for note, kind, meta in zip(article.footnotes, kinds, metas, strict=True):
         differs = "; ".join(part for part, usual in zip(meta, common, strict=True) if part != usual)
@@ -165,7 +164,7 @@ def _footnotes(article: Article, why: dict[str, str]) -> tuple[list[Context], st
                 "replacements": list(note.replacements),
                 # The paragraph of its first place (reading.js returns to the marker followed).
                 "ref": note.refs[0][0],
-                "places": places[note.number],
+                "places": note.places,
             }
         )
     unsaid = ("no evidence stated", "certainty high", "no editor named")
@@ -200,7 +199,7 @@ def article_jsonld(inputs: ArticlePageInputs, urls: UrlBuilder) -> str:
     if article.footnotes:
         # One comment for all corrections, pointing at where each is stated once: the page's
         # footnotes, and the Web Annotations (one per corrected place, with its note).
-        places, notes = len(article.places), len(article.footnotes)
+        places, notes = sum(note.places for note in article.footnotes), len(article.footnotes)
         data["correction"] = {
             "@type": "CorrectionComment",
             "text": f"{places} editorial correction{'s' if places != 1 else ''} of the text as received, "
@@ -238,7 +237,7 @@ def article_context(inputs: ArticlePageInputs, urls: UrlBuilder) -> Context:
             "footnotes_html": footnotes_html(footnotes, article.url, hrefs),
             "common_kind": common_kind,
             "common_meta": common_meta,
-            "places": len(article.places),
+            "places": sum(note.places for note in article.footnotes),
             # rule matches no editor decided on: one line on the page, listed in the ledger
             "pending": sum(p.places for p in article.pending),
             "pending_collections": [p.collection for p in article.pending],
@@ -291,31 +290,32 @@ def article_made(article: Article) -> Callable[[Context], tuple[list[str], list[
     return made
 
 
-def _annotations_file(site: Site, article: Article, urls: UrlBuilder, seed_bytes: SeedBytes) -> FilePlan:
+def _annotations_file(site: Site, article: Article, urls: UrlBuilder, body_of: BodyOf) -> FilePlan:
     from sitegen.seeds import parse_seed
     from sitegen.webannotation import annotation_page, compressed, export_inputs
 
     def produce() -> bytes:
-        data = seed_bytes(article)
+        body = body_of(article)
+        data = body.source
         seed, _ = parse_seed(data, article.id, article.seed_path)
         if seed is None:
             raise ValueError(f"{article.seed_path}: the seed no longer parses; build again")
         # Its inputs are made again here: plans do not hold them (hundreds of notes each).
         inputs = export_inputs(site, article, urls)
-        return compressed(annotation_page(inputs, seed, data.decode("utf-8"), NOTES_PATH))
+        return compressed(annotation_page(inputs, body.places, seed, data.decode("utf-8"), NOTES_PATH))
 
     key = export_inputs(site, article, urls).key()
     return FilePlan(article.url + EXPORT_NAME, key, produce, ANNOTATIONS)
 
 
-def _seed_file(article: Article, seed_bytes: SeedBytes) -> FilePlan:
+def _seed_file(article: Article, body_of: BodyOf) -> FilePlan:
     return FilePlan(
-        article.url + article.id + ".txt", article.seed_digest, lambda: seed_bytes(article), SEED_COPIES
+        article.url + article.id + ".txt", article.seed_digest, lambda: body_of(article).source, SEED_COPIES
     )
 
 
 def plan_article(
-    site: Site, urls: UrlBuilder, seed_bytes: SeedBytes, keys: PageKeys, index: int, site_ctx: Context
+    site: Site, urls: UrlBuilder, body_of: BodyOf, keys: PageKeys, index: int, site_ctx: Context
 ) -> tuple[list[PagePlan], list[FilePlan]]:
     """The outputs of one article: its page, its source view, the seed as received and its
     Web Annotations."""
@@ -339,7 +339,7 @@ def plan_article(
             "source_file": url + article_id + ".txt",
             "seed_name": Path(seed_path).name,
             "seed_digest": seed_digest,
-            "listing_html": source_listing(seed_bytes(article).decode("utf-8")),
+            "listing_html": source_listing(body_of(article).source.decode("utf-8")),
         }
 
     # Links in the page's Markdown come from the editorial file: name it first.
@@ -363,4 +363,4 @@ def plan_article(
             key=data_key("source", keys.shared, source),
         ),
     ]
-    return pages, [_seed_file(article, seed_bytes), _annotations_file(site, article, urls, seed_bytes)]
+    return pages, [_seed_file(article, body_of), _annotations_file(site, article, urls, body_of)]

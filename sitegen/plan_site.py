@@ -22,11 +22,11 @@ from sitegen.model import Article
 from sitegen.options import BuildOptions
 from sitegen.pending import pending_diagnostics, pending_summary
 from sitegen.plan import (
+    BodyOf,
     Context,
     FilePlan,
     PageKeys,
     PagePlan,
-    SeedBytes,
     article_link,
     data_file,
     markdown_made,
@@ -59,7 +59,7 @@ def plan_site(
     registry: Mapping[str, Entity],
     tools: Annotators,
     crossref_memo: dict[str, CrossRefs],
-    seed_bytes: SeedBytes,
+    body_of: BodyOf,
     published: dict[str, str],
     options: BuildOptions,
     log: DiagnosticLog,
@@ -84,7 +84,7 @@ def plan_site(
     ledger = ledger_index(site)  # once: the rules' links and the ledger's pages both need it
     site = dataclasses.replace(site, rule_links=rule_links(site, ledger))
     urls = UrlBuilder(config)
-    pages, files = plan_outputs(site, urls, inputs, seed_bytes, log, ledger)
+    pages, files = plan_outputs(site, urls, inputs, body_of, log, ledger)
     del ledger
     live = {p.path for p in pages} | {f.path for f in files}
     moved, problems = redirect_pages(
@@ -104,14 +104,14 @@ def plan_outputs(
     site: Site,
     urls: UrlBuilder,
     inputs: SiteInputs,
-    seed_bytes: SeedBytes,
+    body_of: BodyOf,
     log: DiagnosticLog,
     ledger: LedgerIndex | None = None,
 ) -> tuple[list[PagePlan], list[FilePlan]]:
     """Every output of the site: pages (template + context) and files (fingerprint + producer).
     ``ledger``: the site's ledger index, when the caller has it."""
     config = site.config
-    pages, files = plan_core(site, urls, seed_bytes)
+    pages, files = plan_core(site, urls, body_of)
     pages += plan_entities(site, urls) + plan_tags(site, urls) + plan_timeline(site, urls)
     pages += plan_ledger(site, urls, ledger)
     if site.rule_links:
@@ -137,7 +137,7 @@ def plan_outputs(
     return pages, files
 
 
-def plan_core(site: Site, urls: UrlBuilder, seed_bytes: SeedBytes) -> tuple[list[PagePlan], list[FilePlan]]:
+def plan_core(site: Site, urls: UrlBuilder, body_of: BodyOf) -> tuple[list[PagePlan], list[FilePlan]]:
     """Home, articles (with their source views and files), authored pages, 404."""
     site_ctx = site_context(site, urls)
     pages: list[PagePlan] = []
@@ -147,7 +147,7 @@ def plan_core(site: Site, urls: UrlBuilder, seed_bytes: SeedBytes) -> tuple[list
 
     keys = PageKeys(site, urls)
     for index in range(len(site.articles)):
-        article_pages, article_files = plan_article(site, urls, seed_bytes, keys, index, site_ctx)
+        article_pages, article_files = plan_article(site, urls, body_of, keys, index, site_ctx)
         pages += article_pages
         files += article_files
 

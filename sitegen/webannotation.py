@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import gzip
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,11 +118,13 @@ def notes_document(notes: dict[str, str], urls: UrlBuilder, here: str) -> bytes:
     return orjson.dumps({"@context": _context(urls, here), "@graph": graph})
 
 
-def _editing(article: Article, targets: _Targets, rule_notes: dict[str, str]) -> list[dict[str, Any]]:
+def _editing(
+    article: Article, corrected: Sequence[CorrectedPlace], targets: _Targets, rule_notes: dict[str, str]
+) -> list[dict[str, Any]]:
     """One annotation per (footnote, corrected reading), in footnote order. ``rule_notes``:
     rule key -> the IRI of its note in the site's notes document."""
     places: dict[tuple[int, str], list[CorrectedPlace]] = {}
-    for place in article.places:
+    for place in corrected:
         places.setdefault((place.footnote, place.replacement), []).append(place)
     groups = [
         (footnote, k, places[footnote.number, replacement])
@@ -218,17 +221,20 @@ def _identifying(inputs: ExportInputs, targets: _Targets, here: str) -> list[dic
     return items
 
 
-def annotation_page(inputs: ExportInputs, seed: Seed, seed_file: str, notes_path: str) -> bytes:
+def annotation_page(
+    inputs: ExportInputs, places: Sequence[CorrectedPlace], seed: Seed, seed_file: str, notes_path: str
+) -> bytes:
     """The article's corrections and mentions as one AnnotationPage (an empty
     AnnotationCollection when it has neither), compact JSON (UTF-8).
 
-    ``seed_file`` is the seed file's text as published (the text the positions count);
-    ``notes_path`` the site's notes document (:func:`notes_document`)."""
+    ``places``: the article's corrected places (its ArticleBody's); ``seed_file`` the
+    seed file's text as published (the text the positions count); ``notes_path`` the
+    site's notes document (:func:`notes_document`)."""
     article = inputs.article
     here = article.url + EXPORT_NAME
     targets = _Targets(article.id + ".txt", FileOffsets(seed_file, seed))
     rule_notes = {key: relative(here, notes_path + "#" + note_id) for key, note_id in inputs.note_ids.items()}
-    items = _editing(article, targets, rule_notes) + _identifying(inputs, targets, here)
+    items = _editing(article, places, targets, rule_notes) + _identifying(inputs, targets, here)
     context = [ANNO_CONTEXT, {"@base": inputs.origin + here}] if inputs.origin else ANNO_CONTEXT
     collection = {
         "id": EXPORT_NAME + "#all",

@@ -112,7 +112,7 @@ def corrected(example: Analysed) -> list[str]:
 
 def test_the_example_has_both_readings_to_compare(example: Analysed, received: list[str]) -> None:
     """Guards the fixtures: the browser tests below mean something only if texts differ."""
-    assert example.article.places and example.article.mentions
+    assert example.body.places and example.article.mentions
     assert sum(a != b for a, b in zip(received, [b.text for b in example.body.blocks], strict=True)) > 10
 
 
@@ -197,7 +197,7 @@ def test_switch_shows_each_reading_exactly(
 
     shown = visible_texts(page)
     assert shown == corrected, "default reading: " + first_difference(shown, corrected)
-    markers = len(example.article.places)
+    markers = len(example.body.places)
     assert page.evaluate(VISIBLE_MARKERS) == markers
 
     button.click()
@@ -419,7 +419,7 @@ def test_news_article_jsonld(
     page = example.urls.full(example.article.url)
     assert correction["@type"] == "CorrectionComment"
     assert correction["url"] == page + "#footnotes" and doc.find("section", id_="footnotes") is not None
-    places, notes = len(example.article.places), len(example.article.footnotes)
+    places, notes = len(example.body.places), len(example.article.footnotes)
     assert (
         f"{places} editorial corrections" in correction["text"] and f"{notes} footnotes" in correction["text"]
     )
