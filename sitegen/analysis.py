@@ -41,6 +41,7 @@ from sitegen.model import (
     Mention,
     Seed,
     TocEntry,
+    mentioned,
     paragraph_anchor,
 )
 from sitegen.pending import summarise
@@ -318,13 +319,15 @@ def analyse_article(
         source_author=editorial.source.author if editorial else "",
         source_captured=editorial.source.captured if editorial else None,
         footnotes=tuple(footnotes),
-        mentions=tuple(mentions),
+        mentioned=mentioned(mentions),
         about=_about(editorial, tools, problems),
         note_links=tuple(note_links),
         pending=summarise(seed, pending, tools.corrections),
         seed_digest=seed.digest,
     )
-    body = ArticleBody(tuple(blocks), seed.data, _places(seed, by_paragraph, numbers, anchors))
+    body = ArticleBody(
+        tuple(blocks), seed.data, _places(seed, by_paragraph, numbers, anchors), tuple(mentions)
+    )
     digest = hashlib.blake2b(pickle.dumps((article, body), protocol=5), digest_size=16).hexdigest()
     return replace(article, digest=digest), body, problems
 

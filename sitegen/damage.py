@@ -478,7 +478,7 @@ def find_damage(
             prefix, suffix = context
             named = any(
                 m.entity == place.name.entity.id and (m.end <= place.start or m.start >= place.end)
-                for m in article.mentions
+                for m in bodies[article.id].mentions
             )
             replace = list(text[place.start : place.end])
             for begin, end, k in reversed(place.swapped):
@@ -510,7 +510,7 @@ def _kept(
     if scoped is not None:  # every rule's places, applied or not: an editor's matter either way
         hits = scoped.hits(seed.source_text, _paragraph_spans(seed), frozenset())
         corrected += [(h.start, h.end) for h in hits]
-    covered, mentioned = Spans(corrected), Spans([(m.start, m.end) for m in article.mentions])
+    covered, mentioned = Spans(corrected), Spans([(m.start, m.end) for m in body.mentions])
     chosen: list[_Found] = []
     taken = Spans([])
     for place in sorted(places, key=lambda p: (not p.known_by, p.start - p.end, p.start)):

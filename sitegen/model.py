@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import marshal
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, NamedTuple
@@ -116,16 +117,19 @@ class ArticleBody:
     loaded when those are produced. The seed copy, source view and annotation export are
     made from ``source``, not from the file read again, so all of them show the version
     of the seed the article page shows, even when it was edited during the build. Its
-    corrected places are the export's alone: other pages read their counts
-    (``Footnote.places``), and a large site would hold hundreds of thousands of them."""
+    corrected places and mentions are the export's alone (and ``sitegen check``'s): other
+    pages read their counts (``Footnote.places``, ``Article.mentioned``), and a large site
+    would hold hundreds of thousands of each."""
 
     blocks: tuple[Block, ...]
     source: bytes = b""
     places: tuple[CorrectedPlace, ...] = ()
+    mentions: tuple[Mention, ...] = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Places as marshalled columns, as in Article: pickled by every analysis in a worker.
-        return (_body, (self.blocks, self.source, marshal.dumps(_pack_records(self.places), 2)))
+        # Records as marshalled columns, as in Article: pickled by every analysis in a worker.
+        packed = (_pack_records(self.places), _pack_records(self.mentions))
+        return (_body, (self.blocks, self.source, marshal.dumps(packed, 2)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +153,7 @@ class Article:
     source_author: str = ""
     source_captured: dt.date | None = None
     footnotes: tuple[Footnote, ...] = ()
-    mentions: tuple[Mention, ...] = ()
+    mentioned: tuple[EntityMentions, ...] = ()  # per entity, in the order first mentioned
     about: tuple[str, ...] = ()  # entity ids the article is about
     # The title was derived and is the whole first sentence: the page shows it once, as the
     # opening of the text, and keeps the heading for the outline only (text.derived_title).
@@ -161,7 +165,7 @@ class Article:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The many small records in one marshalled blob of columns (see _unpack_records).
-        packed = (_pack_records(self.footnotes), _pack_records(self.mentions))
+        packed = (_pack_records(self.footnotes), _pack_records(self.mentioned))
         fields = tuple(getattr(self, name) for name in _ARTICLE_FIELDS)
         return (_article, (fields, marshal.dumps(packed, 2)))  # version 2: no references, same bytes
 
@@ -175,7 +179,7 @@ _SHARED: dict[Any, Any] = {}
 # The columns of each record that unpickling shares (the repeated values above).
 _SHARED_COLUMNS = {
     "Footnote": frozenset(range(1, 11)),
-    "Mention": frozenset({0, 1, 3}),
+    "EntityMentions": frozenset({0, 2, 4}),
 }
 
 
@@ -195,19 +199,22 @@ def _unpack_records(cls: Any, columns: list[tuple[Any, ...]]) -> tuple[Any, ...]
 
 
 def _article(fields: tuple[Any, ...], packed: bytes) -> Article:
-    footnotes, mentions = marshal.loads(packed)
+    footnotes, mentioned = marshal.loads(packed)
     return Article(
         **dict(zip(_ARTICLE_FIELDS, fields, strict=True)),
         footnotes=_unpack_records(Footnote, footnotes),
-        mentions=_unpack_records(Mention, mentions),
+        mentioned=_unpack_records(EntityMentions, mentioned),
     )
 
 
-def _body(blocks: tuple[Block, ...], source: bytes, places: bytes) -> ArticleBody:
+def _body(blocks: tuple[Block, ...], source: bytes, packed: bytes) -> ArticleBody:
     # Not shared as the Article's records are: a body is read for one article's outputs.
-    columns = marshal.loads(places)
+    places, mentions = (zip(*columns, strict=True) for columns in marshal.loads(packed))
     return ArticleBody(
-        blocks, source, tuple(map(partial(tuple.__new__, CorrectedPlace), zip(*columns, strict=True)))
+        blocks,
+        source,
+        tuple(map(partial(tuple.__new__, CorrectedPlace), places)),
+        tuple(map(partial(tuple.__new__, Mention), mentions)),
     )
 
 
@@ -266,7 +273,31 @@ class Mention(NamedTuple):
     end: int = 0
 
 
-_ARTICLE_FIELDS = tuple(f for f in Article.__dataclass_fields__ if f not in ("footnotes", "mentions"))
+class EntityMentions(NamedTuple):
+    """An article's mentions of one entity, as pages other than its own show them: the
+    entity pages (how many, the first in context), the sidebar and the cross-references."""
+
+    entity: str
+    times: int  # how many times the article mentions it
+    anchor: str  # fragment id of the first one's paragraph
+    before: str  # the first one in its sentence (Mention.before, surface, after)
+    surface: str
+    after: str
+
+
+def mentioned(mentions: Iterable[Mention]) -> tuple[EntityMentions, ...]:
+    """Mentions summed up per entity, in the order of each entity's first mention."""
+    first: dict[str, Mention] = {}
+    counts: dict[str, int] = {}
+    for m in mentions:
+        first.setdefault(m.entity, m)
+        counts[m.entity] = counts.get(m.entity, 0) + 1
+    return tuple(
+        EntityMentions(e, counts[e], m.anchor, m.before, m.surface, m.after) for e, m in first.items()
+    )
+
+
+_ARTICLE_FIELDS = tuple(f for f in Article.__dataclass_fields__ if f not in ("footnotes", "mentioned"))
 
 
 def model_signature() -> str:
@@ -277,7 +308,7 @@ def model_signature() -> str:
     from dataclasses import fields
 
     records: tuple[Any, ...] = (Paragraph, ArticleBody, Article)
-    tuples: tuple[Any, ...] = (Block, TocEntry, Footnote, CorrectedPlace, Mention, Pending)
+    tuples: tuple[Any, ...] = (Block, TocEntry, Footnote, CorrectedPlace, Mention, EntityMentions, Pending)
     shapes = [(c.__name__, [(f.name, str(f.type)) for f in fields(c)]) for c in records]
     shapes += [(c.__name__, list(c.__annotations__.items())) for c in tuples]
     return hashlib.blake2b(repr(shapes).encode("utf-8"), digest_size=8).hexdigest()

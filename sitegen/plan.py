@@ -235,19 +235,14 @@ class PageKeys:
         return data_key(self.entity_card(entity_id).parts())
 
     def snippets(self, index: int) -> dict[str, str]:
-        """Per entity, a digest of what an entity page shows of article ``index``: its link,
-        the first mention of that entity and the paragraphs of all (an edit elsewhere in the
-        article changes none of them)."""
+        """Per entity, a digest of what an entity page shows of article ``index``: its link
+        and its mentions of that entity (model.EntityMentions: how many, the first in
+        context; an edit elsewhere in the article changes none of them)."""
         found = self._snippets.get(index)
         if found is None:
             article = self.site.articles[index]
-            by_entity: dict[str, list[tuple[str, str, str, str]]] = {}
-            for m in article.mentions:
-                seen = by_entity.setdefault(m.entity, [])
-                anchor = m.anchor
-                seen.append((m.before, m.surface, m.after, anchor) if not seen else ("", "", "", anchor))
             link = (article.title, article.url, article.date.toordinal())
-            found = self._snippets[index] = {e: data_key(link, items) for e, items in by_entity.items()}
+            found = self._snippets[index] = {m.entity: data_key(link, tuple(m)) for m in article.mentioned}
         return found
 
     def ledger_page_key(self, context: Context) -> str:

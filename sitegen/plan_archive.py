@@ -11,7 +11,7 @@ import orjson
 from sitegen.budget import ENTITY_PAGES
 from sitegen.entities import KINDS, Entity
 from sitegen.markdown import link_lines, render_markdown
-from sitegen.model import Mention
+from sitegen.model import EntityMentions
 from sitegen.plan import (
     CARDS_PATH,
     KIND_LABELS,
@@ -63,15 +63,13 @@ class MentionGroups:
 
     def __init__(self, site: Site) -> None:
         self._site = site
-        self._groups: dict[int, dict[str, list[Mention]]] = {}
+        self._groups: dict[int, dict[str, EntityMentions]] = {}
 
-    def of(self, index: int, entity_id: str) -> list[Mention]:
+    def of(self, index: int, entity_id: str) -> EntityMentions:
         groups = self._groups.get(index)
         if groups is None:
-            groups = self._groups[index] = {}
-            for m in self._site.articles[index].mentions:
-                groups.setdefault(m.entity, []).append(m)
-        return groups.get(entity_id, [])
+            groups = self._groups[index] = {m.entity: m for m in self._site.articles[index].mentioned}
+        return groups[entity_id]
 
 
 SNIPPETS = 5  # articles shown with a keyword-in-context snippet, on an entity's first page
@@ -129,9 +127,8 @@ def entity_page_inputs(
     rows = []
     for n, index in enumerate(indices):
         mine = groups.of(index, entity_id)
-        mention = mine[0]
-        snippet = (mention.before, mention.surface, mention.after) if first and n < SNIPPETS else None
-        rows.append((keys.link(index), mention.anchor, len(mine), snippet))
+        snippet = (mine.before, mine.surface, mine.after) if first and n < SNIPPETS else None
+        rows.append((keys.link(index), mine.anchor, mine.times, snippet))
     refs = site.refs
     cooccurring = refs.cooccurrence.get(entity_id, ())[:20] if first else ()
     return EntityPageInputs(

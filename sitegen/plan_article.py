@@ -7,7 +7,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sitegen.budget import ANNOTATIONS, SEED_COPIES
 from sitegen.entities import KINDS
@@ -72,7 +71,7 @@ def article_inputs(site: Site, index: int, keys: PageKeys) -> ArticlePageInputs:
     """What the page of article ``index`` shows of the site (``keys`` makes each entity's
     card and each article's link once)."""
     article = site.articles[index]
-    entities = {m.entity for m in article.mentions} | set(article.about)
+    entities = {m.entity for m in article.mentioned} | set(article.about)
     rule_links = site.rule_links
     count = len(site.articles)
     return ArticlePageInputs(
@@ -87,14 +86,14 @@ def article_inputs(site: Site, index: int, keys: PageKeys) -> ArticlePageInputs:
 
 
 def _sidebar(article: Article, cards: dict[str, EntityCard]) -> list[Context]:
-    stats: dict[str, list[Any]] = {}
-    for position, mention in enumerate(article.mentions):
-        entry = stats.setdefault(mention.entity, [0, position, mention.anchor])
-        entry[0] += 1
     groups = []
     for kind in KINDS:
-        members = [(e, s) for e, s in stats.items() if cards[e].kind == kind]
-        members.sort(key=lambda item: (-item[1][0], item[1][1]))
+        # most mentioned first, then in the order first mentioned (article.mentioned's)
+        order = enumerate(article.mentioned)
+        members = sorted(
+            ((position, m) for position, m in order if cards[m.entity].kind == kind),
+            key=lambda item: (-item[1].times, item[0]),
+        )
         if members:
             groups.append(
                 {
@@ -102,13 +101,13 @@ def _sidebar(article: Article, cards: dict[str, EntityCard]) -> list[Context]:
                     "label": KIND_LABELS[kind],
                     "entities": [
                         {
-                            "id": e,
-                            "name": cards[e].name,
-                            "count": s[0],
-                            "url": f"entities/{e}/",
-                            "first": s[2],
+                            "id": m.entity,
+                            "name": cards[m.entity].name,
+                            "count": m.times,
+                            "url": f"entities/{m.entity}/",
+                            "first": m.anchor,
                         }
-                        for e, s in members
+                        for _, m in members
                     ],
                 }
             )
@@ -175,7 +174,7 @@ def _footnotes(article: Article, why: dict[str, str]) -> tuple[list[Context], st
 
 def article_jsonld(inputs: ArticlePageInputs, urls: UrlBuilder) -> str:
     article = inputs.article
-    mentioned = sorted({m.entity for m in article.mentions})
+    mentioned = sorted(m.entity for m in article.mentioned)
     data: Context = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -284,8 +283,8 @@ def article_made(article: Article) -> Callable[[Context], tuple[list[str], list[
             note_anchor(note.number) for note in article.footnotes
         ]
         ids += [*html_ids(article.note_html), *ARTICLE_IDS, *(("footnotes",) if article.footnotes else ())]
-        entities = dict.fromkeys(m.entity for m in article.mentions)
-        return ids, [*(relative(article.url, f"entities/{e}/") for e in entities), *context[PART_HREFS]]
+        entities = [relative(article.url, f"entities/{m.entity}/") for m in article.mentioned]
+        return ids, [*entities, *context[PART_HREFS]]
 
     return made
 
@@ -302,7 +301,7 @@ def _annotations_file(site: Site, article: Article, urls: UrlBuilder, body_of: B
             raise ValueError(f"{article.seed_path}: the seed no longer parses; build again")
         # Its inputs are made again here: plans do not hold them (hundreds of notes each).
         inputs = export_inputs(site, article, urls)
-        return compressed(annotation_page(inputs, body.places, seed, data.decode("utf-8"), NOTES_PATH))
+        return compressed(annotation_page(inputs, body, seed, data.decode("utf-8"), NOTES_PATH))
 
     key = export_inputs(site, article, urls).key()
     return FilePlan(article.url + EXPORT_NAME, key, produce, ANNOTATIONS)

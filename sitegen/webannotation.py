@@ -40,7 +40,7 @@ from typing import Any
 
 import orjson
 
-from sitegen.model import Article, CorrectedPlace, Footnote, Seed
+from sitegen.model import Article, ArticleBody, CorrectedPlace, Footnote, Mention, Seed
 from sitegen.plan import data_key
 from sitegen.scope import BY_COLLECTION, BY_EDITOR, BY_RULE, BY_RULES_LINE
 from sitegen.seeds import FileOffsets
@@ -189,7 +189,7 @@ def export_inputs(site: Site, article: Article, urls: UrlBuilder) -> ExportInput
     return ExportInputs(
         article,
         urls.full("") if urls.origin else "",
-        {e: site.entities[e].wikidata or "" for e in sorted({m.entity for m in article.mentions})},
+        {e: site.entities[e].wikidata or "" for e in sorted(m.entity for m in article.mentioned)},
         {
             n.correction: links[n.correction].partition("#")[2]
             for n in article.footnotes
@@ -198,10 +198,12 @@ def export_inputs(site: Site, article: Article, urls: UrlBuilder) -> ExportInput
     )
 
 
-def _identifying(inputs: ExportInputs, targets: _Targets, here: str) -> list[dict[str, Any]]:
+def _identifying(
+    inputs: ExportInputs, mentions: Sequence[Mention], targets: _Targets, here: str
+) -> list[dict[str, Any]]:
     """One annotation per mentioned entity, in order of first mention."""
     spans: dict[str, list[tuple[int, int]]] = {}
-    for mention in inputs.article.mentions:
+    for mention in mentions:
         spans.setdefault(mention.entity, []).append((mention.start, mention.end))
     items = []
     for entity_id, entity_spans in spans.items():
@@ -222,19 +224,20 @@ def _identifying(inputs: ExportInputs, targets: _Targets, here: str) -> list[dic
 
 
 def annotation_page(
-    inputs: ExportInputs, places: Sequence[CorrectedPlace], seed: Seed, seed_file: str, notes_path: str
+    inputs: ExportInputs, body: ArticleBody, seed: Seed, seed_file: str, notes_path: str
 ) -> bytes:
     """The article's corrections and mentions as one AnnotationPage (an empty
     AnnotationCollection when it has neither), compact JSON (UTF-8).
 
-    ``places``: the article's corrected places (its ArticleBody's); ``seed_file`` the
+    ``body``: the article's corrected places and mentions; ``seed_file`` the
     seed file's text as published (the text the positions count); ``notes_path`` the
     site's notes document (:func:`notes_document`)."""
     article = inputs.article
     here = article.url + EXPORT_NAME
     targets = _Targets(article.id + ".txt", FileOffsets(seed_file, seed))
     rule_notes = {key: relative(here, notes_path + "#" + note_id) for key, note_id in inputs.note_ids.items()}
-    items = _editing(article, places, targets, rule_notes) + _identifying(inputs, targets, here)
+    items = _editing(article, body.places, targets, rule_notes)
+    items += _identifying(inputs, body.mentions, targets, here)
     context = [ANNO_CONTEXT, {"@base": inputs.origin + here}] if inputs.origin else ANNO_CONTEXT
     collection = {
         "id": EXPORT_NAME + "#all",
