@@ -128,8 +128,8 @@ def _footnotes(
     anchors: Sequence[str],
     confirmed: Mapping[str, str],
 ) -> list[Footnote]:
-    """Number footnotes by first appearance; give each a back-link per paragraph it applies in
-    (``anchors``: each paragraph's fragment id)."""
+    """Number footnotes by first appearance; give each the fragment id of the paragraph it
+    first applies in (``anchors``: each paragraph's)."""
     # One pass over the edits: per correction, its paragraphs, readings and replacements in
     # order of appearance (dicts as ordered sets; an article may have thousands of edits).
     order: dict[str, tuple[dict[int, None], dict[str, None], dict[str, None]]] = {}
@@ -156,7 +156,7 @@ def _footnotes(
                 cert=record.cert,
                 readings=tuple(readings),
                 replacements=tuple(replacements),
-                refs=tuple((anchors[p], p + 1) for p in paragraphs),
+                ref=anchors[next(iter(paragraphs))],
                 confirmed=confirmed.get(key, BY_EDITOR),
                 collection=record.collection if isinstance(record, Rule) else "",
                 places=places[key],

@@ -219,7 +219,7 @@ def _body(blocks: tuple[Block, ...], source: bytes, packed: bytes) -> ArticleBod
 
 
 class Footnote(NamedTuple):
-    """One footnote per distinct correction in an article, with a back-link per paragraph."""
+    """One footnote per distinct correction in an article."""
 
     number: int
     correction: str  # key of the rule or per-article record
@@ -231,7 +231,7 @@ class Footnote(NamedTuple):
     cert: str
     readings: tuple[str, ...]  # distinct source readings, in order of appearance
     replacements: tuple[str, ...]  # distinct corrected readings
-    refs: tuple[tuple[str, int], ...]  # (anchor, number) of each paragraph it applies in, in order
+    ref: str  # fragment id of the paragraph of its first place (its back-link returns there)
     confirmed: str = ""  # how an editor confirmed it: sitegen.scope.CONFIRMATIONS
     collection: str = ""  # a rule's collection (the stem of its rules file)
     places: int = 0  # how many places it corrects (ArticleBody.places: the places themselves)

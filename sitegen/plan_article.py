@@ -162,7 +162,7 @@ def _footnotes(article: Article, why: dict[str, str]) -> tuple[list[Context], st
                 "readings": list(note.readings),
                 "replacements": list(note.replacements),
                 # The paragraph of its first place (reading.js returns to the marker followed).
-                "ref": note.refs[0][0],
+                "ref": note.ref,
                 "places": note.places,
             }
         )

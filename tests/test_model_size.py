@@ -9,6 +9,8 @@ import pickle
 from collections import Counter
 from collections.abc import Callable
 
+import pytest
+
 from sitegen.analysis import Annotators, analyse_article
 from sitegen.config import load_config
 from sitegen.corrections import load_rules
@@ -22,25 +24,26 @@ RULES = '[[rule]]\nfind = "struggle"\nreplace = "war"\ntype = "error"\nnote = "S
 ENTITY = "---\nname: Acme Shipping\nkind: organization\naliases:\n  - Acme\n---\n"
 
 
-def analysed(site: SampleSite, repeats: int) -> tuple[Article, ArticleBody]:
-    """An article whose one paragraph says ``repeats`` times a sentence with one corrected
-    place and one mention."""
+def analysed(site: SampleSite, repeats: int, separator: str = " ") -> tuple[Article, ArticleBody]:
+    """An article that says ``repeats`` times a sentence with one corrected place and one
+    mention, in one paragraph (or a paragraph each: ``separator="\n\n"``)."""
     root = site.root
     entities, _ = load_registry([root / "content/entities/acme.md"], root)
     rules, _ = load_rules([root / "content/corrections.toml"], root)
     tools = Annotators.build(load_config(root), entities, rules)
-    text = "date 2020-01-02 A report.\n\n" + " ".join(["Acme saw the struggle."] * repeats) + "\n"
+    text = "date 2020-01-02 A report.\n\n" + separator.join(["Acme saw the struggle."] * repeats) + "\n"
     seed, _ = parse_seed(text.encode("utf-8"), "x", "seeds/x.txt")
     assert seed is not None
     article, body, _ = analyse_article(seed, None, tools)
     return article, body
 
 
+@pytest.mark.parametrize("separator", [" ", "\n\n"], ids=["one paragraph", "a paragraph each"])
 def test_an_article_in_the_model_does_not_grow_with_its_places_and_mentions(
-    make_site: Callable[..., SampleSite],
+    make_site: Callable[..., SampleSite], separator: str
 ) -> None:
     site = make_site(files={"content/corrections.toml": RULES, "content/entities/acme.md": ENTITY})
-    few, many = analysed(site, 3), analysed(site, 300)
+    few, many = analysed(site, 3, separator), analysed(site, 300, separator)
     assert len(many[1].places) == 300 and len(many[1].mentions) == 300
     # 297 more places and mentions: a few bytes more (the digits of two counts), not kilobytes
     assert len(pickle.dumps(many[0])) - len(pickle.dumps(few[0])) < 16
