@@ -176,10 +176,15 @@ class Article:
 # copy. Unpickling shares one copy of each repeated value; a 10,000-article site model is
 # about half the size for it. Text unique to one place (the words around it) is not shared.
 _SHARED: dict[Any, Any] = {}
-# The columns of each record that unpickling shares (the repeated values above).
-_SHARED_COLUMNS = {
-    "Footnote": frozenset(range(1, 11)),
-    "EntityMentions": frozenset({0, 2, 4}),
+# The fields of each record that unpickling shares (the repeated values above), by name: a
+# field added to a record is left out until named here (as Footnote's last ones once were,
+# 2 kB an article).
+_SHARED_FIELDS = {
+    "Footnote": frozenset(
+        {"correction", "type", "category", "note", "evidence", "resp", "cert"}
+        | {"readings", "replacements", "ref", "confirmed", "collection"}
+    ),
+    "EntityMentions": frozenset({"entity", "anchor", "surface"}),
 }
 
 
@@ -193,8 +198,9 @@ def _unpack_records(cls: Any, columns: list[tuple[Any, ...]]) -> tuple[Any, ...]
     an article has hundreds of them, and a Python call each made unpickling the slowest
     part of moving an analysis between processes)."""
     share = _SHARED.setdefault
-    shared = _SHARED_COLUMNS[cls.__name__]
-    values = [list(map(share, c, c)) if i in shared else c for i, c in enumerate(columns)]
+    shared = _SHARED_FIELDS[cls.__name__]
+    named = zip(cls._fields, columns, strict=False)  # no columns at all for no records
+    values = [list(map(share, c, c)) if name in shared else c for name, c in named]
     return tuple(map(partial(tuple.__new__, cls), zip(*values, strict=True)))
 
 
