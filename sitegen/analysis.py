@@ -41,6 +41,7 @@ from sitegen.model import (
     Mention,
     Seed,
     TocEntry,
+    body_records,
     mentioned,
     paragraph_anchor,
 )
@@ -325,9 +326,8 @@ def analyse_article(
         pending=summarise(seed, pending, tools.corrections),
         seed_digest=seed.digest,
     )
-    body = ArticleBody(
-        tuple(blocks), seed.data, _places(seed, by_paragraph, numbers, anchors), tuple(mentions)
-    )
+    places = _places(seed, by_paragraph, numbers, anchors)
+    body = ArticleBody(tuple(blocks), seed.data, body_records(places, mentions))
     digest = hashlib.blake2b(pickle.dumps((article, body), protocol=5), digest_size=16).hexdigest()
     return replace(article, digest=digest), body, problems
 

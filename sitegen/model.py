@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import marshal
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, NamedTuple
@@ -123,13 +123,31 @@ class ArticleBody:
 
     blocks: tuple[Block, ...]
     source: bytes = b""
-    places: tuple[CorrectedPlace, ...] = ()
-    mentions: tuple[Mention, ...] = ()
+    # Its corrected places and mentions, marshalled (body_records), decoded when read: most
+    # loads of a body are for its blocks or its source, and decoding hundreds of records
+    # each time made a load cost three and a half times as much.
+    records: bytes = b""
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Records as marshalled columns, as in Article: pickled by every analysis in a worker.
-        packed = (_pack_records(self.places), _pack_records(self.mentions))
-        return (_body, (self.blocks, self.source, marshal.dumps(packed, 2)))
+    @property
+    def places(self) -> tuple[CorrectedPlace, ...]:
+        return _decode_records(CorrectedPlace, self.records, 0)
+
+    @property
+    def mentions(self) -> tuple[Mention, ...]:
+        return _decode_records(Mention, self.records, 1)
+
+
+def body_records(places: Sequence[CorrectedPlace], mentions: Sequence[Mention]) -> bytes:
+    """An :class:`ArticleBody`'s ``records``."""
+    return marshal.dumps((_pack_records(places), _pack_records(mentions)), 2)  # version 2: stable bytes
+
+
+def _decode_records(cls: Any, records: bytes, index: int) -> tuple[Any, ...]:
+    # Not shared as the Article's records are: a body is read for one article's outputs.
+    if not records:
+        return ()
+    rows = zip(*marshal.loads(records)[index], strict=True)
+    return tuple(map(partial(tuple.__new__, cls), rows))
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +206,7 @@ _SHARED_FIELDS = {
 }
 
 
-def _pack_records(records: tuple[tuple[Any, ...], ...]) -> list[tuple[Any, ...]]:
+def _pack_records(records: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Records as columns of plain values (marshal takes no NamedTuple)."""
     return list(zip(*records, strict=True))
 
@@ -210,17 +228,6 @@ def _article(fields: tuple[Any, ...], packed: bytes) -> Article:
         **dict(zip(_ARTICLE_FIELDS, fields, strict=True)),
         footnotes=_unpack_records(Footnote, footnotes),
         mentioned=_unpack_records(EntityMentions, mentioned),
-    )
-
-
-def _body(blocks: tuple[Block, ...], source: bytes, packed: bytes) -> ArticleBody:
-    # Not shared as the Article's records are: a body is read for one article's outputs.
-    places, mentions = (zip(*columns, strict=True) for columns in marshal.loads(packed))
-    return ArticleBody(
-        blocks,
-        source,
-        tuple(map(partial(tuple.__new__, CorrectedPlace), places)),
-        tuple(map(partial(tuple.__new__, Mention), mentions)),
     )
 
 
