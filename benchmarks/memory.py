@@ -180,9 +180,8 @@ def holders(captured: Captured) -> list[tuple[str, Callable[[], Iterable[object]
         return lambda: [getattr(a, n) for a in site.articles for n in names]
 
     return [
-        ("articles: mentions", of_articles("mentions")),
+        ("articles: mentions per entity", of_articles("mentioned")),
         ("articles: footnotes", of_articles("footnotes")),
-        ("articles: corrected places", of_articles("places")),
         ("articles: pending, toc, rest", lambda: [site.articles]),
         ("site model: cross-references", lambda: [site.refs]),
         ("site model: entities, rules, rest", site_rest),

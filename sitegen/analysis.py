@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -40,6 +41,8 @@ from sitegen.model import (
     Mention,
     Seed,
     TocEntry,
+    body_records,
+    mentioned,
     paragraph_anchor,
 )
 from sitegen.pending import summarise
@@ -126,8 +129,8 @@ def _footnotes(
     anchors: Sequence[str],
     confirmed: Mapping[str, str],
 ) -> list[Footnote]:
-    """Number footnotes by first appearance; give each a back-link per paragraph it applies in
-    (``anchors``: each paragraph's fragment id)."""
+    """Number footnotes by first appearance; give each the fragment id of the paragraph it
+    first applies in (``anchors``: each paragraph's)."""
     # One pass over the edits: per correction, its paragraphs, readings and replacements in
     # order of appearance (dicts as ordered sets; an article may have thousands of edits).
     order: dict[str, tuple[dict[int, None], dict[str, None], dict[str, None]]] = {}
@@ -138,6 +141,7 @@ def _footnotes(
         seen[0][edit.paragraph] = None
         seen[1][edit.source] = None
         seen[2][edit.replacement] = None
+    places = Counter(edit.correction for edit in edits)  # each edit is one corrected place
     notes: list[Footnote] = []
     for number, (key, (paragraphs, readings, replacements)) in enumerate(order.items(), start=1):
         record = corrections[key]
@@ -153,9 +157,10 @@ def _footnotes(
                 cert=record.cert,
                 readings=tuple(readings),
                 replacements=tuple(replacements),
-                refs=tuple((anchors[p], p + 1) for p in paragraphs),
+                ref=anchors[next(iter(paragraphs))],
                 confirmed=confirmed.get(key, BY_EDITOR),
                 collection=record.collection if isinstance(record, Rule) else "",
+                places=places[key],
             )
         )
     return notes
@@ -290,7 +295,6 @@ def analyse_article(
         )
         offset += len(texts[index]) + 2
 
-    places = _places(seed, by_paragraph, numbers, anchors)
     note_links: list[tuple[str, int]] = []
     note_html = (
         render_markdown(editorial.note_markdown, url, first_line=editorial.note_line, links=note_links)
@@ -316,14 +320,14 @@ def analyse_article(
         source_author=editorial.source.author if editorial else "",
         source_captured=editorial.source.captured if editorial else None,
         footnotes=tuple(footnotes),
-        places=places,
-        mentions=tuple(mentions),
+        mentioned=mentioned(mentions),
         about=_about(editorial, tools, problems),
         note_links=tuple(note_links),
         pending=summarise(seed, pending, tools.corrections),
         seed_digest=seed.digest,
     )
-    body = ArticleBody(tuple(blocks), seed.data)
+    places = _places(seed, by_paragraph, numbers, anchors)
+    body = ArticleBody(tuple(blocks), seed.data, body_records(places, mentions))
     digest = hashlib.blake2b(pickle.dumps((article, body), protocol=5), digest_size=16).hexdigest()
     return replace(article, digest=digest), body, problems
 

@@ -48,8 +48,8 @@ class Indexed:
 
 
 def indexed(article: Article) -> Indexed:
-    counts = Counter(m.entity for m in article.mentions)
-    return Indexed(article.date, article.tags, tuple(counts.items()))
+    counts = tuple((m.entity, m.times) for m in article.mentioned)
+    return Indexed(article.date, article.tags, counts)
 
 
 def compute_crossrefs(articles: Sequence[Article], memo: dict[str, CrossRefs] | None = None) -> CrossRefs:

@@ -424,17 +424,18 @@ def _common_words(entities: Sequence[Entity], rules: Sequence[Rule]) -> set[str]
     return {word for text in texts for word in _WORDS.findall(text) if word.islower()}
 
 
-def learn_swaps(rules: Sequence[Rule], articles: Iterable[Article]) -> KnownSwaps:
-    """The word swaps the rules and the applied corrections make."""
+def learn_swaps(rules: Sequence[Rule], analysed: Iterable[tuple[Article, ArticleBody]]) -> KnownSwaps:
+    """The word swaps the rules and the applied corrections make (``analysed``: each
+    article with its body, which holds its corrected places)."""
     swaps = KnownSwaps()
     for rule in rules:
         if not rule.regex:
             swaps.learn(rule.find, rule.replace, "rules")
     rule_keys = {r.key for r in rules}
     pairs: set[tuple[str, str, str]] = set()  # the same correction recurs in many articles
-    for article in articles:
+    for article, body in analysed:
         keys = {f.number: f.correction for f in article.footnotes}
-        for place in article.places:
+        for place in body.places:
             known_by = "rules" if keys.get(place.footnote) in rule_keys else "corrections"
             pairs.add((place.source, place.replacement, known_by))
     for received, corrected, known_by in sorted(pairs):
@@ -459,10 +460,11 @@ def find_damage(
             seeds.append((article, seed))
     names = registry_names(entities)
     common = _common_words(entities, rules) | lower_case_words(names, (s.source_text for _, s in seeds))
-    scanner = NameScanner(names, learn_swaps(rules, articles), common)
+    known = learn_swaps(rules, ((a, bodies[a.id]) for a in articles))
+    scanner = NameScanner(names, known, common)
     proposals: list[Proposal] = []
     for article, seed in seeds:
-        kept = _kept(article, seed, list(scanner.scan(seed.source_text)), scoped)
+        kept = _kept(article, bodies[article.id], seed, list(scanner.scan(seed.source_text)), scoped)
         if not kept:
             continue
         offsets = FileOffsets(seed.data.decode("utf-8"), seed)
@@ -476,7 +478,7 @@ def find_damage(
             prefix, suffix = context
             named = any(
                 m.entity == place.name.entity.id and (m.end <= place.start or m.start >= place.end)
-                for m in article.mentions
+                for m in bodies[article.id].mentions
             )
             replace = list(text[place.start : place.end])
             for begin, end, k in reversed(place.swapped):
@@ -500,13 +502,15 @@ def find_damage(
     return sorted(proposals, key=lambda p: p.rank)  # stable: then in article order, by line
 
 
-def _kept(article: Article, seed: Seed, places: list[_Found], scoped: RuleSet | None) -> list[_Found]:
+def _kept(
+    article: Article, body: ArticleBody, seed: Seed, places: list[_Found], scoped: RuleSet | None
+) -> list[_Found]:
     """The places worth proposing, without overlaps: longer names and likelier ones first."""
-    corrected = [(p.start, p.end) for p in article.places]
+    corrected = [(p.start, p.end) for p in body.places]
     if scoped is not None:  # every rule's places, applied or not: an editor's matter either way
         hits = scoped.hits(seed.source_text, _paragraph_spans(seed), frozenset())
         corrected += [(h.start, h.end) for h in hits]
-    covered, mentioned = Spans(corrected), Spans([(m.start, m.end) for m in article.mentions])
+    covered, mentioned = Spans(corrected), Spans([(m.start, m.end) for m in body.mentions])
     chosen: list[_Found] = []
     taken = Spans([])
     for place in sorted(places, key=lambda p: (not p.known_by, p.start - p.end, p.start)):

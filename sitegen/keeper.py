@@ -103,9 +103,9 @@ class BuildMemory:
             raise LookupError(f"no article body {digest} in the build state")
         return body
 
-    def seed_bytes(self, article: Article) -> bytes:
-        """The seed's bytes the article's analysis read (plan.SeedBytes)."""
-        return self.body(article.digest).source
+    def body_of(self, article: Article) -> ArticleBody:
+        """What only the article's own outputs read of its analysis (plan.BodyOf)."""
+        return self.body(article.digest)
 
     def stored_inbound(self) -> dict[str, set[str]] | None:
         """The link index saved with the page records this process read (LinkChecker.inbound)."""

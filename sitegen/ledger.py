@@ -111,9 +111,6 @@ class LedgerPart(NamedTuple):
 
 
 def ledger_part(article: Article) -> LedgerPart:
-    counts: dict[int, int] = {}
-    for place in article.places:
-        counts[place.footnote] = counts.get(place.footnote, 0) + 1
     notes = tuple(
         LedgerNote(
             n.number,
@@ -125,12 +122,12 @@ def ledger_part(article: Article) -> LedgerPart:
             n.confirmed,
             n.readings,
             n.replacements,
-            counts.get(n.number, 0),
+            n.places,
         )
         for n in article.footnotes
     )
     pending = tuple((p.collection, p.places, p.line, p.rules) for p in article.pending)
-    return LedgerPart(link_of(article), notes, len(article.places), pending)
+    return LedgerPart(link_of(article), notes, sum(n.places for n in notes), pending)
 
 
 def _entry(site: Site, note: LedgerNote) -> LedgerEntry:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import marshal
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, NamedTuple
@@ -115,10 +116,38 @@ class ArticleBody:
     the article's own outputs need them, so they are kept apart from :class:`Article` and
     loaded when those are produced. The seed copy, source view and annotation export are
     made from ``source``, not from the file read again, so all of them show the version
-    of the seed the article page shows, even when it was edited during the build."""
+    of the seed the article page shows, even when it was edited during the build. Its
+    corrected places and mentions are the export's alone (and ``sitegen check``'s): other
+    pages read their counts (``Footnote.places``, ``Article.mentioned``), and a large site
+    would hold hundreds of thousands of each."""
 
     blocks: tuple[Block, ...]
     source: bytes = b""
+    # Its corrected places and mentions, marshalled (body_records), decoded when read: most
+    # loads of a body are for its blocks or its source, and decoding hundreds of records
+    # each time made a load cost three and a half times as much.
+    records: bytes = b""
+
+    @property
+    def places(self) -> tuple[CorrectedPlace, ...]:
+        return _decode_records(CorrectedPlace, self.records, 0)
+
+    @property
+    def mentions(self) -> tuple[Mention, ...]:
+        return _decode_records(Mention, self.records, 1)
+
+
+def body_records(places: Sequence[CorrectedPlace], mentions: Sequence[Mention]) -> bytes:
+    """An :class:`ArticleBody`'s ``records``."""
+    return marshal.dumps((_pack_records(places), _pack_records(mentions)), 2)  # version 2: stable bytes
+
+
+def _decode_records(cls: Any, records: bytes, index: int) -> tuple[Any, ...]:
+    # Not shared as the Article's records are: a body is read for one article's outputs.
+    if not records:
+        return ()
+    rows = zip(*marshal.loads(records)[index], strict=True)
+    return tuple(map(partial(tuple.__new__, cls), rows))
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,8 +171,7 @@ class Article:
     source_author: str = ""
     source_captured: dt.date | None = None
     footnotes: tuple[Footnote, ...] = ()
-    places: tuple[CorrectedPlace, ...] = ()
-    mentions: tuple[Mention, ...] = ()
+    mentioned: tuple[EntityMentions, ...] = ()  # per entity, in the order first mentioned
     about: tuple[str, ...] = ()  # entity ids the article is about
     # The title was derived and is the whole first sentence: the page shows it once, as the
     # opening of the text, and keeps the heading for the outline only (text.derived_title).
@@ -155,7 +183,7 @@ class Article:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The many small records in one marshalled blob of columns (see _unpack_records).
-        packed = (_pack_records(self.footnotes), _pack_records(self.places), _pack_records(self.mentions))
+        packed = (_pack_records(self.footnotes), _pack_records(self.mentioned))
         fields = tuple(getattr(self, name) for name in _ARTICLE_FIELDS)
         return (_article, (fields, marshal.dumps(packed, 2)))  # version 2: no references, same bytes
 
@@ -166,15 +194,19 @@ class Article:
 # copy. Unpickling shares one copy of each repeated value; a 10,000-article site model is
 # about half the size for it. Text unique to one place (the words around it) is not shared.
 _SHARED: dict[Any, Any] = {}
-# The columns of each record that unpickling shares (the repeated values above).
-_SHARED_COLUMNS = {
-    "Footnote": frozenset(range(1, 11)),
-    "CorrectedPlace": frozenset({1, 3, 4}),
-    "Mention": frozenset({0, 1, 3}),
+# The fields of each record that unpickling shares (the repeated values above), by name: a
+# field added to a record is left out until named here (as Footnote's last ones once were,
+# 2 kB an article).
+_SHARED_FIELDS = {
+    "Footnote": frozenset(
+        {"correction", "type", "category", "note", "evidence", "resp", "cert"}
+        | {"readings", "replacements", "ref", "confirmed", "collection"}
+    ),
+    "EntityMentions": frozenset({"entity", "anchor", "surface"}),
 }
 
 
-def _pack_records(records: tuple[tuple[Any, ...], ...]) -> list[tuple[Any, ...]]:
+def _pack_records(records: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Records as columns of plain values (marshal takes no NamedTuple)."""
     return list(zip(*records, strict=True))
 
@@ -184,23 +216,23 @@ def _unpack_records(cls: Any, columns: list[tuple[Any, ...]]) -> tuple[Any, ...]
     an article has hundreds of them, and a Python call each made unpickling the slowest
     part of moving an analysis between processes)."""
     share = _SHARED.setdefault
-    shared = _SHARED_COLUMNS[cls.__name__]
-    values = [list(map(share, c, c)) if i in shared else c for i, c in enumerate(columns)]
+    shared = _SHARED_FIELDS[cls.__name__]
+    named = zip(cls._fields, columns, strict=False)  # no columns at all for no records
+    values = [list(map(share, c, c)) if name in shared else c for name, c in named]
     return tuple(map(partial(tuple.__new__, cls), zip(*values, strict=True)))
 
 
 def _article(fields: tuple[Any, ...], packed: bytes) -> Article:
-    footnotes, places, mentions = marshal.loads(packed)
+    footnotes, mentioned = marshal.loads(packed)
     return Article(
         **dict(zip(_ARTICLE_FIELDS, fields, strict=True)),
         footnotes=_unpack_records(Footnote, footnotes),
-        places=_unpack_records(CorrectedPlace, places),
-        mentions=_unpack_records(Mention, mentions),
+        mentioned=_unpack_records(EntityMentions, mentioned),
     )
 
 
 class Footnote(NamedTuple):
-    """One footnote per distinct correction in an article, with a back-link per paragraph."""
+    """One footnote per distinct correction in an article."""
 
     number: int
     correction: str  # key of the rule or per-article record
@@ -212,9 +244,10 @@ class Footnote(NamedTuple):
     cert: str
     readings: tuple[str, ...]  # distinct source readings, in order of appearance
     replacements: tuple[str, ...]  # distinct corrected readings
-    refs: tuple[tuple[str, int], ...]  # (anchor, number) of each paragraph it applies in, in order
+    ref: str  # fragment id of the paragraph of its first place (its back-link returns there)
     confirmed: str = ""  # how an editor confirmed it: sitegen.scope.CONFIRMATIONS
     collection: str = ""  # a rule's collection (the stem of its rules file)
+    places: int = 0  # how many places it corrects (ArticleBody.places: the places themselves)
 
 
 class Pending(NamedTuple):
@@ -253,9 +286,31 @@ class Mention(NamedTuple):
     end: int = 0
 
 
-_ARTICLE_FIELDS = tuple(
-    f for f in Article.__dataclass_fields__ if f not in ("footnotes", "places", "mentions")
-)
+class EntityMentions(NamedTuple):
+    """An article's mentions of one entity, as pages other than its own show them: the
+    entity pages (how many, the first in context), the sidebar and the cross-references."""
+
+    entity: str
+    times: int  # how many times the article mentions it
+    anchor: str  # fragment id of the first one's paragraph
+    before: str  # the first one in its sentence (Mention.before, surface, after)
+    surface: str
+    after: str
+
+
+def mentioned(mentions: Iterable[Mention]) -> tuple[EntityMentions, ...]:
+    """Mentions summed up per entity, in the order of each entity's first mention."""
+    first: dict[str, Mention] = {}
+    counts: dict[str, int] = {}
+    for m in mentions:
+        first.setdefault(m.entity, m)
+        counts[m.entity] = counts.get(m.entity, 0) + 1
+    return tuple(
+        EntityMentions(e, counts[e], m.anchor, m.before, m.surface, m.after) for e, m in first.items()
+    )
+
+
+_ARTICLE_FIELDS = tuple(f for f in Article.__dataclass_fields__ if f not in ("footnotes", "mentioned"))
 
 
 def model_signature() -> str:
@@ -266,7 +321,7 @@ def model_signature() -> str:
     from dataclasses import fields
 
     records: tuple[Any, ...] = (Paragraph, ArticleBody, Article)
-    tuples: tuple[Any, ...] = (Block, TocEntry, Footnote, CorrectedPlace, Mention, Pending)
+    tuples: tuple[Any, ...] = (Block, TocEntry, Footnote, CorrectedPlace, Mention, EntityMentions, Pending)
     shapes = [(c.__name__, [(f.name, str(f.type)) for f in fields(c)]) for c in records]
     shapes += [(c.__name__, list(c.__annotations__.items())) for c in tuples]
     return hashlib.blake2b(repr(shapes).encode("utf-8"), digest_size=8).hexdigest()

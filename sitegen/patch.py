@@ -46,11 +46,11 @@ from sitegen.diagnostics import Diagnostic
 from sitegen.ledger import ledger_part
 from sitegen.model import Article
 from sitegen.plan import (
+    BodyOf,
     FilePlan,
     PageKeys,
     PagePlan,
     PageReads,
-    SeedBytes,
     link_of,
     site_context,
 )
@@ -204,7 +204,7 @@ def plan_patch(
     site: Site,
     old_site: Site,
     urls: UrlBuilder,
-    seed_bytes: SeedBytes,
+    body_of: BodyOf,
     indices: list[int],
     reads: PageReads,
     index_of: Mapping[str, int],
@@ -242,14 +242,14 @@ def plan_patch(
             return None  # the cards file goes: a full build removes it
         files.append(cards)
     for index in sorted(set(indices) | shown):
-        article_pages, article_files = plan_article(site, urls, seed_bytes, keys, index, site_ctx)
+        article_pages, article_files = plan_article(site, urls, body_of, keys, index, site_ctx)
         pages += article_pages
         files += article_files
     # The entity pages that list an edited article: compared by the row they show of it,
     # with its snippet (shown on some pages only; the edit kept the entities it mentions).
     old_groups = MentionGroups(old_site)
     for index in indices:
-        for entity_id in dict.fromkeys(m.entity for m in site.articles[index].mentions):
+        for entity_id in (m.entity for m in site.articles[index].mentioned):
             row = entity_row(keys, groups, index, entity_id, True)
             if row != entity_row(old_keys, old_groups, index, entity_id, True):
                 position = site.refs.entity_articles[entity_id].index(index)
@@ -259,7 +259,7 @@ def plan_patch(
         pages += plan_entity(site, urls, keys, entity_id, site_ctx, groups, numbers)
     # An edited template: the pages of the planners that made its pages in the last build
     # (as recorded), the very pages the last build rendered with it, or a full build.
-    planning = Planning(site, urls, keys, site_ctx, groups, seed_bytes)
+    planning = Planning(site, urls, keys, site_ctx, groups, body_of)
     made: dict[str, list[PagePlan]] = {}  # planner name → its pages: each planner runs once
     for template, recorded in sorted((templates or {}).items()):
         names = sorted(reads.templates.get(template, ()))

@@ -35,7 +35,7 @@ from sitegen.patch import (
     shown_elsewhere,
     with_articles,
 )
-from sitegen.plan import FilePlan, PagePlan, SeedBytes
+from sitegen.plan import BodyOf, FilePlan, PagePlan
 from sitegen.produce import PageRecord
 from sitegen.reanalyse import Analysed, CachedAnalysis, analyse_one
 from sitegen.record import BuildRecord
@@ -101,7 +101,7 @@ def patch_work(
     last: LastBuild,
     stamps_before: dict[str, FileStamp],
     cache: Mapping[str, CachedAnalysis],
-    seed_bytes: SeedBytes,
+    body_of: BodyOf,
     renderers: RendererCache,
     root: Path,
 ) -> PatchWork | None:
@@ -174,7 +174,7 @@ def patch_work(
     site = with_articles(site, replaced)
     indices = [last.index[i] for i in todo]
     planned = plan_patch(
-        site, last.site, last.urls, seed_bytes, indices, last.reads, last.index, entities, templates
+        site, last.site, last.urls, body_of, indices, last.reads, last.index, entities, templates
     )
     if planned is None:
         return None

@@ -177,7 +177,7 @@ class Builder:
             {e.id: e for e in entities},
             tools,
             memory.crossrefs,
-            memory.seed_bytes,
+            memory.body_of,
             published,
             options,
             log,
@@ -242,7 +242,7 @@ class Builder:
             last,
             memory.stamps,
             memory.cache,
-            memory.seed_bytes,
+            memory.body_of,
             self.renderers,
             self.root,
         )

@@ -17,14 +17,15 @@ from typing import Any, NamedTuple
 from sitegen.budget import OTHER
 from sitegen.entities import Entity
 from sitegen.linkcheck import html_ids
-from sitegen.model import Article
+from sitegen.model import Article, ArticleBody
 from sitegen.site import Site
 from sitegen.urls import UrlBuilder, output_path
 
 Context = dict[str, Any]
-# The bytes of an article's seed as its analysis read them (model.ArticleBody.source): the
+# What only an article's own outputs read of its analysis (model.ArticleBody), read from the
+# build state when they are made: among it the seed's bytes as the analysis read them, so the
 # outputs made of the seed come from them, never from the file read again.
-SeedBytes = Callable[[Article], bytes]
+BodyOf = Callable[[Article], ArticleBody]
 KIND_LABELS = {
     "person": "People",
     "organization": "Organisations",

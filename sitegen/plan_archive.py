@@ -11,7 +11,7 @@ import orjson
 from sitegen.budget import ENTITY_PAGES
 from sitegen.entities import KINDS, Entity
 from sitegen.markdown import link_lines, render_markdown
-from sitegen.model import Mention
+from sitegen.model import EntityMentions
 from sitegen.plan import (
     CARDS_PATH,
     KIND_LABELS,
@@ -64,15 +64,13 @@ class MentionGroups:
 
     def __init__(self, site: Site) -> None:
         self._site = site
-        self._groups: dict[int, dict[str, list[Mention]]] = {}
+        self._groups: dict[int, dict[str, EntityMentions]] = {}
 
-    def of(self, index: int, entity_id: str) -> list[Mention]:
+    def of(self, index: int, entity_id: str) -> EntityMentions:
         groups = self._groups.get(index)
         if groups is None:
-            groups = self._groups[index] = {}
-            for m in self._site.articles[index].mentions:
-                groups.setdefault(m.entity, []).append(m)
-        return groups.get(entity_id, [])
+            groups = self._groups[index] = {m.entity: m for m in self._site.articles[index].mentioned}
+        return groups[entity_id]
 
 
 SNIPPETS = 5  # articles shown with a keyword-in-context snippet, on an entity's first page
@@ -87,12 +85,11 @@ def entity_row(keys: PageKeys, groups: MentionGroups, index: int, entity_id: str
     """Article ``index`` as the listing of ``entity_id`` shows it (``snippet``: with its first
     mention in context). A patch compares an edited article's rows with this very function."""
     mine = groups.of(index, entity_id)
-    mention = mine[0]
     return (
         keys.link(index),
-        mention.anchor,
-        len(mine),
-        (mention.before, mention.surface, mention.after) if snippet else None,
+        mine.anchor,
+        mine.times,
+        (mine.before, mine.surface, mine.after) if snippet else None,
     )
 
 

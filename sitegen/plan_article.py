@@ -7,7 +7,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sitegen.budget import ANNOTATIONS, SEED_COPIES
 from sitegen.entities import KINDS
@@ -21,6 +20,7 @@ from sitegen.plan import (
     CARDS_PATH,
     KIND_LABELS,
     NOTES_PATH,
+    BodyOf,
     Context,
     EntityCard,
     FilePlan,
@@ -28,7 +28,6 @@ from sitegen.plan import (
     PageKeys,
     PagePlan,
     PageUnit,
-    SeedBytes,
     data_key,
     entity_ref,
     link_context,
@@ -73,7 +72,7 @@ def article_inputs(site: Site, index: int, keys: PageKeys) -> ArticlePageInputs:
     """What the page of article ``index`` shows of the site (``keys`` makes each entity's
     card and each article's link once)."""
     article = site.articles[index]
-    entities = {m.entity for m in article.mentions} | set(article.about)
+    entities = {m.entity for m in article.mentioned} | set(article.about)
     rule_links = site.rule_links
     count = len(site.articles)
     return ArticlePageInputs(
@@ -88,14 +87,14 @@ def article_inputs(site: Site, index: int, keys: PageKeys) -> ArticlePageInputs:
 
 
 def _sidebar(article: Article, cards: dict[str, EntityCard]) -> list[Context]:
-    stats: dict[str, list[Any]] = {}
-    for position, mention in enumerate(article.mentions):
-        entry = stats.setdefault(mention.entity, [0, position, mention.anchor])
-        entry[0] += 1
     groups = []
     for kind in KINDS:
-        members = [(e, s) for e, s in stats.items() if cards[e].kind == kind]
-        members.sort(key=lambda item: (-item[1][0], item[1][1]))
+        # most mentioned first, then in the order first mentioned (article.mentioned's)
+        order = enumerate(article.mentioned)
+        members = sorted(
+            ((position, m) for position, m in order if cards[m.entity].kind == kind),
+            key=lambda item: (-item[1].times, item[0]),
+        )
         if members:
             groups.append(
                 {
@@ -103,13 +102,13 @@ def _sidebar(article: Article, cards: dict[str, EntityCard]) -> list[Context]:
                     "label": KIND_LABELS[kind],
                     "entities": [
                         {
-                            "id": e,
-                            "name": cards[e].name,
-                            "count": s[0],
-                            "url": f"entities/{e}/",
-                            "first": s[2],
+                            "id": m.entity,
+                            "name": cards[m.entity].name,
+                            "count": m.times,
+                            "url": f"entities/{m.entity}/",
+                            "first": m.anchor,
                         }
-                        for e, s in members
+                        for _, m in members
                     ],
                 }
             )
@@ -151,7 +150,6 @@ def _footnotes(article: Article, why: dict[str, str]) -> tuple[list[Context], st
     common_kind = Counter(kinds).most_common(1)[0][0] if kinds else None
     metas = [_note_meta(note) for note in article.footnotes]
     common = tuple(Counter(field).most_common(1)[0][0] for field in zip(*metas, strict=True))
-    places = Counter(place.footnote for place in article.places)
     notes = []
     for note, kind, meta in zip(article.footnotes, kinds, metas, strict=True):
         differs = "; ".join(part for part, usual in zip(meta, common, strict=True) if part != usual)
@@ -165,8 +163,8 @@ def _footnotes(article: Article, why: dict[str, str]) -> tuple[list[Context], st
                 "readings": list(note.readings),
                 "replacements": list(note.replacements),
                 # The paragraph of its first place (reading.js returns to the marker followed).
-                "ref": note.refs[0][0],
-                "places": places[note.number],
+                "ref": note.ref,
+                "places": note.places,
             }
         )
     unsaid = ("no evidence stated", "certainty high", "no editor named")
@@ -177,7 +175,7 @@ def _footnotes(article: Article, why: dict[str, str]) -> tuple[list[Context], st
 
 def article_jsonld(inputs: ArticlePageInputs, urls: UrlBuilder) -> str:
     article = inputs.article
-    mentioned = sorted({m.entity for m in article.mentions})
+    mentioned = sorted(m.entity for m in article.mentioned)
     data: Context = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -201,7 +199,7 @@ def article_jsonld(inputs: ArticlePageInputs, urls: UrlBuilder) -> str:
     if article.footnotes:
         # One comment for all corrections, pointing at where each is stated once: the page's
         # footnotes, and the Web Annotations (one per corrected place, with its note).
-        places, notes = len(article.places), len(article.footnotes)
+        places, notes = sum(note.places for note in article.footnotes), len(article.footnotes)
         data["correction"] = {
             "@type": "CorrectionComment",
             "text": f"{places} editorial correction{'s' if places != 1 else ''} of the text as received, "
@@ -239,7 +237,7 @@ def article_context(inputs: ArticlePageInputs, urls: UrlBuilder) -> Context:
             "footnotes_html": footnotes_html(footnotes, article.url, hrefs),
             "common_kind": common_kind,
             "common_meta": common_meta,
-            "places": len(article.places),
+            "places": sum(note.places for note in article.footnotes),
             # rule matches no editor decided on: one line on the page, listed in the ledger
             "pending": sum(p.places for p in article.pending),
             "pending_collections": [p.collection for p in article.pending],
@@ -286,14 +284,14 @@ def article_made(article: Article) -> Callable[[Context], tuple[list[str], list[
             note_anchor(note.number) for note in article.footnotes
         ]
         ids += [*html_ids(article.note_html), *ARTICLE_IDS, *(("footnotes",) if article.footnotes else ())]
-        entities = dict.fromkeys(m.entity for m in article.mentions)
-        return ids, [*(relative(article.url, f"entities/{e}/") for e in entities), *context[PART_HREFS]]
+        entities = [relative(article.url, f"entities/{m.entity}/") for m in article.mentioned]
+        return ids, [*entities, *context[PART_HREFS]]
 
     return made
 
 
 def _annotations_file(
-    site: Site, article: Article, urls: UrlBuilder, seed_bytes: SeedBytes, keys: PageKeys
+    site: Site, article: Article, urls: UrlBuilder, body_of: BodyOf, keys: PageKeys
 ) -> FilePlan:
     from sitegen.seeds import parse_seed
     from sitegen.webannotation import annotation_page, compressed, export_inputs
@@ -302,26 +300,27 @@ def _annotations_file(
         return keys.entity_card(entity_id).wikidata
 
     def produce() -> bytes:
-        data = seed_bytes(article)
+        body = body_of(article)
+        data = body.source
         seed, _ = parse_seed(data, article.id, article.seed_path)
         if seed is None:
             raise ValueError(f"{article.seed_path}: the seed no longer parses; build again")
         # Its inputs are made again here: plans do not hold them (hundreds of notes each).
         inputs = export_inputs(site, article, urls, wikidata)
-        return compressed(annotation_page(inputs, seed, data.decode("utf-8"), NOTES_PATH))
+        return compressed(annotation_page(inputs, body, seed, data.decode("utf-8"), NOTES_PATH))
 
     key = export_inputs(site, article, urls, wikidata).key()
     return FilePlan(article.url + EXPORT_NAME, key, produce, ANNOTATIONS)
 
 
-def _seed_file(article: Article, seed_bytes: SeedBytes) -> FilePlan:
+def _seed_file(article: Article, body_of: BodyOf) -> FilePlan:
     return FilePlan(
-        article.url + article.id + ".txt", article.seed_digest, lambda: seed_bytes(article), SEED_COPIES
+        article.url + article.id + ".txt", article.seed_digest, lambda: body_of(article).source, SEED_COPIES
     )
 
 
 def plan_article(
-    site: Site, urls: UrlBuilder, seed_bytes: SeedBytes, keys: PageKeys, index: int, site_ctx: Context
+    site: Site, urls: UrlBuilder, body_of: BodyOf, keys: PageKeys, index: int, site_ctx: Context
 ) -> tuple[list[PagePlan], list[FilePlan]]:
     """The outputs of one article: its page, its source view, the seed as received and its
     Web Annotations."""
@@ -345,14 +344,14 @@ def plan_article(
             "source_file": url + article_id + ".txt",
             "seed_name": Path(seed_path).name,
             "seed_digest": seed_digest,
-            "listing_html": source_listing(seed_bytes(article).decode("utf-8")),
+            "listing_html": source_listing(body_of(article).source.decode("utf-8")),
         }
 
     # Links in the page's Markdown come from the editorial file: name it first.
     sources = ((article.editorial_path,) if article.editorial_path else ()) + (article.seed_path,)
     with keys.reading(PageUnit("article", article.id)):  # what its outputs read of other parts
         page_key = article_inputs(site, index, keys).key(keys.shared)
-        export = _annotations_file(site, article, urls, seed_bytes, keys)
+        export = _annotations_file(site, article, urls, body_of, keys)
     pages = [
         PagePlan(
             article.url,
@@ -372,4 +371,4 @@ def plan_article(
             key=data_key("source", keys.shared, source),
         ),
     ]
-    return pages, [_seed_file(article, seed_bytes), export]
+    return pages, [_seed_file(article, body_of), export]

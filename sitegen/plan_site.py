@@ -23,12 +23,12 @@ from sitegen.model import Article
 from sitegen.options import BuildOptions
 from sitegen.pending import pending_diagnostics, pending_summary
 from sitegen.plan import (
+    BodyOf,
     Context,
     FilePlan,
     PageKeys,
     PagePlan,
     PageReads,
-    SeedBytes,
     article_link,
     data_file,
     markdown_made,
@@ -69,7 +69,7 @@ def plan_site(
     registry: Mapping[str, Entity],
     tools: Annotators,
     crossref_memo: dict[str, CrossRefs],
-    seed_bytes: SeedBytes,
+    body_of: BodyOf,
     published: dict[str, str],
     options: BuildOptions,
     log: DiagnosticLog,
@@ -95,7 +95,7 @@ def plan_site(
     site = dataclasses.replace(site, rule_links=rule_links(site, ledger))
     urls = UrlBuilder(config)
     reads = PageReads()
-    pages, files = plan_outputs(site, urls, inputs, seed_bytes, log, ledger, reads)
+    pages, files = plan_outputs(site, urls, inputs, body_of, log, ledger, reads)
     del ledger
     live = {p.path for p in pages} | {f.path for f in files}
     moved, problems = redirect_pages(
@@ -120,20 +120,20 @@ class Planning:
     keys: PageKeys
     site_ctx: Context
     groups: MentionGroups
-    seed_bytes: SeedBytes
+    body_of: BodyOf
     ledger: LedgerIndex | None = None  # the site's ledger index, when the caller has it
 
 
 def planning(
     site: Site,
     urls: UrlBuilder,
-    seed_bytes: SeedBytes,
+    body_of: BodyOf,
     ledger: LedgerIndex | None = None,
     reads: PageReads | None = None,
 ) -> Planning:
     """``reads``: records what the pages read of other parts of the site."""
     keys = PageKeys(site, urls, reads)
-    return Planning(site, urls, keys, site_context(site, urls), MentionGroups(site), seed_bytes, ledger)
+    return Planning(site, urls, keys, site_context(site, urls), MentionGroups(site), body_of, ledger)
 
 
 Planned = tuple[list[PagePlan], list[FilePlan]]
@@ -144,7 +144,7 @@ def _articles(p: Planning) -> Planned:
     pages: list[PagePlan] = []
     files: list[FilePlan] = []
     for index in range(len(p.site.articles)):
-        article_pages, article_files = plan_article(p.site, p.urls, p.seed_bytes, p.keys, index, p.site_ctx)
+        article_pages, article_files = plan_article(p.site, p.urls, p.body_of, p.keys, index, p.site_ctx)
         pages += article_pages
         files += article_files
     return pages, files
@@ -195,7 +195,7 @@ def plan_outputs(
     site: Site,
     urls: UrlBuilder,
     inputs: SiteInputs,
-    seed_bytes: SeedBytes,
+    body_of: BodyOf,
     log: DiagnosticLog,
     ledger: LedgerIndex | None = None,
     reads: PageReads | None = None,
@@ -204,7 +204,7 @@ def plan_outputs(
     ``ledger``: the site's ledger index, when the caller has it; ``reads``: records what the
     pages read of other parts of the site."""
     config = site.config
-    pages, files = plan_pages(planning(site, urls, seed_bytes, ledger, reads), reads)
+    pages, files = plan_pages(planning(site, urls, body_of, ledger, reads), reads)
     if site.rule_links:
         files.append(notes_file(site, urls))
     cards = cards_file(site)

@@ -34,13 +34,13 @@ from __future__ import annotations
 
 import gzip
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
-from sitegen.model import Article, CorrectedPlace, Footnote, Seed
+from sitegen.model import Article, ArticleBody, CorrectedPlace, Footnote, Mention, Seed
 from sitegen.plan import data_key
 from sitegen.scope import BY_COLLECTION, BY_EDITOR, BY_RULE, BY_RULES_LINE
 from sitegen.seeds import FileOffsets
@@ -118,11 +118,13 @@ def notes_document(notes: dict[str, str], urls: UrlBuilder, here: str) -> bytes:
     return orjson.dumps({"@context": _context(urls, here), "@graph": graph})
 
 
-def _editing(article: Article, targets: _Targets, rule_notes: dict[str, str]) -> list[dict[str, Any]]:
+def _editing(
+    article: Article, corrected: Sequence[CorrectedPlace], targets: _Targets, rule_notes: dict[str, str]
+) -> list[dict[str, Any]]:
     """One annotation per (footnote, corrected reading), in footnote order. ``rule_notes``:
     rule key -> the IRI of its note in the site's notes document."""
     places: dict[tuple[int, str], list[CorrectedPlace]] = {}
-    for place in article.places:
+    for place in corrected:
         places.setdefault((place.footnote, place.replacement), []).append(place)
     groups = [
         (footnote, k, places[footnote.number, replacement])
@@ -190,7 +192,7 @@ def export_inputs(
     return ExportInputs(
         article,
         urls.full("") if urls.origin else "",
-        {e: wikidata(e) for e in sorted({m.entity for m in article.mentions})},
+        {e: wikidata(e) for e in sorted(m.entity for m in article.mentioned)},
         {
             n.correction: links[n.correction].partition("#")[2]
             for n in article.footnotes
@@ -199,10 +201,12 @@ def export_inputs(
     )
 
 
-def _identifying(inputs: ExportInputs, targets: _Targets, here: str) -> list[dict[str, Any]]:
+def _identifying(
+    inputs: ExportInputs, mentions: Sequence[Mention], targets: _Targets, here: str
+) -> list[dict[str, Any]]:
     """One annotation per mentioned entity, in order of first mention."""
     spans: dict[str, list[tuple[int, int]]] = {}
-    for mention in inputs.article.mentions:
+    for mention in mentions:
         spans.setdefault(mention.entity, []).append((mention.start, mention.end))
     items = []
     for entity_id, entity_spans in spans.items():
@@ -222,17 +226,21 @@ def _identifying(inputs: ExportInputs, targets: _Targets, here: str) -> list[dic
     return items
 
 
-def annotation_page(inputs: ExportInputs, seed: Seed, seed_file: str, notes_path: str) -> bytes:
+def annotation_page(
+    inputs: ExportInputs, body: ArticleBody, seed: Seed, seed_file: str, notes_path: str
+) -> bytes:
     """The article's corrections and mentions as one AnnotationPage (an empty
     AnnotationCollection when it has neither), compact JSON (UTF-8).
 
-    ``seed_file`` is the seed file's text as published (the text the positions count);
-    ``notes_path`` the site's notes document (:func:`notes_document`)."""
+    ``body``: the article's corrected places and mentions; ``seed_file`` the
+    seed file's text as published (the text the positions count); ``notes_path`` the
+    site's notes document (:func:`notes_document`)."""
     article = inputs.article
     here = article.url + EXPORT_NAME
     targets = _Targets(article.id + ".txt", FileOffsets(seed_file, seed))
     rule_notes = {key: relative(here, notes_path + "#" + note_id) for key, note_id in inputs.note_ids.items()}
-    items = _editing(article, targets, rule_notes) + _identifying(inputs, targets, here)
+    items = _editing(article, body.places, targets, rule_notes)
+    items += _identifying(inputs, body.mentions, targets, here)
     context = [ANNO_CONTEXT, {"@base": inputs.origin + here}] if inputs.origin else ANNO_CONTEXT
     collection = {
         "id": EXPORT_NAME + "#all",

@@ -112,7 +112,7 @@ def corrected(example: Analysed) -> list[str]:
 
 def test_the_example_has_both_readings_to_compare(example: Analysed, received: list[str]) -> None:
     """Guards the fixtures: the browser tests below mean something only if texts differ."""
-    assert example.article.places and example.article.mentions
+    assert example.body.places and example.body.mentions
     assert sum(a != b for a, b in zip(received, [b.text for b in example.body.blocks], strict=True)) > 10
 
 
@@ -197,7 +197,7 @@ def test_switch_shows_each_reading_exactly(
 
     shown = visible_texts(page)
     assert shown == corrected, "default reading: " + first_difference(shown, corrected)
-    markers = len(example.article.places)
+    markers = len(example.body.places)
     assert page.evaluate(VISIBLE_MARKERS) == markers
 
     button.click()
@@ -393,7 +393,7 @@ def test_news_article_jsonld(
     assert news_article["datePublished"] == example.seed.date.isoformat()
 
     mentioned = {linked_entity(a) for a in mention_links(article_text)}
-    assert mentioned == {m.entity for m in example.article.mentions}
+    assert mentioned == {m.entity for m in example.body.mentions}
     listed = {example.urls.full(f"entities/{e}/"): e for e in mentioned}
     # Each mention is the IRI of the entity's page, whose JSON-LD describes the entity once
     # (the node with that @id: its type, name and Wikidata link).
@@ -419,7 +419,7 @@ def test_news_article_jsonld(
     page = example.urls.full(example.article.url)
     assert correction["@type"] == "CorrectionComment"
     assert correction["url"] == page + "#footnotes" and doc.find("section", id_="footnotes") is not None
-    places, notes = len(example.article.places), len(example.article.footnotes)
+    places, notes = len(example.body.places), len(example.article.footnotes)
     assert (
         f"{places} editorial corrections" in correction["text"] and f"{notes} footnotes" in correction["text"]
     )

@@ -180,7 +180,7 @@ def page_mentions(blocks: list[ArticleBlock]) -> list[Element]:
 @pytest.fixture(scope="module")
 def mentions(example_site: BuiltSite) -> tuple[Mention, ...]:
     """Every mention of the example article, as the build finds them."""
-    return analyse_example(example_site.root).article.mentions
+    return analyse_example(example_site.root).body.mentions
 
 
 def entity_of(href: str, base: str) -> str:

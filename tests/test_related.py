@@ -22,7 +22,7 @@ from urllib.parse import urljoin
 import pytest
 
 from sitegen import crossref
-from sitegen.model import Article, Mention
+from sitegen.model import Article, Mention, mentioned
 
 from .conftest import SampleSite
 from .htmltext import is_mention, parse_html
@@ -174,7 +174,7 @@ def synthetic_articles(count: int, groups: int) -> list[Article]:
                 summary="",
                 note_html="",
                 toc=(),
-                mentions=mentions,
+                mentioned=mentioned(mentions),
             )
         )
     return articles
@@ -245,8 +245,8 @@ def test_cross_references_are_reused_while_their_inputs_stand() -> None:
     first = crossref.compute_crossrefs(articles, memo)
     retitled = [dataclasses.replace(articles[0], title="Another title"), *articles[1:]]
     assert crossref.compute_crossrefs(retitled, memo) is first
-    mention = articles[5].mentions[1]._replace(entity="group-0")
-    moved = [*articles[:5], dataclasses.replace(articles[5], mentions=(mention,)), *articles[6:]]
+    mention = articles[5].mentioned[1]._replace(entity="group-0")
+    moved = [*articles[:5], dataclasses.replace(articles[5], mentioned=(mention,)), *articles[6:]]
     second = crossref.compute_crossrefs(moved, memo)
     assert second is not first and second == crossref.compute_crossrefs(moved)
     assert 5 in second.entity_articles["group-0"] and 5 not in first.entity_articles["group-0"]

@@ -459,7 +459,7 @@ def test_identifying_annotations_name_each_mention(
         for target in item["target"]:
             found[entity_id, seed_text[target["selector"]["start"] : target["selector"]["end"]]] += 1
     source = example.seed.source_text
-    expected = Counter((m.entity, source[m.start : m.end]) for m in example.article.mentions)
+    expected = Counter((m.entity, source[m.start : m.end]) for m in example.body.mentions)
     assert found == expected
 
 
