@@ -45,13 +45,13 @@ from peer import hugo_cmd  # noqa: E402
 
 import sitegen.analyse_stage as analyse_stage  # noqa: E402
 import sitegen.pipeline as pipeline  # noqa: E402
-import sitegen.plan_site as plan_site  # noqa: E402
+import sitegen.plan.site as plan_site  # noqa: E402
 import sitegen.produce as produce  # noqa: E402
 from sitegen.diagnostics import Level  # noqa: E402
 from sitegen.keeper import BuildMemory  # noqa: E402
 from sitegen.linkcheck import LinkChecker  # noqa: E402
 from sitegen.options import BuildOptions  # noqa: E402
-from sitegen.plan import PagePlan  # noqa: E402
+from sitegen.plan.records import PagePlan  # noqa: E402
 from sitegen.render import Renderer  # noqa: E402
 from sitegen.writer import OutputDir  # noqa: E402
 

@@ -38,8 +38,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from sitegen import pipeline, plan_site
+from sitegen import pipeline
 from sitegen.options import BuildOptions
+from sitegen.plan import site as plan_site
 
 MiB = 2**20
 STAGES = ("load", "analysis", "site model", "plan", "produce", "finish")

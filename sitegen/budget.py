@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sitegen.plan import FilePlan, PagePlan
+    from sitegen.plan.records import FilePlan, PagePlan
 
 ARTICLE_PAGES = "article pages"
 ANNOTATIONS = "annotation exports"

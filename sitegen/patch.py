@@ -43,26 +43,19 @@ from sitegen.analysis import Annotators
 from sitegen.config import SiteConfig
 from sitegen.crossref import indexed
 from sitegen.diagnostics import Diagnostic
-from sitegen.ledger import ledger_part
 from sitegen.model import Article
-from sitegen.plan import (
-    BodyOf,
-    FilePlan,
-    PageKeys,
-    PagePlan,
-    PageReads,
-    link_of,
-    site_context,
-)
-from sitegen.plan_archive import (
+from sitegen.plan.archive import (
     MentionGroups,
     cards_file,
     entity_row,
     plan_entity,
     plan_entity_index,
 )
-from sitegen.plan_article import plan_article
-from sitegen.plan_site import PAGE_PLANNERS, Planning
+from sitegen.plan.article import plan_article
+from sitegen.plan.keys import PageKeys, PageReads
+from sitegen.plan.ledger import ledger_part
+from sitegen.plan.records import BodyOf, FilePlan, PagePlan, link_of, site_context
+from sitegen.plan.site import PAGE_PLANNERS, Planning
 from sitegen.site import Site
 from sitegen.sources import CONTENT_DIR, SEEDS_DIR, TEMPLATES_DIR, SiteInputs
 from sitegen.urls import UrlBuilder

@@ -35,7 +35,7 @@ from sitegen.patch import (
     shown_elsewhere,
     with_articles,
 )
-from sitegen.plan import BodyOf, FilePlan, PagePlan
+from sitegen.plan.records import BodyOf, FilePlan, PagePlan
 from sitegen.produce import PageRecord
 from sitegen.reanalyse import Analysed, CachedAnalysis, analyse_one
 from sitegen.record import BuildRecord

@@ -33,8 +33,9 @@ from sitegen.options import BuildOptions as BuildOptions  # re-exported: the pub
 from sitegen.options import BuildReport as BuildReport
 from sitegen.patch import LastBuild, pages_by_template, take_snapshot
 from sitegen.patcher import patch_work, stored_build
-from sitegen.plan import FilePlan, PagePlan, PageReads
-from sitegen.plan_site import plan_site
+from sitegen.plan.keys import PageReads
+from sitegen.plan.records import FilePlan, PagePlan
+from sitegen.plan.site import plan_site
 from sitegen.produce import produce_outputs
 from sitegen.reanalyse import AnalysisInputs, CachedAnalysis
 from sitegen.record import BuildRecord

@@ -21,7 +21,7 @@ import jinja2
 
 from sitegen.diagnostics import Diagnostic, error
 from sitegen.linkcheck import LinkChecker, LinkOrigin, pack, page_links, scan_page
-from sitegen.plan import FilePlan, PagePlan
+from sitegen.plan.records import FilePlan, PagePlan
 from sitegen.render import PageMade, Renderer
 from sitegen.workers import run_tasks
 from sitegen.writer import OutputDir

@@ -24,7 +24,7 @@ from typing import Any
 from sitegen.diagnostics import Diagnostic, error, info, warning
 from sitegen.editorial import read_text_file
 from sitegen.model import Article
-from sitegen.plan import PagePlan, page_context
+from sitegen.plan.records import PagePlan, page_context
 from sitegen.site import Site
 from sitegen.sources import SiteInputs
 from sitegen.tomlpos import TomlPositions

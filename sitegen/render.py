@@ -23,7 +23,7 @@ from jinja2.runtime import Context as JinjaContext
 
 from sitegen.incremental import library_versions
 from sitegen.inline import attribute
-from sitegen.plan import PagePlan
+from sitegen.plan.records import PagePlan
 from sitegen.sources import INPUT_SYMLINK, files_under, read_input
 from sitegen.text import MONTHS
 from sitegen.urls import relative

@@ -41,7 +41,7 @@ from typing import Any
 import orjson
 
 from sitegen.model import Article, ArticleBody, CorrectedPlace, Footnote, Mention, Seed
-from sitegen.plan import data_key
+from sitegen.plan.records import data_key
 from sitegen.scope import BY_COLLECTION, BY_EDITOR, BY_RULE, BY_RULES_LINE
 from sitegen.seeds import FileOffsets
 from sitegen.site import Site

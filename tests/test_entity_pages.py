@@ -23,7 +23,7 @@ import pytest
 from sitegen.diagnostics import Level
 from sitegen.entities import Entity, load_registry
 from sitegen.model import Mention
-from sitegen.plan_archive import SNIPPETS
+from sitegen.plan.archive import SNIPPETS
 
 from .conftest import DEFAULT_CONFIG, BuiltSite, run_cli
 from .htmltext import ArticleBlock, Element, article_blocks, corrected_text, is_mention, parse_html

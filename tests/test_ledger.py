@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import urldefrag, urljoin
 
-from sitegen.ledger import BY_ARTICLE, EXAMPLES
+from sitegen.plan.ledger import BY_ARTICLE, EXAMPLES
 
 from .conftest import DEFAULT_CONFIG, SampleSite
 from .htmltext import Element, article_blocks, corrected_places, parse_html

@@ -15,10 +15,12 @@ import feedparser
 import pytest
 import yaml
 
-from sitegen import plan_site, search
+from sitegen import search
 from sitegen.config import parse_config
 from sitegen.diagnostics import Level
-from sitegen.feeds import (
+from sitegen.pipeline import BuildOptions, build
+from sitegen.plan import site as plan_site
+from sitegen.plan.publish import (
     atom_feed,
     entry_id,
     plan_publish,
@@ -27,7 +29,6 @@ from sitegen.feeds import (
     sitemap_files,
     sitemap_urls,
 )
-from sitegen.pipeline import BuildOptions, build
 from sitegen.scaffold import PLACEHOLDER, SEED_ID, WORKFLOW_PATH, init_site
 from sitegen.search import RECORD, html_fingerprint, index_site, pagefind_available
 from sitegen.site import Site

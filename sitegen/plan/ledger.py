@@ -23,13 +23,13 @@ from typing import NamedTuple
 
 from sitegen.budget import ANNOTATIONS
 from sitegen.model import Article, note_anchor
-from sitegen.plan import (
+from sitegen.plan.keys import PageKeys
+from sitegen.plan.records import (
     AWAITING_PATH,
     NOTES_PATH,
     Context,
     FilePlan,
     Link,
-    PageKeys,
     PagePlan,
     digest_of,
     link_of,

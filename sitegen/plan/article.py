@@ -15,21 +15,18 @@ from sitegen.linkcheck import html_ids
 from sitegen.markdown import link_lines
 from sitegen.model import Article, Footnote, note_anchor
 from sitegen.pageparts import footnotes_html, sidebar_html
-from sitegen.plan import (
+from sitegen.plan.keys import EntityCard, PageKeys, PageUnit, entity_ref
+from sitegen.plan.records import (
     AWAITING_PATH,
     CARDS_PATH,
     KIND_LABELS,
     NOTES_PATH,
     BodyOf,
     Context,
-    EntityCard,
     FilePlan,
     Link,
-    PageKeys,
     PagePlan,
-    PageUnit,
     data_key,
-    entity_ref,
     link_context,
     link_of,
     page_context,

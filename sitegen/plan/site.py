@@ -14,21 +14,29 @@ from sitegen.config import SiteConfig
 from sitegen.crossref import CrossRefs
 from sitegen.diagnostics import DiagnosticLog
 from sitegen.entities import Entity
-from sitegen.feeds import plan_publish
 from sitegen.highlight import pygments_css
-from sitegen.ledger import LedgerIndex, ledger_index, notes_file, plan_ledger, rule_links
 from sitegen.load import load_pages
 from sitegen.markdown import link_lines, render_markdown
 from sitegen.model import Article
 from sitegen.options import BuildOptions
 from sitegen.pending import pending_diagnostics, pending_summary
-from sitegen.plan import (
+from sitegen.plan.archive import (
+    MentionGroups,
+    cards_file,
+    plan_entity,
+    plan_entity_index,
+    plan_tags,
+    plan_timeline,
+)
+from sitegen.plan.article import plan_article
+from sitegen.plan.keys import PageKeys, PageReads
+from sitegen.plan.ledger import LedgerIndex, ledger_index, notes_file, plan_ledger, rule_links
+from sitegen.plan.publish import plan_publish
+from sitegen.plan.records import (
     BodyOf,
     Context,
     FilePlan,
-    PageKeys,
     PagePlan,
-    PageReads,
     article_link,
     data_file,
     markdown_made,
@@ -37,15 +45,6 @@ from sitegen.plan import (
     paginate,
     site_context,
 )
-from sitegen.plan_archive import (
-    MentionGroups,
-    cards_file,
-    plan_entity,
-    plan_entity_index,
-    plan_tags,
-    plan_timeline,
-)
-from sitegen.plan_article import plan_article
 from sitegen.redirects import redirect_pages
 from sitegen.search import pagefind_available
 from sitegen.site import Site, build_site

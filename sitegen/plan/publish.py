@@ -25,7 +25,7 @@ from sitegen import __version__
 from sitegen.budget import LISTINGS
 from sitegen.diagnostics import Diagnostic, info
 from sitegen.model import Article
-from sitegen.plan import FilePlan, data_file, digest_of
+from sitegen.plan.records import FilePlan, data_file, digest_of
 from sitegen.site import Site
 from sitegen.urls import UrlBuilder
 

@@ -9,13 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from sitegen.budget import OTHER
-from sitegen.entities import Entity
 from sitegen.linkcheck import html_ids
 from sitegen.model import Article, ArticleBody
 from sitegen.site import Site
@@ -82,7 +80,7 @@ class FilePlan:
 
 AWAITING_PATH = "corrections/awaiting/"  # the ledger's rule matches awaiting review (ledger.plan_ledger)
 NOTES_PATH = "corrections/notes.jsonld"  # site-wide rules' notes by ledger anchor (ledger.notes_file)
-CARDS_PATH = "entities/cards.json"  # entities' descriptions by id (plan_archive.cards_file)
+CARDS_PATH = "entities/cards.json"  # entities' descriptions by id (plan.archive.cards_file)
 
 
 def digest_of(*parts: object) -> str:
@@ -109,25 +107,6 @@ def article_link(article: Article) -> Context:
     return link_context(link_of(article))
 
 
-@dataclass(frozen=True, slots=True)
-class EntityCard:
-    """What pages other than an entity's own show of it: sidebars and JSON-LD. Its
-    description is in entities/cards.json: they show only whether it has one."""
-
-    id: str
-    name: str
-    kind: str
-    described: bool
-    wikidata: str
-
-    def parts(self) -> tuple[str, str, str, bool, str]:
-        return (self.id, self.name, self.kind, self.described, self.wikidata)
-
-
-def entity_card(entity: Entity) -> EntityCard:
-    return EntityCard(entity.id, entity.name, entity.kind, bool(entity.description), entity.wikidata or "")
-
-
 def site_context(site: Site, urls: UrlBuilder) -> Context:
     config = site.config
     return {
@@ -138,7 +117,7 @@ def site_context(site: Site, urls: UrlBuilder) -> Context:
         "base_url": urls.full(""),
         "nav": [{"title": p.title, "url": p.id + "/"} for p in site.pages],
         "search": "search/" if site.search else "",
-        "feed": "feed.xml" if urls.origin else "",  # feeds need absolute URLs (feeds.py)
+        "feed": "feed.xml" if urls.origin else "",  # feeds need absolute URLs (plan/publish.py)
     }
 
 
@@ -188,93 +167,10 @@ def script_json(data: Context) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def entity_ref(card: EntityCard, urls: UrlBuilder) -> Context:
-    schema_type = {
-        "person": "Person",
-        "organization": "Organization",
-        "place": "Place",
-        "event": "Event",
-    }.get(card.kind, "Thing")
-    ref: Context = {"@type": schema_type, "name": card.name, "url": urls.full(f"entities/{card.id}/")}
-    if card.wikidata:
-        ref["sameAs"] = f"https://www.wikidata.org/wiki/{card.wikidata}"
-    return ref
-
-
 def data_key(*parts: Any) -> str:
     """A digest of plain data (str, int, None, tuples, lists, dicts): marshal, not repr, since
     keys are computed for every page of every build."""
     return hashlib.blake2b(marshal.dumps(parts, 2), digest_size=16).hexdigest()
-
-
-class PageUnit(NamedTuple):
-    """Pages planned together, as a patch plans them again: an article's outputs
-    (``("article", id)``) or one page of an entity's listing (``("entity", id, number)``)."""
-
-    kind: str
-    id: str
-    number: int = 1
-
-
-@dataclass
-class PageReads:
-    """What the pages of the last full build read, recorded as they were planned, not
-    declared: for each entity, the pages that show its card (:meth:`PageKeys.reading`); for
-    each template, the planners whose pages are rendered with it (plan_site.plan_pages). A
-    patch plans those again (patch.plan_patch)."""
-
-    cards: dict[str, set[PageUnit]] = field(default_factory=dict)
-    templates: dict[str, set[str]] = field(default_factory=dict)
-
-
-class PageKeys:
-    """Digests of the parts of the site model that pages built on demand read (their keys).
-    Planners read entities' cards through it; with ``reads``, it records which page read
-    each (inside :meth:`reading`)."""
-
-    def __init__(self, site: Site, urls: UrlBuilder, reads: PageReads | None = None) -> None:
-        self.site = site
-        # What every page reads of the configuration: the site context (title, URLs, ...).
-        # Other settings reach a page through its inputs (pagination, publisher): a setting
-        # no page reads (the size budget, the custom domain) renders none again.
-        self.shared = data_key(site_context(site, urls))
-        self._cards: dict[str, EntityCard] = {}
-        self._links: dict[int, Link] = {}
-        self._reads = reads
-        self._reader: PageUnit | None = None
-
-    @contextmanager
-    def reading(self, unit: PageUnit) -> Iterator[None]:
-        """Record what is read in this block as read by ``unit``'s pages."""
-        self._reader = unit
-        try:
-            yield
-        finally:
-            self._reader = None
-
-    def link(self, index: int) -> Link:
-        """The link of article ``index`` (pages show an article's link on many others)."""
-        link = self._links.get(index)
-        if link is None:
-            link = self._links[index] = link_of(self.site.articles[index])
-        return link
-
-    def entity_card(self, entity_id: str) -> EntityCard:
-        if self._reads is not None and self._reader is not None:
-            self._reads.cards.setdefault(entity_id, set()).add(self._reader)
-        card = self._cards.get(entity_id)
-        if card is None:
-            card = self._cards[entity_id] = entity_card(self.site.entities[entity_id])
-        return card
-
-    def card(self, entity_id: str) -> str:
-        """What other pages show of an entity (EntityCard), as a digest."""
-        return data_key(self.entity_card(entity_id).parts())
-
-    def ledger_page_key(self, context: Context) -> str:
-        """What one ledger page shows: its whole context but the site's (small: the ledger
-        lists counts and links, no places)."""
-        return data_key("ledger", self.shared, context)
 
 
 def markdown_made(html: Callable[[Context], str]) -> Callable[[Context], tuple[set[str], tuple[()]]]:

@@ -12,20 +12,17 @@ from sitegen.budget import ENTITY_PAGES
 from sitegen.entities import KINDS, Entity
 from sitegen.markdown import link_lines, render_markdown
 from sitegen.model import EntityMentions
-from sitegen.plan import (
+from sitegen.plan.keys import PageKeys, PageUnit, entity_card, entity_ref
+from sitegen.plan.records import (
     CARDS_PATH,
     KIND_LABELS,
     Context,
     FilePlan,
     Link,
-    PageKeys,
     PagePlan,
-    PageUnit,
     article_link,
     data_key,
     digest_of,
-    entity_card,
-    entity_ref,
     markdown_made,
     page_context,
     paged_url,

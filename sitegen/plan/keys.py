@@ -1,0 +1,117 @@
+"""What pages read of other parts of the site: entities' cards, articles' links, and the
+keys (digests of those inputs) that say whether a page must be rendered again; the reads
+are recorded as pages are planned (PageReads), for patches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from sitegen.entities import Entity
+from sitegen.plan.records import Context, Link, data_key, link_of, site_context
+from sitegen.site import Site
+from sitegen.urls import UrlBuilder
+
+
+@dataclass(frozen=True, slots=True)
+class EntityCard:
+    """What pages other than an entity's own show of it: sidebars and JSON-LD. Its
+    description is in entities/cards.json: they show only whether it has one."""
+
+    id: str
+    name: str
+    kind: str
+    described: bool
+    wikidata: str
+
+    def parts(self) -> tuple[str, str, str, bool, str]:
+        return (self.id, self.name, self.kind, self.described, self.wikidata)
+
+
+def entity_card(entity: Entity) -> EntityCard:
+    return EntityCard(entity.id, entity.name, entity.kind, bool(entity.description), entity.wikidata or "")
+
+
+def entity_ref(card: EntityCard, urls: UrlBuilder) -> Context:
+    schema_type = {
+        "person": "Person",
+        "organization": "Organization",
+        "place": "Place",
+        "event": "Event",
+    }.get(card.kind, "Thing")
+    ref: Context = {"@type": schema_type, "name": card.name, "url": urls.full(f"entities/{card.id}/")}
+    if card.wikidata:
+        ref["sameAs"] = f"https://www.wikidata.org/wiki/{card.wikidata}"
+    return ref
+
+
+class PageUnit(NamedTuple):
+    """Pages planned together, as a patch plans them again: an article's outputs
+    (``("article", id)``) or one page of an entity's listing (``("entity", id, number)``)."""
+
+    kind: str
+    id: str
+    number: int = 1
+
+
+@dataclass
+class PageReads:
+    """What the pages of the last full build read, recorded as they were planned, not
+    declared: for each entity, the pages that show its card (:meth:`PageKeys.reading`); for
+    each template, the planners whose pages are rendered with it (plan_site.plan_pages). A
+    patch plans those again (patch.plan_patch)."""
+
+    cards: dict[str, set[PageUnit]] = field(default_factory=dict)
+    templates: dict[str, set[str]] = field(default_factory=dict)
+
+
+class PageKeys:
+    """Digests of the parts of the site model that pages built on demand read (their keys).
+    Planners read entities' cards through it; with ``reads``, it records which page read
+    each (inside :meth:`reading`)."""
+
+    def __init__(self, site: Site, urls: UrlBuilder, reads: PageReads | None = None) -> None:
+        self.site = site
+        # What every page reads of the configuration: the site context (title, URLs, ...).
+        # Other settings reach a page through its inputs (pagination, publisher): a setting
+        # no page reads (the size budget, the custom domain) renders none again.
+        self.shared = data_key(site_context(site, urls))
+        self._cards: dict[str, EntityCard] = {}
+        self._links: dict[int, Link] = {}
+        self._reads = reads
+        self._reader: PageUnit | None = None
+
+    @contextmanager
+    def reading(self, unit: PageUnit) -> Iterator[None]:
+        """Record what is read in this block as read by ``unit``'s pages."""
+        self._reader = unit
+        try:
+            yield
+        finally:
+            self._reader = None
+
+    def link(self, index: int) -> Link:
+        """The link of article ``index`` (pages show an article's link on many others)."""
+        link = self._links.get(index)
+        if link is None:
+            link = self._links[index] = link_of(self.site.articles[index])
+        return link
+
+    def entity_card(self, entity_id: str) -> EntityCard:
+        if self._reads is not None and self._reader is not None:
+            self._reads.cards.setdefault(entity_id, set()).add(self._reader)
+        card = self._cards.get(entity_id)
+        if card is None:
+            card = self._cards[entity_id] = entity_card(self.site.entities[entity_id])
+        return card
+
+    def card(self, entity_id: str) -> str:
+        """What other pages show of an entity (EntityCard), as a digest."""
+        return data_key(self.entity_card(entity_id).parts())
+
+    def ledger_page_key(self, context: Context) -> str:
+        """What one ledger page shows: its whole context but the site's (small: the ledger
+        lists counts and links, no places)."""
+        return data_key("ledger", self.shared, context)
