@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -152,20 +153,9 @@ def entity_page_inputs(
 
 
 def _entity_page(
-    site: Site,
-    keys: PageKeys,
-    entity_id: str,
-    url: str,
-    title: str,
-    indices: list[int],
-    pagination: Context,
-    groups: MentionGroups,
-    entity_ctx: Context,
-    site_ctx: Context,
-    urls: UrlBuilder,
+    inputs_of: Callable[[], EntityPageInputs], entity_ctx: Context, site_ctx: Context, urls: UrlBuilder
 ) -> Context:
-    inputs = entity_page_inputs(site, keys, entity_id, url, title, indices, pagination, groups)
-    return _entity_page_context(inputs, entity_ctx, site_ctx, urls)
+    return _entity_page_context(inputs_of(), entity_ctx, site_ctx, urls)
 
 
 def _entity_page_context(
@@ -223,23 +213,11 @@ def plan_entity(
         if numbers is not None and pagination["number"] not in numbers:
             continue
         title = entity.name if pagination["number"] == 1 else f"{entity.name}, page {pagination['number']}"
+        inputs_of = partial(entity_page_inputs, site, keys, entity_id, url, title, chunk, pagination, groups)
         with keys.reading(PageUnit("entity", entity_id, pagination["number"])):
-            inputs = entity_page_inputs(site, keys, entity_id, url, title, chunk, pagination, groups)
-        # Its context is made again where the page is rendered: plans hold no page's rows.
-        context = partial(
-            _entity_page,
-            site,
-            keys,
-            entity_id,
-            url,
-            title,
-            chunk,
-            pagination,
-            groups,
-            entity_ctx,
-            site_ctx,
-            urls,
-        )
+            inputs = inputs_of()
+        # Its inputs are made again where the page is rendered: plans hold no page's rows.
+        context = partial(_entity_page, inputs_of, entity_ctx, site_ctx, urls)
         plans.append(
             PagePlan(
                 url,
