@@ -221,7 +221,7 @@ def plan_patch(
     for entity_id in entities:
         if keys.card(entity_id) == old_keys.card(entity_id):
             continue
-        for unit in sorted(reads.cards.get(entity_id, ())):
+        for unit in reads.card_readers(entity_id):
             if unit.kind == "article" and unit.id in index_of:
                 shown.add(index_of[unit.id])
             elif unit.kind == "entity" and unit.id in site.entities:
@@ -271,6 +271,7 @@ def plan_patch(
         if page.path not in planned_paths:
             planned_paths.add(page.path)
             unique.append(page)
+    reads.close()
     return unique, files
 
 

@@ -95,6 +95,7 @@ def plan_site(
     urls = UrlBuilder(config)
     reads = PageReads()
     pages, files = plan_outputs(site, urls, inputs, body_of, log, ledger, reads)
+    reads.close()
     del ledger
     live = {p.path for p in pages} | {f.path for f in files}
     moved, problems = redirect_pages(
