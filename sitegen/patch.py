@@ -13,11 +13,11 @@ and the site model stand. Anything else is a full build. The edits it scopes:
 - entity files, when no entity is added or removed and every form it is matched by
   stays (so no analysis changes): the entity's pages, the entity index and cards, and,
   when what other pages show of it changed (its card), the pages that read it, as they
-  recorded it when they were planned (:class:`sitegen.plan.PageReads`);
+  recorded it when they were planned (:class:`sitegen.plan.keys.PageReads`);
 - template files: the pages rendered with a template that loads one of them, as the
   last build recorded them (:func:`pages_by_template`), planned again by the planners
   the last build recorded as their makers (``PageReads.templates``, the very planners of
-  a full build: plan_site.PAGE_PLANNERS); pages made outside them (redirects) take a
+  a full build: plan.site.PAGE_PLANNERS); pages made outside them (redirects) take a
   full build.
 
 The property test (tests/test_incremental.py) holds this path, too, equal to a clean

@@ -18,6 +18,7 @@ import yaml
 from sitegen import search
 from sitegen.config import parse_config
 from sitegen.diagnostics import Level
+from sitegen.model import ArticleBody
 from sitegen.pipeline import BuildOptions, build
 from sitegen.plan import site as plan_site
 from sitegen.plan.publish import (
@@ -68,7 +69,9 @@ def load_model(root: Path, base_url: str | None = None) -> Site:
 
 def page_urls(site: Site) -> list[str]:
     """Every page the pipeline plans, as the sitemap gets them (no page is rendered: no seed is read)."""
-    pages, _ = plan_site.plan_pages(plan_site.planning(site, UrlBuilder(site.config), lambda article: b""))
+    pages, _ = plan_site.plan_pages(
+        plan_site.planning(site, UrlBuilder(site.config), lambda article: ArticleBody(()))
+    )
     return [p.url for p in pages]
 
 

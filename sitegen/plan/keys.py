@@ -60,7 +60,7 @@ class PageUnit(NamedTuple):
 class PageReads:
     """What the pages of the last full build read, recorded as they were planned, not
     declared: for each entity, the pages that show its card (:meth:`PageKeys.reading`); for
-    each template, the planners whose pages are rendered with it (plan_site.plan_pages). A
+    each template, the planners whose pages are rendered with it (plan.site.plan_pages). A
     patch plans those again (patch.plan_patch)."""
 
     cards: dict[str, tuple[PageUnit, ...]] = field(default_factory=dict)
