@@ -562,6 +562,21 @@ def test_changing_a_slug_leaves_no_stale_file(site: Site) -> None:
     assert stale == []
 
 
+def test_a_template_of_redirect_pages_is_a_full_build(site: Site) -> None:
+    """Redirect pages are planned outside the planners' table: an edit of their template
+    cannot be patched, and the full build renders the redirect with it."""
+    site.edit("content/articles/a2.md", "slug: fish-market", "slug: market-day")
+    site.build()
+    assert site.build().rendered == []  # reads back the redirect it recorded in content/
+    source = theme_template("redirect.html")
+    site.write("templates/redirect.html", source.replace("<title>", "<title>Gone: ", 1))
+    report = site.build()
+    assert report.planned == site.clean()[1].planned
+    after = site.assert_equals_clean(report)
+    redirect = next(rel for rel in after if "/fish-market/" in rel)
+    assert redirect in report.rendered and b"Gone: " in after[redirect]
+
+
 # --------------------------------------------------------------------------- a corrupt build state
 
 
