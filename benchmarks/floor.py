@@ -29,6 +29,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from peer import hugo_cmd  # noqa: E402
 
 from sitegen.writer import atomic_write  # noqa: E402
 
@@ -61,11 +64,11 @@ def write_tree(files: list[tuple[str, bytes]], out: Path, jobs: int) -> float:
     return time.perf_counter() - started
 
 
-def hugo_build(hugo_bin: str, site: Path, out: Path, cache: Path) -> float:
-    shutil.rmtree(site / "resources" / "_gen", ignore_errors=True)
+def hugo_build(args: argparse.Namespace, out: Path, cache: Path) -> float:
+    """Hugo's whole build of its copy of the archive, as peer.py runs it."""
+    shutil.rmtree(args.hugo / "resources" / "_gen", ignore_errors=True)
     started = time.perf_counter()
-    cmd = [hugo_bin, "--quiet", "--source", str(site), "--destination", str(out)]
-    subprocess.run([*cmd, "--cacheDir", str(cache), "--noBuildLock"], check=True)
+    subprocess.run(hugo_cmd(args, args.hugo, out, cache), check=True)
     return time.perf_counter() - started
 
 
@@ -98,7 +101,7 @@ def main() -> None:
                 if task == "write":
                     writes.append(write_tree(files, tmp / "out", args.jobs))
                 else:
-                    hugos.append(hugo_build(args.hugo_bin, args.hugo, tmp / "out", tmp / "cache"))
+                    hugos.append(hugo_build(args, tmp / "out", tmp / "cache"))
             print(
                 f"run {run + 1}/{args.runs}: write {writes[-1]:.2f} s"
                 + (f", hugo {hugos[-1]:.2f} s" if hugos else "")
