@@ -122,6 +122,7 @@ class Planning:
     groups: MentionGroups
     body_of: BodyOf
     ledger: LedgerIndex | None = None  # the site's ledger index, when the caller has it
+    reads: PageReads | None = None  # records what the pages read (also through ``keys``)
 
 
 def planning(
@@ -133,7 +134,7 @@ def planning(
 ) -> Planning:
     """``reads``: records what the pages read of other parts of the site."""
     keys = PageKeys(site, urls, reads)
-    return Planning(site, urls, keys, site_context(site, urls), MentionGroups(site), body_of, ledger)
+    return Planning(site, urls, keys, site_context(site, urls), MentionGroups(site), body_of, ledger, reads)
 
 
 Planned = tuple[list[PagePlan], list[FilePlan]]
@@ -176,16 +177,16 @@ PAGE_PLANNERS: dict[str, Callable[[Planning], Planned]] = {
 }
 
 
-def plan_pages(p: Planning, reads: PageReads | None = None) -> Planned:
+def plan_pages(p: Planning) -> Planned:
     """Every page of the site (and the files made beside articles), by :data:`PAGE_PLANNERS`;
-    with ``reads``, which planners made the pages of each template is recorded there."""
+    with ``p.reads``, which planners made the pages of each template is recorded there."""
     pages: list[PagePlan] = []
     files: list[FilePlan] = []
     for name, planner in PAGE_PLANNERS.items():
         made, made_files = planner(p)
-        if reads is not None:
+        if p.reads is not None:
             for page in made:
-                reads.templates.setdefault(page.template, set()).add(name)
+                p.reads.templates.setdefault(page.template, set()).add(name)
         pages += made
         files += made_files
     return pages, files
@@ -204,7 +205,7 @@ def plan_outputs(
     ``ledger``: the site's ledger index, when the caller has it; ``reads``: records what the
     pages read of other parts of the site."""
     config = site.config
-    pages, files = plan_pages(planning(site, urls, body_of, ledger, reads), reads)
+    pages, files = plan_pages(planning(site, urls, body_of, ledger, reads))
     if site.rule_links:
         files.append(notes_file(site, urls))
     cards = cards_file(site)
