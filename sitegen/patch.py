@@ -7,9 +7,10 @@ plans and produces only the outputs an edit can change (:func:`scope_of` says wh
 edits it can scope, :func:`plan_patch` which outputs they reach); every other output
 and the site model stand. Anything else is a full build. The edits it scopes:
 
-- seeds and editorial files of published articles, when the edit leaves unchanged
-  everything pages other than the article's own show of it (:func:`shown_elsewhere`):
-  the article's own outputs and the entity pages whose snippet of it changed;
+- seeds and editorial files of published articles, when the edit leaves the site model's
+  structure as it was (:func:`site_structure`): the article's own outputs, the entity
+  pages whose row of it changed, and, when its link or summary changed, the pages that
+  read them, as they recorded it when they were planned (``PageReads.articles``);
 - entity files, when no entity is added or removed and every form it is matched by
   stays (so no analysis changes): the entity's pages, the entity index and cards, and,
   when what other pages show of it changed (its card), the pages that read it, as they
@@ -54,8 +55,9 @@ from sitegen.plan.archive import (
 from sitegen.plan.article import plan_article
 from sitegen.plan.keys import PageKeys, PageReads
 from sitegen.plan.ledger import ledger_part
+from sitegen.plan.publish import FEED_UNIT, feed_file
 from sitegen.plan.records import BodyOf, FilePlan, PagePlan, link_of, site_context
-from sitegen.plan.site import PAGE_PLANNERS, Planning
+from sitegen.plan.site import PAGE_PLANNERS, Planning, run_planner
 from sitegen.site import Site
 from sitegen.sources import CONTENT_DIR, SEEDS_DIR, TEMPLATES_DIR, SiteInputs
 from sitegen.urls import UrlBuilder
@@ -175,22 +177,26 @@ def pages_by_template(pages: Iterable[PagePlan]) -> dict[str, frozenset[str]]:
     return {template: frozenset(paths) for template, paths in found.items()}
 
 
-def shown_elsewhere(article: Article) -> tuple[Any, ...]:
-    """What pages other than the article's own read of it, through the records they read it
-    by: its link (plan.link_of: listings, feed, related and neighbour links, entity pages'
-    rows), what the cross-references index (crossref.indexed: tags, months, entity pages,
-    cards), what the ledger and the site's checks read (ledger.ledger_part); and, read
-    directly, its id and summary (listings, feed) and its files (diagnostics). Entity pages
-    also read the context of its mentions: :func:`plan_patch` compares those."""
+def site_structure(article: Article) -> tuple[Any, ...]:
+    """What the site model a patch keeps is made of, of one article: its id and URL (the
+    order and the outputs' paths), what the cross-references index (crossref.indexed),
+    the ledger's part of it (plan.ledger.ledger_part: the ledger, the rules' links and the
+    matches awaiting review are made of those alone) and its files (diagnostics). What
+    other pages show besides (its link and summary) they read through PageKeys, which
+    records which pages read it: :func:`plan_patch` plans those."""
     return (
         article.id,
-        link_of(article),
-        article.summary,
+        article.url,
         indexed(article),
         article.seed_path,
         article.editorial_path,
         ledger_part(article),
     )
+
+
+def shown(article: Article) -> tuple[Any, ...]:
+    """What other pages read of an article through PageKeys (link, summary)."""
+    return (link_of(article), article.summary)
 
 
 def plan_patch(
@@ -205,11 +211,12 @@ def plan_patch(
     templates: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[list[PagePlan], list[FilePlan]] | None:
     """The outputs a patch can change: those of the edited articles at ``indices`` and the
-    entity pages that list one of them with other rows than before; those that read the
-    card of an ``entities`` edited (as the last build recorded them: ``reads``; articles by
-    ``index_of`` their id), the entity's own pages and the index; the pages of
-    ``templates`` (name → the pages the last build rendered with it). What is planned is
-    recorded in ``reads`` too. None when those cannot be planned apart: a full build."""
+    entity pages that list one of them with other rows than before; those that read what
+    changed of an edited article (:func:`shown`) or the card of an ``entities`` edited (as
+    the last build recorded them: ``reads``; articles by ``index_of`` their id), the
+    entity's own pages and the index; the pages of ``templates`` (name → the pages the last
+    build rendered with it). What is planned is recorded in ``reads`` too. None when those
+    cannot be planned apart: a full build."""
     keys, old_keys = PageKeys(site, urls, reads), PageKeys(old_site, urls)
     site_ctx = site_context(site, urls)
     groups = MentionGroups(site)
@@ -217,24 +224,32 @@ def plan_patch(
     files: list[FilePlan] = []
     per_page = site.config.entities.per_page
     listed: dict[str, set[int]] = {}  # entity id → numbers of its pages to plan
-    shown: set[int] = set()  # articles whose pages show an edited entity's card
-    for entity_id in entities:
-        if keys.card(entity_id) == old_keys.card(entity_id):
-            continue
-        for unit in reads.card_readers(entity_id):
-            if unit.kind == "article" and unit.id in index_of:
-                shown.add(index_of[unit.id])
-            elif unit.kind == "entity" and unit.id in site.entities:
-                listed.setdefault(unit.id, set()).add(unit.number)
-            else:
-                return None  # a reader a patch cannot plan apart
+    readers: set[int] = set()  # articles whose pages show what changed of others
+    planners: set[str] = set()  # planners whose pages show what changed (PAGE_PLANNERS)
+    feed = False
+    changed = [reads.card_readers(e) for e in entities if keys.card(e) != old_keys.card(e)] + [
+        reads.article_readers(site.articles[i].id)
+        for i in indices
+        if shown(site.articles[i]) != shown(old_site.articles[i])
+    ]
+    for unit in (unit for units in changed for unit in units):
+        if unit.kind == "article" and unit.id in index_of:
+            readers.add(index_of[unit.id])
+        elif unit.kind == "entity" and unit.id in site.entities:
+            listed.setdefault(unit.id, set()).add(unit.number)
+        elif unit.kind == "planner" and unit.id in PAGE_PLANNERS:
+            planners.add(unit.id)
+        elif unit == FEED_UNIT:
+            feed = True
+        else:
+            return None  # a reader a patch cannot plan apart
     if entities:
         pages.append(plan_entity_index(site, urls, site_ctx))
         cards = cards_file(site)
         if cards is None:
             return None  # the cards file goes: a full build removes it
         files.append(cards)
-    for index in sorted(set(indices) | shown):
+    for index in sorted(set(indices) | readers):
         article_pages, article_files = plan_article(site, urls, body_of, keys, index, site_ctx)
         pages += article_pages
         files += article_files
@@ -250,17 +265,22 @@ def plan_patch(
     for entity_id in sorted(listed.keys() | set(entities)):
         numbers = None if entity_id in entities else listed[entity_id]  # an edited entity: every page
         pages += plan_entity(site, urls, keys, entity_id, site_ctx, groups, numbers)
-    # An edited template: the pages of the planners that made its pages in the last build
-    # (as recorded), the very pages the last build rendered with it, or a full build.
     planning = Planning(site, urls, keys, site_ctx, groups, body_of)
     made: dict[str, list[PagePlan]] = {}  # planner name → its pages: each planner runs once
+    for name in sorted(planners):
+        made[name] = run_planner(name, planning)[0]
+        pages += made[name]
+    if feed:
+        files.append(feed_file(site, urls, keys))
+    # An edited template: the pages of the planners that made its pages in the last build
+    # (as recorded), the very pages the last build rendered with it, or a full build.
     for template, recorded in sorted((templates or {}).items()):
         names = sorted(reads.templates.get(template, ()))
         if any(name not in PAGE_PLANNERS for name in names):
             return None
         for name in names:
             if name not in made:
-                made[name] = PAGE_PLANNERS[name](planning)[0]
+                made[name] = run_planner(name, planning)[0]
         planned = [p for name in names for p in made[name] if p.template == template]
         if {p.path for p in planned} != recorded:
             return None
@@ -343,7 +363,7 @@ class Snapshot:
     reads: PageReads  # LastBuild.reads
 
 
-SNAPSHOT_FORMAT = 3  # 2: the pages by template; 3: the pages' recorded reads
+SNAPSHOT_FORMAT = 4  # 2: the pages by template; 3: the pages' recorded reads; 4: of articles too
 
 
 def setup_of(config: SiteConfig, out: Path, theme: Path, search: bool) -> str:

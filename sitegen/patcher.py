@@ -32,7 +32,7 @@ from sitegen.patch import (
     restore,
     scope_of,
     setup_of,
-    shown_elsewhere,
+    site_structure,
     with_articles,
 )
 from sitegen.plan.records import BodyOf, FilePlan, PagePlan
@@ -166,8 +166,8 @@ def patch_work(
     for article_id, result in results.items():
         index = last.index[article_id]
         before = last.site.articles[index]
-        if result.article is None or shown_elsewhere(result.article) != shown_elsewhere(before):
-            return None  # other pages show what changed (or the seed broke): a full build
+        if result.article is None or site_structure(result.article) != site_structure(before):
+            return None  # the site model changes (or the seed broke): a full build
         replaced[index] = result.article
         if before.digest != result.article.digest:
             dead.add(before.digest)

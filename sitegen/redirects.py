@@ -24,8 +24,8 @@ from typing import Any
 from sitegen.diagnostics import Diagnostic, error, info, warning
 from sitegen.editorial import read_text_file
 from sitegen.model import Article
+from sitegen.plan.keys import PageKeys, PageUnit
 from sitegen.plan.records import PagePlan, page_context
-from sitegen.site import Site
 from sitegen.sources import SiteInputs
 from sitegen.tomlpos import TomlPositions
 from sitegen.urls import UrlBuilder, output_path
@@ -114,20 +114,24 @@ def record_moves(
     return start + "".join(added), notes
 
 
+REDIRECTS_UNIT = PageUnit("planner", "redirects")  # a patch does not plan them: a full build
+
+
 def plan_redirects(
     redirects: list[Redirect],
-    articles: tuple[Article, ...],
+    keys: PageKeys,
     urls: UrlBuilder,
     live: set[str],
     site_ctx: dict[str, Any],
 ) -> tuple[list[PagePlan], list[Diagnostic]]:
-    """A redirect page at each old path to its article's current URL."""
-    by_id = {a.id: a for a in articles}
+    """A redirect page at each old path to its article's current URL (its title read
+    through ``keys``, which records what reads it)."""
+    by_id = {a.id: index for index, a in enumerate(keys.site.articles)}
     pages: list[PagePlan] = []
     problems: list[Diagnostic] = []
     for redirect in redirects:
-        article = by_id.get(redirect.article_id)
-        if article is None:
+        index = by_id.get(redirect.article_id)
+        if index is None:
             problems.append(
                 warning(
                     "redirect-unknown-article",
@@ -138,7 +142,9 @@ def plan_redirects(
                 )
             )
             continue
-        if redirect.old == article.url:
+        with keys.reading(REDIRECTS_UNIT):
+            title, url, _ = keys.link(index)
+        if redirect.old == url:
             continue  # the article is back at this address: its page is there
         if output_path(redirect.old) in live:
             problems.append(
@@ -153,9 +159,9 @@ def plan_redirects(
             continue
         context = {
             "site": site_ctx,
-            "page": page_context(redirect.old, article.title, "redirect", urls),
-            "target": article.url,
-            "target_full": urls.full(article.url),
+            "page": page_context(redirect.old, title, "redirect", urls),
+            "target": url,
+            "target_full": urls.full(url),
         }
         pages.append(PagePlan(redirect.old, "redirect.html", context, (REDIRECTS_FILE,)))
     return pages, problems
@@ -163,7 +169,7 @@ def plan_redirects(
 
 def redirect_pages(
     inputs: SiteInputs,
-    site: Site,
+    keys: PageKeys,
     urls: UrlBuilder,
     site_ctx: dict[str, Any],
     previous: Mapping[str, str],
@@ -172,6 +178,7 @@ def redirect_pages(
 ) -> tuple[list[PagePlan], list[Diagnostic]]:
     """The redirect pages of the site at ``inputs.root``, after recording in its redirects
     file (when ``write``) the articles that moved since the last build."""
+    site = keys.site
     path = inputs.root / REDIRECTS_FILE
     text: str | None = None
     problems: list[Diagnostic] = []
@@ -189,7 +196,7 @@ def redirect_pages(
         path.write_text(new_text, encoding="utf-8")
         problems += moves
         redirects, _ = parse_redirects(new_text)
-    pages, found = plan_redirects(redirects, site.articles, urls, live, site_ctx)
+    pages, found = plan_redirects(redirects, keys, urls, live, site_ctx)
     return pages, problems + found
 
 

@@ -846,6 +846,51 @@ def test_a_page_that_starts_showing_an_entity_follows_its_later_edits(served: Se
     assert article_dir(after, "a4") + "index.html" in edited.rendered
 
 
+@pytest.mark.parametrize("process", ["serve", "new process"])
+@pytest.mark.parametrize(
+    ("old", "new", "shown_on"),
+    [
+        # listed with its summary: the home page, its tag's and its month's pages, the feed
+        ('summary: "For a month."', 'summary: "Closed for a month."', {"index.html", "feed.xml"}),
+        # its link besides: the pages of its neighbours (a3, a5) and of Hollin Lane too
+        ('title: "Footbridge to close"', 'title: "The footbridge closes"', {"index.html", "feed.xml"}),
+    ],
+)
+def test_an_edit_of_what_listings_show_patches_the_pages_that_read_it(
+    served: Served, process: str, old: str, new: str, shown_on: set[str]
+) -> None:
+    """Which pages show an article's link or summary is recorded as they are planned
+    (PageKeys): an edit of them plans those pages, not the whole site, and renders the ones
+    that show what changed."""
+    site = served.site
+    before, clean = site.clean()
+    site.edit("content/articles/a4.md", old, new)
+    report = served.build("content/articles/a4.md") if process == "serve" else site.build()
+    after = site.assert_equals_clean(report)
+    assert report.analysed == ["a4"] and report.planned < clean.planned
+    changed = {rel for rel in after if after[rel] != before.get(rel) and not rel.startswith("pagefind/")}
+    assert changed <= set(report.rendered) <= changed | article_outputs(after, "a4")
+    assert shown_on | {article_dir(after, "a4") + "index.html"} <= changed
+    assert any(rel.startswith("tags/roads/") for rel in changed)
+    if old.startswith("title"):
+        assert {article_dir(after, n) + "index.html" for n in ("a3", "a5")} <= changed
+        assert "entities/hollin-lane/index.html" in changed
+
+
+def test_a_title_a_redirect_shows_is_a_full_build(site: Site) -> None:
+    """A redirect page shows its article's title; redirects are planned outside the
+    planners' table, so what reads a title there takes a full build, which renders it."""
+    site.edit("content/articles/a4.md", "slug: footbridge", "slug: footbridge-closes")
+    site.build()
+    assert site.build().rendered == []  # reads back the redirect it recorded in content/
+    site.edit("content/articles/a4.md", 'title: "Footbridge to close"', 'title: "The footbridge closes"')
+    report = site.build()
+    assert report.planned == site.clean()[1].planned
+    after = site.assert_equals_clean(report)
+    redirect = next(rel for rel in after if "/footbridge/" in rel)
+    assert redirect in report.rendered and b"The footbridge closes" in after[redirect]
+
+
 @pytest.mark.parametrize(
     ("setting", "rendered"),
     [

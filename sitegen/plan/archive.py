@@ -21,7 +21,6 @@ from sitegen.plan.records import (
     FilePlan,
     Link,
     PagePlan,
-    article_link,
     data_key,
     digest_of,
     markdown_made,
@@ -289,16 +288,12 @@ def _entity_jsonld(entity: Entity, urls: UrlBuilder) -> str:
     return script_json(data)
 
 
-def _listing(site: Site, indices: tuple[int, ...]) -> list[Context]:
-    return [dict(article_link(site.articles[i]), summary=site.articles[i].summary) for i in indices]
-
-
-def plan_tags(site: Site, urls: UrlBuilder) -> list[PagePlan]:
+def plan_tags(site: Site, urls: UrlBuilder, keys: PageKeys) -> list[PagePlan]:
     site_ctx = site_context(site, urls)
     plans: list[PagePlan] = []
     for tag, indices in site.refs.tags.items():
         for url, chunk, pagination in paginate(
-            _listing(site, indices),
+            [keys.listed(i) for i in indices],
             site.config.per_page,
             paged_url(f"tags/{tag}/"),
         ):
@@ -334,7 +329,7 @@ def plan_tags(site: Site, urls: UrlBuilder) -> list[PagePlan]:
     return plans
 
 
-def plan_timeline(site: Site, urls: UrlBuilder) -> list[PagePlan]:
+def plan_timeline(site: Site, urls: UrlBuilder, keys: PageKeys) -> list[PagePlan]:
     site_ctx = site_context(site, urls)
     plans: list[PagePlan] = []
     years: dict[int, list[Context]] = {}
@@ -343,7 +338,7 @@ def plan_timeline(site: Site, urls: UrlBuilder) -> list[PagePlan]:
         label = f"{MONTHS[month - 1]} {year}"
         years.setdefault(year, []).append({"label": label, "url": base, "count": len(indices)})
         for url, chunk, pagination in paginate(
-            _listing(site, indices), site.config.per_page, paged_url(base)
+            [keys.listed(i) for i in indices], site.config.per_page, paged_url(base)
         ):
             plans.append(
                 PagePlan(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from sitegen.entities import Entity
-from sitegen.plan.records import Context, Link, data_key, link_of, site_context
+from sitegen.plan.records import Context, Link, data_key, link_context, link_of, site_context
 from sitegen.site import Site
 from sitegen.urls import UrlBuilder
 
@@ -49,7 +49,10 @@ def entity_ref(card: EntityCard, urls: UrlBuilder) -> Context:
 
 class PageUnit(NamedTuple):
     """Pages planned together, as a patch plans them again: an article's outputs
-    (``("article", id)``) or one page of an entity's listing (``("entity", id, number)``)."""
+    (``("article", id)``), one page of an entity's listing (``("entity", id, number)``), the
+    pages of one planner (``("planner", name)``: plan.site.PAGE_PLANNERS) or a file made of
+    other parts of the site (``("file", name)``: the feed); a patch that meets a reader it
+    cannot plan apart builds the whole site."""
 
     kind: str
     id: str
@@ -59,31 +62,46 @@ class PageUnit(NamedTuple):
 @dataclass
 class PageReads:
     """What the pages of the last full build read, recorded as they were planned, not
-    declared: for each entity, the pages that show its card (:meth:`PageKeys.reading`); for
+    declared: for each entity, the pages that show its card, and for each article, the
+    pages that show it (its link or summary) besides its own (:meth:`PageKeys.reading`); for
     each template, the planners whose pages are rendered with it (plan.site.plan_pages). A
     patch plans those again (patch.plan_patch)."""
 
     cards: dict[str, tuple[PageUnit, ...]] = field(default_factory=dict)
+    articles: dict[str, tuple[PageUnit, ...]] = field(default_factory=dict)
     templates: dict[str, set[str]] = field(default_factory=dict)
-    # The entities whose readers are being recorded, as sets; close() keeps them as tuples
-    # (a set an entity took about 2 kB an article at 1,000 articles, tuples a fifth of it).
-    _open: dict[str, set[PageUnit]] = field(default_factory=dict, repr=False)
+    # The readers being recorded, as sets; close() keeps them as tuples (a set an entity
+    # took about 2 kB an article at 1,000 articles, tuples a fifth of it).
+    _open: dict[tuple[str, str], set[PageUnit]] = field(default_factory=dict, repr=False)
+
+    def _read(self, table: str, key: str, unit: PageUnit) -> None:
+        units = self._open.get((table, key))
+        if units is None:
+            units = self._open[table, key] = set(getattr(self, table).get(key, ()))
+        units.add(unit)
 
     def read_card(self, entity_id: str, unit: PageUnit) -> None:
-        units = self._open.get(entity_id)
-        if units is None:
-            units = self._open[entity_id] = set(self.cards.get(entity_id, ()))
-        units.add(unit)
+        self._read("cards", entity_id, unit)
+
+    def read_article(self, article_id: str, unit: PageUnit) -> None:
+        self._read("articles", article_id, unit)
+
+    def _readers(self, table: str, key: str) -> tuple[PageUnit, ...]:
+        units = self._open.get((table, key))
+        return tuple(sorted(units)) if units is not None else getattr(self, table).get(key, ())
 
     def card_readers(self, entity_id: str) -> tuple[PageUnit, ...]:
         """The pages that read the entity's card, in order."""
-        units = self._open.get(entity_id)
-        return tuple(sorted(units)) if units is not None else self.cards.get(entity_id, ())
+        return self._readers("cards", entity_id)
+
+    def article_readers(self, article_id: str) -> tuple[PageUnit, ...]:
+        """The pages other than the article's own that show its link or summary, in order."""
+        return self._readers("articles", article_id)
 
     def close(self) -> None:
         """Keep what was recorded compactly (recording may go on afterwards)."""
-        for entity_id, units in self._open.items():
-            self.cards[entity_id] = tuple(sorted(units))
+        for (table, key), units in self._open.items():
+            getattr(self, table)[key] = tuple(sorted(units))
         self._open.clear()
 
 
@@ -105,19 +123,36 @@ class PageKeys:
 
     @contextmanager
     def reading(self, unit: PageUnit) -> Iterator[None]:
-        """Record what is read in this block as read by ``unit``'s pages."""
-        self._reader = unit
+        """Record what is read in this block as read by ``unit``'s pages (a block inside
+        another records for its own unit)."""
+        outer, self._reader = self._reader, unit
         try:
             yield
         finally:
-            self._reader = None
+            self._reader = outer
+
+    def _shown(self, index: int) -> None:
+        if self._reads is not None and self._reader is not None:
+            article_id = self.site.articles[index].id
+            if self._reader != PageUnit("article", article_id):  # its own pages are planned with it
+                self._reads.read_article(article_id, self._reader)
 
     def link(self, index: int) -> Link:
         """The link of article ``index`` (pages show an article's link on many others)."""
+        self._shown(index)
         link = self._links.get(index)
         if link is None:
             link = self._links[index] = link_of(self.site.articles[index])
         return link
+
+    def summary(self, index: int) -> str:
+        """The summary of article ``index`` (listings and the feed show it)."""
+        self._shown(index)
+        return self.site.articles[index].summary
+
+    def listed(self, index: int) -> Context:
+        """Article ``index`` as listings show it: its link and its summary."""
+        return dict(link_context(self.link(index)), summary=self.summary(index))
 
     def entity_card(self, entity_id: str) -> EntityCard:
         if self._reads is not None and self._reader is not None:

@@ -32,7 +32,6 @@ from sitegen.plan.records import (
     Link,
     PagePlan,
     digest_of,
-    link_of,
     page_context,
     paged_url,
     paginate,
@@ -101,10 +100,10 @@ class LedgerNote(NamedTuple):
 
 class LedgerPart(NamedTuple):
     """Everything the ledger, the list of matches awaiting review and the site's checks read
-    of one article: they see an article only through :func:`ledger_part`, so comparing two
-    parts says whether an edit changes any of them (patch.shown_elsewhere)."""
+    of one article but its link: they see an article only through :func:`ledger_part` (and
+    its link through PageKeys, which records the read), so comparing two parts says whether
+    an edit changes any of them (patch.site_structure)."""
 
-    link: Link
     notes: tuple[LedgerNote, ...]
     places: int
     pending: tuple[tuple[str, int, int, tuple[str, ...]], ...]  # (collection, places, first line, rules)
@@ -127,7 +126,7 @@ def ledger_part(article: Article) -> LedgerPart:
         for n in article.footnotes
     )
     pending = tuple((p.collection, p.places, p.line, p.rules) for p in article.pending)
-    return LedgerPart(link_of(article), notes, sum(n.places for n in notes), pending)
+    return LedgerPart(notes, sum(n.places for n in notes), pending)
 
 
 def _entry(site: Site, note: LedgerNote) -> LedgerEntry:
@@ -165,20 +164,24 @@ class LedgerIndex(NamedTuple):
     awaiting: list[Context]  # every article with rule matches awaiting review (awaiting_index)
 
 
-def ledger_index(site: Site) -> LedgerIndex:
-    """What the ledger's pages list, made of the articles' :func:`ledger_part` alone."""
+def ledger_index(site: Site, keys: PageKeys) -> LedgerIndex:
+    """What the ledger's pages list, made of the articles' :func:`ledger_part` alone, and
+    the links (read through ``keys``) of the articles it lists."""
     parts = [ledger_part(article) for article in site.articles]
-    entries, rows = _by_correction(parts, site)
-    return LedgerIndex(entries, rows, awaiting_index(parts))
+    links = {i: keys.link(i) for i, part in enumerate(parts) if part.places or part.pending}
+    entries, rows = _by_correction(parts, links, site)
+    return LedgerIndex(entries, rows, awaiting_index(parts, links))
 
 
-def _by_correction(parts: Iterable[LedgerPart], site: Site) -> tuple[list[LedgerEntry], list[Context]]:
+def _by_correction(
+    parts: Iterable[LedgerPart], links: Mapping[int, Link], site: Site
+) -> tuple[list[LedgerEntry], list[Context]]:
     entries: dict[str, LedgerEntry] = {}
     rows = []
-    for part in parts:
+    for index, part in enumerate(parts):
         if not part.places:
             continue
-        title, url, date = part.link
+        title, url, date = links[index]
         applied = [n for n in part.notes if n.places]
         for note in applied:
             entry = entries.get(note.correction)
@@ -201,18 +204,18 @@ def _by_correction(parts: Iterable[LedgerPart], site: Site) -> tuple[list[Ledger
     return sorted(entries.values(), key=lambda e: (-e.places, e.key)), rows
 
 
-def awaiting_index(parts: Iterable[LedgerPart]) -> list[Context]:
+def awaiting_index(parts: Iterable[LedgerPart], links: Mapping[int, Link]) -> list[Context]:
     """Every article with rule matches no editor has decided on: its count of places, the
     collections they belong to and the seed line of the first (``sitegen check`` lists them)."""
     return [
         {
-            "title": part.link[0],
-            "url": part.link[1],
+            "title": links[index][0],
+            "url": links[index][1],
             "places": sum(p[1] for p in part.pending),
             "collections": [p[0] for p in part.pending],
             "line": part.pending[0][2],
         }
-        for part in parts
+        for index, part in enumerate(parts)
         if part.pending
     ]
 
@@ -222,11 +225,11 @@ def rule_anchors(rules: Mapping[str, object]) -> dict[str, str]:
     return {key: f"r{n}" for n, key in enumerate(rules)}
 
 
-def rule_links(site: Site, index: LedgerIndex | None = None) -> dict[str, str]:
+def rule_links(site: Site, index: LedgerIndex) -> dict[str, str]:
     """Rule key -> URL of its ledger entry, for each site-wide rule that applies somewhere:
     the by-correction page that holds it (as :func:`plan_ledger` paginates) and its anchor.
-    ``index``: the site's :func:`ledger_index`, when the caller has it."""
-    entries = (index if index is not None else ledger_index(site)).entries
+    ``index``: the site's :func:`ledger_index`."""
+    entries = index.entries
     anchors = rule_anchors(site.rules)
     url_of = paged_url("corrections/")
     per_page = site.config.per_page
@@ -257,12 +260,13 @@ def _ledger_ids(context: Context) -> tuple[list[str], tuple[()]]:
     return [c["anchor"] for c in context.get("corrections", ()) if c["anchor"]], ()
 
 
-def plan_ledger(site: Site, urls: UrlBuilder, index: LedgerIndex | None = None) -> list[PagePlan]:
+def plan_ledger(
+    site: Site, urls: UrlBuilder, keys: PageKeys, index: LedgerIndex | None = None
+) -> list[PagePlan]:
     """The ledger's pages: by correction, then by article, each ``per_page`` to a page.
     ``index``: the site's :func:`ledger_index`, when the caller has it (rule_links needs it too)."""
     site_ctx = site_context(site, urls)
-    keys = PageKeys(site, urls)
-    entries, rows, awaiting = index if index is not None else ledger_index(site)
+    entries, rows, awaiting = index if index is not None else ledger_index(site, keys)
     anchors = rule_anchors(site.rules)
     totals = {
         "total": sum(e.places for e in entries),

@@ -25,6 +25,7 @@ from sitegen import __version__
 from sitegen.budget import LISTINGS
 from sitegen.diagnostics import Diagnostic, info
 from sitegen.model import Article
+from sitegen.plan.keys import PageKeys, PageUnit
 from sitegen.plan.records import FilePlan, data_file, digest_of
 from sitegen.site import Site
 from sitegen.urls import UrlBuilder
@@ -94,9 +95,11 @@ def entry_id(urls: UrlBuilder, article: Article) -> str:
     return f"tag:{host},{article.date.isoformat()}:{quote(urls.base_path + article.id, safe=_PATH_SAFE)}"
 
 
-def atom_feed(site: Site, urls: UrlBuilder, limit: int = 50) -> bytes:
-    """An Atom 1.0 feed of the ``limit`` newest articles (``site.articles`` is newest first)."""
+def atom_feed(site: Site, urls: UrlBuilder, limit: int = 50, keys: PageKeys | None = None) -> bytes:
+    """An Atom 1.0 feed of the ``limit`` newest articles (``site.articles`` is newest first);
+    their titles and summaries read through ``keys`` (which records what reads them)."""
     _require_origin(urls, "the Atom feed")
+    keys = keys if keys is not None else PageKeys(site, urls)
     config = site.config
     feed = ET.Element("feed", {XML_LANG: config.language} if config.language else {})
     _add(feed, "id", absolute_url(urls, ""))
@@ -109,15 +112,17 @@ def atom_feed(site: Site, urls: UrlBuilder, limit: int = 50) -> bytes:
     _add(feed, "link", rel="self", type="application/atom+xml", href=absolute_url(urls, FEED_PATH))
     _add(feed, "link", rel="alternate", type="text/html", href=absolute_url(urls, ""))
     _add(feed, "generator", "sitegen", version=__version__)
-    for article in site.articles[: max(limit, 0)]:
+    for index, article in enumerate(site.articles[: max(limit, 0)]):
+        title, _, _ = keys.link(index)
+        summary = keys.summary(index)
         entry = _add(feed, "entry")
         _add(entry, "id", entry_id(urls, article))
-        _add(entry, "title", article.title)
+        _add(entry, "title", title)
         _add(entry, "link", rel="alternate", type="text/html", href=absolute_url(urls, article.url))
         _add(entry, "published", rfc3339(article.date))
         _add(entry, "updated", rfc3339(article.date))
-        if article.summary:
-            _add(entry, "summary", article.summary)
+        if summary:
+            _add(entry, "summary", summary)
         for tag in article.tags:
             _add(entry, "category", term=xml_text(tag))
     return _serialize(feed, ATOM_NS)
@@ -190,16 +195,21 @@ def robots_txt(urls: UrlBuilder) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def feed_file(site: Site, urls: UrlBuilder, limit: int = 50) -> FilePlan:
+FEED_UNIT = PageUnit("file", "feed")
+
+
+def feed_file(site: Site, urls: UrlBuilder, keys: PageKeys, limit: int = 50) -> FilePlan:
     """``feed.xml``, known by its bytes: made on every build (50 entries cost a millisecond),
     so nothing restates what the feed shows to tell whether it changed."""
-    return data_file(FEED_PATH, atom_feed(site, urls, limit), LISTINGS)
+    with keys.reading(FEED_UNIT):
+        return data_file(FEED_PATH, atom_feed(site, urls, limit, keys), LISTINGS)
 
 
 def plan_publish(
-    site: Site, urls: UrlBuilder, page_urls: Iterable[str], feed_limit: int = 50
+    site: Site, urls: UrlBuilder, page_urls: Iterable[str], keys: PageKeys | None = None, feed_limit: int = 50
 ) -> tuple[list[FilePlan], list[Diagnostic]]:
-    """The feed, sitemap and robots.txt to write, or INFO diagnostics saying why some are not written."""
+    """The feed, sitemap and robots.txt to write, or INFO diagnostics saying why some are not
+    written. ``keys``: records what the feed reads of the articles."""
     if not has_origin(urls):
         return [], [
             info(
@@ -211,7 +221,8 @@ def plan_publish(
                 "sitegen.toml",
             )
         ]
-    files = [feed_file(site, urls, feed_limit), *sitemap_files(page_urls, urls)]
+    keys = keys if keys is not None else PageKeys(site, urls)
+    files = [feed_file(site, urls, keys, feed_limit), *sitemap_files(page_urls, urls)]
     problems: list[Diagnostic] = []
     if urls.base_path == "/":
         files.append(

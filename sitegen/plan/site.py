@@ -29,7 +29,7 @@ from sitegen.plan.archive import (
     plan_timeline,
 )
 from sitegen.plan.article import plan_article
-from sitegen.plan.keys import PageKeys, PageReads
+from sitegen.plan.keys import PageKeys, PageReads, PageUnit
 from sitegen.plan.ledger import LedgerIndex, ledger_index, notes_file, plan_ledger, rule_links
 from sitegen.plan.publish import plan_publish
 from sitegen.plan.records import (
@@ -37,7 +37,6 @@ from sitegen.plan.records import (
     Context,
     FilePlan,
     PagePlan,
-    article_link,
     data_file,
     markdown_made,
     page_context,
@@ -51,6 +50,8 @@ from sitegen.site import Site, build_site
 from sitegen.sources import SiteInputs, read_input
 from sitegen.stamps import static_files
 from sitegen.urls import UrlBuilder
+
+LEDGER_UNIT = PageUnit("planner", "ledger")  # what the ledger's index reads is the ledger's
 
 
 class SitePlan(NamedTuple):
@@ -90,17 +91,19 @@ def plan_site(
     log.extend(problems)
     # Rule matches no editor decided on: listed by check, counted in one line by build.
     log.extend((pending_diagnostics if options.dry_run else pending_summary)(site.articles))
-    ledger = ledger_index(site)  # once: the rules' links and the ledger's pages both need it
-    site = dataclasses.replace(site, rule_links=rule_links(site, ledger))
     urls = UrlBuilder(config)
     reads = PageReads()
+    # Once: the rules' links and the ledger's pages both need it; its reads are the ledger's.
+    keys = PageKeys(site, urls, reads)
+    with keys.reading(LEDGER_UNIT):
+        ledger = ledger_index(site, keys)
+    site = dataclasses.replace(site, rule_links=rule_links(site, ledger))
     pages, files = plan_outputs(site, urls, inputs, body_of, log, ledger, reads)
-    reads.close()
     del ledger
     live = {p.path for p in pages} | {f.path for f in files}
     moved, problems = redirect_pages(
         inputs,
-        site,
+        PageKeys(site, urls, reads),
         urls,
         site_context(site, urls),
         published,
@@ -108,6 +111,7 @@ def plan_site(
         write=options.record_moves and not options.dry_run,
     )
     log.extend(problems)
+    reads.close()
     return SitePlan(site, urls, pages + moved, files, reads)
 
 
@@ -166,15 +170,22 @@ def _entities(p: Planning) -> Planned:
 # patch of a template edit runs the ones recorded for it: the same functions, so what a
 # patch plans cannot drift from what a full build plans.
 PAGE_PLANNERS: dict[str, Callable[[Planning], Planned]] = {
-    "home": lambda p: (plan_home(p.site, p.urls, p.site_ctx), []),
+    "home": lambda p: (plan_home(p.site, p.urls, p.keys, p.site_ctx), []),
     "articles": _articles,
     "authored": lambda p: (plan_authored(p.site, p.urls, p.site_ctx), []),
     "not-found": lambda p: ([plan_not_found(p.urls, p.site_ctx)], []),
     "entities": _entities,
-    "listings": lambda p: (plan_tags(p.site, p.urls) + plan_timeline(p.site, p.urls), []),
-    "ledger": lambda p: (plan_ledger(p.site, p.urls, p.ledger), []),
+    "listings": lambda p: (plan_tags(p.site, p.urls, p.keys) + plan_timeline(p.site, p.urls, p.keys), []),
+    "ledger": lambda p: (plan_ledger(p.site, p.urls, p.keys, p.ledger), []),
     "search": lambda p: ([plan_search(p.urls, p.site_ctx)] if p.site.search else [], []),
 }
+
+
+def run_planner(name: str, p: Planning) -> Planned:
+    """The pages of one planner, what they read recorded as read by it (where a planner
+    plans units of its own, an article's outputs or an entity's page, those record)."""
+    with p.keys.reading(PageUnit("planner", name)):
+        return PAGE_PLANNERS[name](p)
 
 
 def plan_pages(p: Planning) -> Planned:
@@ -182,8 +193,8 @@ def plan_pages(p: Planning) -> Planned:
     with ``p.reads``, which planners made the pages of each template is recorded there."""
     pages: list[PagePlan] = []
     files: list[FilePlan] = []
-    for name, planner in PAGE_PLANNERS.items():
-        made, made_files = planner(p)
+    for name in PAGE_PLANNERS:
+        made, made_files = run_planner(name, p)
         if p.reads is not None:
             for page in made:
                 p.reads.templates.setdefault(page.template, set()).add(name)
@@ -205,13 +216,14 @@ def plan_outputs(
     ``ledger``: the site's ledger index, when the caller has it; ``reads``: records what the
     pages read of other parts of the site."""
     config = site.config
-    pages, files = plan_pages(planning(site, urls, body_of, ledger, reads))
+    p = planning(site, urls, body_of, ledger, reads)
+    pages, files = plan_pages(p)
     if site.rule_links:
         files.append(notes_file(site, urls))
     cards = cards_file(site)
     if cards is not None:
         files.append(cards)
-    published, problems = plan_publish(site, urls, [p.url for p in pages])
+    published, problems = plan_publish(site, urls, [page.url for page in pages], p.keys)
     log.extend(problems)
     files.extend(published)
     for rel, path in static_files(inputs).items():
@@ -269,10 +281,10 @@ def plan_search(urls: UrlBuilder, site_ctx: Context) -> PagePlan:
     return PagePlan("search/", "search.html", context, ())
 
 
-def plan_home(site: Site, urls: UrlBuilder, site_ctx: Context) -> list[PagePlan]:
+def plan_home(site: Site, urls: UrlBuilder, keys: PageKeys, site_ctx: Context) -> list[PagePlan]:
     """The home page and the pages after it: every article, newest first, with its summary."""
     pages = []
-    listing = [dict(article_link(a), summary=a.summary) for a in site.articles]
+    listing = [keys.listed(i) for i in range(len(site.articles))]
     for url, chunk, pagination in paginate(listing, site.config.per_page, paged_url("")):
         title = site.config.title if pagination["number"] == 1 else f"Articles, page {pagination['number']}"
         pages.append(
