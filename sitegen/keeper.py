@@ -35,6 +35,7 @@ class BuildMemory:
         self.stamps: dict[str, FileStamp] = {}
         self.cache: dict[str, CachedAnalysis] = {}  # analyses by article id
         self.bodies: dict[str, ArticleBody] = {}  # by digest: those not (yet) in the state
+        self.last_read: tuple[str, ArticleBody] | None = None  # the body this process read last
         self.pages: dict[str, PageRecord] = {}  # output path → (fingerprint, packed links)
         self.record: BuildRecord | None = None  # the last build's (record.py)
         self.crossrefs: dict[str, CrossRefs] = {}  # the last build's cross-references, by input key
@@ -97,8 +98,15 @@ class BuildMemory:
 
     def body(self, digest: str) -> ArticleBody:
         body = self.bodies.get(digest)
-        if body is None and self.state is not None:
+        if body is None and self.last_read is not None and self.last_read[0] == digest:
+            body = self.last_read[1]
+        elif body is None and self.state is not None:
             body = self.state.body(digest)  # not kept: a large build never holds every body
+            if body is not None:
+                # but the last one read: an article's outputs are produced one after the
+                # other (its page and source view, its seed copy and export), and decoding a
+                # body costs as much as rendering a page on densely corrected text.
+                self.last_read = (digest, body)
         if body is None:
             raise LookupError(f"no article body {digest} in the build state")
         return body

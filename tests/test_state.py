@@ -5,7 +5,10 @@ from __future__ import annotations
 import pickle
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+from sitegen.diagnostics import DiagnosticLog
+from sitegen.keeper import BuildMemory
 from sitegen.model import ArticleBody, Block
 from sitegen.state import BuildState, pack_blob
 
@@ -29,3 +32,23 @@ def test_a_stored_body_reads_back_whole_and_takes_less_room_than_its_pickle(tmp_
     with sqlite3.connect(again.path) as db:
         (stored,) = db.execute("SELECT length(body) FROM bodies").fetchone()
     assert stored * 3 < len(pickle.dumps(body, protocol=5))
+
+
+def test_the_outputs_of_one_article_decode_its_body_once(tmp_path: Path, monkeypatch: Any) -> None:
+    """An article's outputs are produced one after the other (its page and source view, its
+    seed copy and export): the body read for one serves the next, not decoded again."""
+    bodies = {d: ArticleBody((Block(1, "body", "p1", d, d, 1),), d.encode()) for d in ("d1", "d2")}
+    state = BuildState(tmp_path)
+    state.put_bodies([(d, pack_blob(b), pack_blob(())) for d, b in bodies.items()])
+    state.close()
+    memory = BuildMemory(tmp_path, use_state=True)
+    memory.load_state(DiagnosticLog())
+    assert memory.state is not None
+    reads: list[str] = []
+    read = memory.state.body
+    monkeypatch.setattr(memory.state, "body", lambda digest: reads.append(digest) or read(digest))
+    assert [memory.body(d) for d in ("d1", "d1", "d2", "d2", "d1")] == [
+        bodies[d] for d in ("d1", "d1", "d2", "d2", "d1")
+    ]
+    assert reads == ["d1", "d2", "d1"]
+    memory.state.close()
