@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Incremental-build scenarios on a synthetic archive: clean build, no-op rebuild,
-one-article edit, one-entity edit, one-template edit, a setting no page reads (each a
-separate `sitegen build` process reading the state in .sitegen/), and the `sitegen serve`
+one-article edit, one summary edit, one-entity edit, one-template edit, a setting no page
+reads (each a separate `sitegen build` process reading the state in .sitegen/), and the `sitegen serve`
 latency from a file write to the reload event.
 
     python benchmarks/synth.py /tmp/a10k --articles 10000          # once
@@ -58,6 +58,18 @@ def edit_seed(site: Path, revert: bool) -> None:
 def edit_entity(site: Path, revert: bool) -> None:
     entity = sorted((site / "content" / "entities").glob("*.md"))[0]  # the most mentioned in zipf archives
     entity.write_text(edit_description(entity, revert), encoding="utf-8")
+
+
+def edit_summary(site: Path, revert: bool) -> None:
+    """A summary: the editorial file of the middle article (by name) gains one, or loses it;
+    the listings and the pages that show the article's link are planned again."""
+    files = sorted((site / "content" / "articles").glob("*.md"))
+    editorial = files[len(files) // 2]
+    text = editorial.read_text(encoding="utf-8")
+    line = 'summary: "An edited summary."\n'
+    editorial.write_text(
+        text.replace(line, "") if revert else text.replace("---\n", "---\n" + line, 1), encoding="utf-8"
+    )
 
 
 def rare_entity(site: Path) -> Path:
@@ -213,6 +225,7 @@ SCENARIOS = (
     "clean",
     "noop",
     "edit",
+    "summary",
     "entity",
     "rare-entity",
     "template",
@@ -245,6 +258,8 @@ def run_site(original: Path, runs: int, serve_edits: int, only: set[str], serve_
             scenario("no-op rebuild", site, runs, tmp, None)
         if "edit" in only:
             scenario("one-article edit", site, runs, tmp, lambda i: edit_seed(site, revert=i % 2 == 1))
+        if "summary" in only:
+            scenario("one summary edit", site, runs, tmp, lambda i: edit_summary(site, revert=i % 2 == 1))
         if "entity" in only:
             scenario("one-entity edit", site, runs, tmp, lambda i: edit_entity(site, revert=i % 2 == 1))
         if "rare-entity" in only:
