@@ -72,37 +72,37 @@ class PageReads:
     templates: dict[str, set[str]] = field(default_factory=dict)
     # The readers being recorded, as sets; close() keeps them as tuples (a set an entity
     # took about 2 kB an article at 1,000 articles, tuples a fifth of it).
-    _open: dict[tuple[str, str], set[PageUnit]] = field(default_factory=dict, repr=False)
-
-    def _read(self, table: str, key: str, unit: PageUnit) -> None:
-        units = self._open.get((table, key))
-        if units is None:
-            units = self._open[table, key] = set(getattr(self, table).get(key, ()))
-        units.add(unit)
+    _open_cards: dict[str, set[PageUnit]] = field(default_factory=dict, repr=False)
+    _open_articles: dict[str, set[PageUnit]] = field(default_factory=dict, repr=False)
 
     def read_card(self, entity_id: str, unit: PageUnit) -> None:
-        self._read("cards", entity_id, unit)
+        units = self._open_cards.get(entity_id)
+        if units is None:
+            units = self._open_cards[entity_id] = set(self.cards.get(entity_id, ()))
+        units.add(unit)
 
     def read_article(self, article_id: str, unit: PageUnit) -> None:
-        self._read("articles", article_id, unit)
-
-    def _readers(self, table: str, key: str) -> tuple[PageUnit, ...]:
-        units = self._open.get((table, key))
-        return tuple(sorted(units)) if units is not None else getattr(self, table).get(key, ())
+        units = self._open_articles.get(article_id)
+        if units is None:
+            units = self._open_articles[article_id] = set(self.articles.get(article_id, ()))
+        units.add(unit)
 
     def card_readers(self, entity_id: str) -> tuple[PageUnit, ...]:
         """The pages that read the entity's card, in order."""
-        return self._readers("cards", entity_id)
+        units = self._open_cards.get(entity_id)
+        return tuple(sorted(units)) if units is not None else self.cards.get(entity_id, ())
 
     def article_readers(self, article_id: str) -> tuple[PageUnit, ...]:
         """The pages other than the article's own that show its link or summary, in order."""
-        return self._readers("articles", article_id)
+        units = self._open_articles.get(article_id)
+        return tuple(sorted(units)) if units is not None else self.articles.get(article_id, ())
 
     def close(self) -> None:
         """Keep what was recorded compactly (recording may go on afterwards)."""
-        for (table, key), units in self._open.items():
-            getattr(self, table)[key] = tuple(sorted(units))
-        self._open.clear()
+        for opened, kept in ((self._open_cards, self.cards), (self._open_articles, self.articles)):
+            for key, units in opened.items():
+                kept[key] = tuple(sorted(units))
+            opened.clear()
 
 
 class PageKeys:
@@ -132,10 +132,11 @@ class PageKeys:
             self._reader = outer
 
     def _shown(self, index: int) -> None:
-        if self._reads is not None and self._reader is not None:
+        unit = self._reader
+        if unit is not None and self._reads is not None:
             article_id = self.site.articles[index].id
-            if self._reader != PageUnit("article", article_id):  # its own pages are planned with it
-                self._reads.read_article(article_id, self._reader)
+            if unit.id != article_id or unit.kind != "article":  # its own pages are planned with it
+                self._reads.read_article(article_id, unit)
 
     def link(self, index: int) -> Link:
         """The link of article ``index`` (pages show an article's link on many others)."""
