@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sitegen.model import Article
 
 RELATED_COUNT = 5
+COOCCURRING = 20  # the entities an entity page shows as most often mentioned with it
 # How many postings one article may walk while looking for related articles.
 # Rarest entities are walked first, so the budget is spent where the signal is.
 RELATED_BUDGET = 150
@@ -28,9 +29,9 @@ RELATED_BUDGET = 150
 class CrossRefs:
     entity_articles: dict[str, tuple[int, ...]]  # entity id → article indices, newest first
     entity_counts: dict[str, int]  # entity id → total mentions in the archive
-    cooccurrence: dict[
-        str, tuple[tuple[str, int], ...]
-    ]  # entity → (other entity, shared articles), top first
+    # entity → (other entity, shared articles), the COOCCURRING top, top first: all that is
+    # shown (an entity of a large archive shares articles with hundreds of others)
+    cooccurrence: dict[str, tuple[tuple[str, int], ...]]
     related: tuple[tuple[int, ...], ...]  # per article index: related article indices, best first
     tags: dict[str, tuple[int, ...]]  # tag → article indices, newest first
     months: dict[tuple[int, int], tuple[int, ...]]  # (year, month) → article indices, newest first
@@ -88,7 +89,8 @@ def _crossrefs(articles: Sequence[Indexed]) -> CrossRefs:
                 if other != entity:
                     row[other] += 1
     cooccurrence = {
-        e: tuple(sorted(row.items(), key=lambda item: (-item[1], item[0]))) for e, row in pair_counts.items()
+        e: tuple(heapq.nsmallest(COOCCURRING, row.items(), key=lambda item: (-item[1], item[0])))
+        for e, row in pair_counts.items()
     }
 
     tags: dict[str, list[int]] = {}

@@ -252,3 +252,14 @@ def test_cross_references_are_reused_while_their_inputs_stand() -> None:
     assert 5 in second.entity_articles["group-0"] and 5 not in first.entity_articles["group-0"]
     tagged = [*articles[:7], dataclasses.replace(articles[7], tags=("new",)), *articles[8:]]
     assert crossref.compute_crossrefs(tagged, memo).tags == {"new": (7,)}
+
+
+def test_an_entity_keeps_only_the_entities_most_often_mentioned_with_it() -> None:
+    """Entity pages show the COOCCURRING entities most often mentioned with one; the hot
+    entity of 400 articles shares them with 400 own and 40 group entities, and the cross-
+    references keep the first of them only, in the order a full ranking gives."""
+    articles = synthetic_articles(400, 40)
+    row = crossref.compute_crossrefs(articles).cooccurrence["hot"]
+    assert crossref.COOCCURRING == 20 and len(row) == 20
+    # each group entity shares 10 articles with "hot", each own entity 1: groups first, by id
+    assert row == tuple(sorted(((f"group-{g}", 10) for g in range(40)), key=lambda p: p[0])[:20])

@@ -138,7 +138,7 @@ def entity_page_inputs(
         entity_row(keys, groups, index, entity_id, first and n < SNIPPETS) for n, index in enumerate(indices)
     ]
     refs = site.refs
-    cooccurring = refs.cooccurrence.get(entity_id, ())[:20] if first else ()
+    cooccurring = refs.cooccurrence.get(entity_id, ()) if first else ()
     return EntityPageInputs(
         site.entities[entity_id],
         url,
