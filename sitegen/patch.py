@@ -10,7 +10,8 @@ and the site model stand. Anything else is a full build. The edits it scopes:
 - seeds and editorial files of published articles, when the edit leaves the site model's
   structure as it was (:func:`site_structure`): the article's own outputs, the entity
   pages whose row of it changed, and, when its link or summary changed, the pages that
-  read them, as they recorded it when they were planned (``PageReads.articles``);
+  read them, as they recorded it when they were planned (``PageReads.links``,
+  ``PageReads.summaries``);
 - entity files, when no entity is added or removed and every form it is matched by
   stays (so no analysis changes): the entity's pages, the entity index and cards, and,
   when what other pages show of it changed (its card), the pages that read it, as they
@@ -53,10 +54,10 @@ from sitegen.plan.archive import (
     plan_entity_index,
 )
 from sitegen.plan.article import plan_article
-from sitegen.plan.keys import PageKeys, PageReads
+from sitegen.plan.keys import ARTICLE_READS, PageKeys, PageReads
 from sitegen.plan.ledger import ledger_part
 from sitegen.plan.publish import FEED_UNIT, feed_file
-from sitegen.plan.records import BodyOf, FilePlan, PagePlan, link_of, site_context
+from sitegen.plan.records import BodyOf, FilePlan, PagePlan, site_context
 from sitegen.plan.site import PAGE_PLANNERS, Planning, run_planner
 from sitegen.site import Site
 from sitegen.sources import CONTENT_DIR, SEEDS_DIR, TEMPLATES_DIR, SiteInputs
@@ -183,7 +184,7 @@ def site_structure(article: Article) -> tuple[Any, ...]:
     the ledger's part of it (plan.ledger.ledger_part: the ledger, the rules' links and the
     matches awaiting review are made of those alone) and its files (diagnostics). What
     other pages show besides (its link and summary) they read through PageKeys, which
-    records which pages read it: :func:`plan_patch` plans those."""
+    records which pages read each (keys.ARTICLE_READS): :func:`plan_patch` plans those."""
     return (
         article.id,
         article.url,
@@ -192,11 +193,6 @@ def site_structure(article: Article) -> tuple[Any, ...]:
         article.editorial_path,
         ledger_part(article),
     )
-
-
-def shown(article: Article) -> tuple[Any, ...]:
-    """What other pages read of an article through PageKeys (link, summary)."""
-    return (link_of(article), article.summary)
 
 
 def plan_patch(
@@ -212,7 +208,7 @@ def plan_patch(
 ) -> tuple[list[PagePlan], list[FilePlan]] | None:
     """The outputs a patch can change: those of the edited articles at ``indices`` and the
     entity pages that list one of them with other rows than before; those that read what
-    changed of an edited article (:func:`shown`) or the card of an ``entities`` edited (as
+    changed of an edited article (keys.ARTICLE_READS) or the card of an ``entities`` edited (as
     the last build recorded them: ``reads``; articles by ``index_of`` their id), the
     entity's own pages and the index; the pages of ``templates`` (name → the pages the last
     build rendered with it). What is planned is recorded in ``reads`` too. None when those
@@ -227,9 +223,10 @@ def plan_patch(
     readers: set[int] = set()  # articles whose pages show what changed of others
     planners: set[str] = set()  # planners whose pages show what changed (PAGE_PLANNERS)
     feed = False
-    changed = [reads.card_readers(e) for e in entities if keys.card(e) != old_keys.card(e)] + [
-        reads.article_readers(site.articles[i].id)
+    changed = [reads.readers("cards", e) for e in entities if keys.card(e) != old_keys.card(e)] + [
+        reads.readers(table, site.articles[i].id)
         for i in indices
+        for table, shown in ARTICLE_READS.items()
         if shown(site.articles[i]) != shown(old_site.articles[i])
     ]
     for unit in (unit for units in changed for unit in units):

@@ -4,12 +4,13 @@ are recorded as pages are planned (PageReads), for patches."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from sitegen.entities import Entity
+from sitegen.model import Article
 from sitegen.plan.records import Context, Link, data_key, link_context, link_of, site_context
 from sitegen.site import Site
 from sitegen.urls import UrlBuilder
@@ -59,47 +60,50 @@ class PageUnit(NamedTuple):
     number: int = 1
 
 
+def summary_of(article: Article) -> str:
+    return article.summary
+
+
+# What pages read of another article through PageKeys, by the table PageReads records the
+# reading pages in: the record a patch compares to know whether those pages must be planned.
+ARTICLE_READS: dict[str, Callable[[Article], object]] = {"links": link_of, "summaries": summary_of}
+
+
 @dataclass
 class PageReads:
     """What the pages of the last full build read, recorded as they were planned, not
-    declared: for each entity, the pages that show its card, and for each article, the
-    pages that show it (its link or summary) besides its own (:meth:`PageKeys.reading`); for
-    each template, the planners whose pages are rendered with it (plan.site.plan_pages). A
-    patch plans those again (patch.plan_patch)."""
+    declared: for each entity, the pages that show its card; for each article, the pages
+    other than its own that show its link, and those that show its summary
+    (:meth:`PageKeys.reading`); for each template, the planners whose pages are rendered
+    with it (plan.site.plan_pages). A patch plans those again (patch.plan_patch)."""
 
     cards: dict[str, tuple[PageUnit, ...]] = field(default_factory=dict)
-    articles: dict[str, tuple[PageUnit, ...]] = field(default_factory=dict)
+    links: dict[str, tuple[PageUnit, ...]] = field(default_factory=dict)
+    summaries: dict[str, tuple[PageUnit, ...]] = field(default_factory=dict)
     templates: dict[str, set[str]] = field(default_factory=dict)
-    # The readers being recorded, as sets; close() keeps them as tuples (a set an entity
-    # took about 2 kB an article at 1,000 articles, tuples a fifth of it).
-    _open_cards: dict[str, set[PageUnit]] = field(default_factory=dict, repr=False)
-    _open_articles: dict[str, set[PageUnit]] = field(default_factory=dict, repr=False)
+    # The readers being recorded, by table, as sets; close() keeps them as tuples (a set an
+    # entity took about 2 kB an article at 1,000 articles, tuples a fifth of it).
+    _open: dict[str, dict[str, set[PageUnit]]] = field(
+        default_factory=lambda: {"cards": {}, "links": {}, "summaries": {}}, repr=False
+    )
 
-    def read_card(self, entity_id: str, unit: PageUnit) -> None:
-        units = self._open_cards.get(entity_id)
+    def read(self, table: str, key: str, unit: PageUnit) -> None:
+        """Record that ``unit``'s pages read ``key`` (an entity id or article id) of ``table``."""
+        opened = self._open[table]
+        units = opened.get(key)
         if units is None:
-            units = self._open_cards[entity_id] = set(self.cards.get(entity_id, ()))
+            units = opened[key] = set(getattr(self, table).get(key, ()))
         units.add(unit)
 
-    def read_article(self, article_id: str, unit: PageUnit) -> None:
-        units = self._open_articles.get(article_id)
-        if units is None:
-            units = self._open_articles[article_id] = set(self.articles.get(article_id, ()))
-        units.add(unit)
-
-    def card_readers(self, entity_id: str) -> tuple[PageUnit, ...]:
-        """The pages that read the entity's card, in order."""
-        units = self._open_cards.get(entity_id)
-        return tuple(sorted(units)) if units is not None else self.cards.get(entity_id, ())
-
-    def article_readers(self, article_id: str) -> tuple[PageUnit, ...]:
-        """The pages other than the article's own that show its link or summary, in order."""
-        units = self._open_articles.get(article_id)
-        return tuple(sorted(units)) if units is not None else self.articles.get(article_id, ())
+    def readers(self, table: str, key: str) -> tuple[PageUnit, ...]:
+        """The pages that read ``key`` of ``table``, in order."""
+        units = self._open[table].get(key)
+        return tuple(sorted(units)) if units is not None else getattr(self, table).get(key, ())
 
     def close(self) -> None:
         """Keep what was recorded compactly (recording may go on afterwards)."""
-        for opened, kept in ((self._open_cards, self.cards), (self._open_articles, self.articles)):
+        for table, opened in self._open.items():
+            kept = getattr(self, table)
             for key, units in opened.items():
                 kept[key] = tuple(sorted(units))
             opened.clear()
@@ -131,16 +135,16 @@ class PageKeys:
         finally:
             self._reader = outer
 
-    def _shown(self, index: int) -> None:
+    def _shown(self, table: str, index: int) -> None:
         unit = self._reader
         if unit is not None and self._reads is not None:
             article_id = self.site.articles[index].id
             if unit.id != article_id or unit.kind != "article":  # its own pages are planned with it
-                self._reads.read_article(article_id, unit)
+                self._reads.read(table, article_id, unit)
 
     def link(self, index: int) -> Link:
         """The link of article ``index`` (pages show an article's link on many others)."""
-        self._shown(index)
+        self._shown("links", index)
         link = self._links.get(index)
         if link is None:
             link = self._links[index] = link_of(self.site.articles[index])
@@ -148,8 +152,8 @@ class PageKeys:
 
     def summary(self, index: int) -> str:
         """The summary of article ``index`` (listings and the feed show it)."""
-        self._shown(index)
-        return self.site.articles[index].summary
+        self._shown("summaries", index)
+        return summary_of(self.site.articles[index])
 
     def listed(self, index: int) -> Context:
         """Article ``index`` as listings show it: its link and its summary."""
@@ -157,7 +161,7 @@ class PageKeys:
 
     def entity_card(self, entity_id: str) -> EntityCard:
         if self._reads is not None and self._reader is not None:
-            self._reads.read_card(entity_id, self._reader)
+            self._reads.read("cards", entity_id, self._reader)
         card = self._cards.get(entity_id)
         if card is None:
             card = self._cards[entity_id] = entity_card(self.site.entities[entity_id])
