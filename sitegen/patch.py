@@ -46,6 +46,7 @@ from sitegen.config import SiteConfig
 from sitegen.crossref import indexed
 from sitegen.diagnostics import Diagnostic
 from sitegen.model import Article
+from sitegen.pending import awaiting
 from sitegen.plan.archive import (
     MentionGroups,
     cards_file,
@@ -55,10 +56,10 @@ from sitegen.plan.archive import (
 )
 from sitegen.plan.article import plan_article
 from sitegen.plan.keys import ARTICLE_READS, PageKeys, PageReads
-from sitegen.plan.ledger import ledger_part
+from sitegen.plan.ledger import ledger_index, rule_links
 from sitegen.plan.publish import FEED_UNIT, feed_file
 from sitegen.plan.records import BodyOf, FilePlan, PagePlan, site_context
-from sitegen.plan.site import PAGE_PLANNERS, Planning, run_planner
+from sitegen.plan.site import LEDGER_UNIT, PAGE_PLANNERS, Planning, run_planner
 from sitegen.site import Site
 from sitegen.sources import CONTENT_DIR, SEEDS_DIR, TEMPLATES_DIR, SiteInputs
 from sitegen.urls import UrlBuilder
@@ -180,18 +181,18 @@ def pages_by_template(pages: Iterable[PagePlan]) -> dict[str, frozenset[str]]:
 
 def site_structure(article: Article) -> tuple[Any, ...]:
     """What the site model a patch keeps is made of, of one article: its id and URL (the
-    order and the outputs' paths), what the cross-references index (crossref.indexed),
-    the ledger's part of it (plan.ledger.ledger_part: the ledger, the rules' links and the
-    matches awaiting review are made of those alone) and its files (diagnostics). What
-    other pages show besides (its link and summary) they read through PageKeys, which
-    records which pages read each (keys.ARTICLE_READS): :func:`plan_patch` plans those."""
+    order and the outputs' paths), what the cross-references index (crossref.indexed), how
+    many of its rule matches await review (pending.awaiting: the build's summary line) and
+    its files (diagnostics). What other pages show besides (its link, summary and
+    corrections) they read through PageKeys, which records which pages read each
+    (keys.ARTICLE_READS): :func:`plan_patch` plans those."""
     return (
         article.id,
         article.url,
         indexed(article),
+        awaiting(article),
         article.seed_path,
         article.editorial_path,
-        ledger_part(article),
     )
 
 
@@ -262,7 +263,13 @@ def plan_patch(
     for entity_id in sorted(listed.keys() | set(entities)):
         numbers = None if entity_id in entities else listed[entity_id]  # an edited entity: every page
         pages += plan_entity(site, urls, keys, entity_id, site_ctx, groups, numbers)
-    planning = Planning(site, urls, keys, site_ctx, groups, body_of)
+    ledger = None
+    if "ledger" in planners:  # an edit shows there: the ledger's index made again
+        with keys.reading(LEDGER_UNIT):
+            ledger = ledger_index(site, keys)
+        if rule_links(site, ledger) != site.rule_links:
+            return None  # a rule's entry moved to another ledger page: footnotes everywhere link it
+    planning = Planning(site, urls, keys, site_ctx, groups, body_of, ledger)
     made: dict[str, list[PagePlan]] = {}  # planner name → its pages: each planner runs once
     for name in sorted(planners):
         made[name] = run_planner(name, planning)[0]

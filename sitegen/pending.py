@@ -79,9 +79,14 @@ def pending_diagnostics(articles: Iterable[Article]) -> list[Diagnostic]:
     return problems
 
 
+def awaiting(article: Article) -> int:
+    """The places of an article's rule matches awaiting an editor's decision."""
+    return sum(p.places for p in article.pending)
+
+
 def pending_summary(articles: Iterable[Article]) -> list[Diagnostic]:
     """``sitegen build``: one line for the whole archive, pointing to ``sitegen check``."""
-    counts = [sum(p.places for p in article.pending) for article in articles if article.pending]
+    counts = [awaiting(article) for article in articles if article.pending]
     if not counts:
         return []
     many = len(counts) != 1

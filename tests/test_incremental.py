@@ -877,6 +877,28 @@ def test_an_edit_of_what_listings_show_patches_the_pages_that_read_it(
         assert "entities/hollin-lane/index.html" in changed
 
 
+@pytest.mark.parametrize("process", ["serve", "new process"])
+def test_a_correction_of_one_article_patches_it_and_the_ledger(served: Served, process: str) -> None:
+    """The ledger reads an article's corrections through PageKeys too: a correction added in
+    an editorial file plans the article's outputs and the ledger's pages, not the site (the
+    rules' entries stay on their ledger pages, so no other footnote's link changes)."""
+    site = served.site
+    before, clean = site.clean()
+    site.edit(
+        "content/articles/a4.md",
+        'summary: "For a month."\n',
+        'summary: "For a month."\ncorrections:\n  - exact: "are asked"\n    replace: "are told"\n'
+        '    type: error\n    note: "Corrected by the editor."\n',
+    )
+    report = served.build("content/articles/a4.md") if process == "serve" else site.build()
+    after = site.assert_equals_clean(report)
+    assert report.analysed == ["a4"] and report.planned < clean.planned
+    changed = {rel for rel in after if after[rel] != before.get(rel) and not rel.startswith("pagefind/")}
+    assert changed <= set(report.rendered) <= changed | article_outputs(after, "a4")
+    assert {"corrections/index.html", "corrections/articles/index.html"} <= changed
+    assert article_dir(after, "a4") + "index.html" in changed
+
+
 def test_a_title_a_redirect_shows_is_a_full_build(site: Site) -> None:
     """A redirect page shows its article's title; redirects are planned outside the
     planners' table, so what reads a title there takes a full build, which renders it."""

@@ -11,7 +11,16 @@ from typing import NamedTuple
 
 from sitegen.entities import Entity
 from sitegen.model import Article
-from sitegen.plan.records import Context, Link, data_key, link_context, link_of, site_context
+from sitegen.plan.records import (
+    Context,
+    LedgerPart,
+    Link,
+    data_key,
+    ledger_part,
+    link_context,
+    link_of,
+    site_context,
+)
 from sitegen.site import Site
 from sitegen.urls import UrlBuilder
 
@@ -66,25 +75,31 @@ def summary_of(article: Article) -> str:
 
 # What pages read of another article through PageKeys, by the table PageReads records the
 # reading pages in: the record a patch compares to know whether those pages must be planned.
-ARTICLE_READS: dict[str, Callable[[Article], object]] = {"links": link_of, "summaries": summary_of}
+ARTICLE_READS: dict[str, Callable[[Article], object]] = {
+    "links": link_of,
+    "summaries": summary_of,
+    "ledger_parts": ledger_part,
+}
 
 
 @dataclass
 class PageReads:
     """What the pages of the last full build read, recorded as they were planned, not
     declared: for each entity, the pages that show its card; for each article, the pages
-    other than its own that show its link, and those that show its summary
-    (:meth:`PageKeys.reading`); for each template, the planners whose pages are rendered
-    with it (plan.site.plan_pages). A patch plans those again (patch.plan_patch)."""
+    other than its own that show its link, those that show its summary and those that show
+    its corrections (the ledger) (:meth:`PageKeys.reading`); for each template, the
+    planners whose pages are rendered with it (plan.site.plan_pages). A patch plans those
+    again (patch.plan_patch)."""
 
     cards: dict[str, tuple[PageUnit, ...]] = field(default_factory=dict)
     links: dict[str, tuple[PageUnit, ...]] = field(default_factory=dict)
     summaries: dict[str, tuple[PageUnit, ...]] = field(default_factory=dict)
+    ledger_parts: dict[str, tuple[PageUnit, ...]] = field(default_factory=dict)
     templates: dict[str, set[str]] = field(default_factory=dict)
     # The readers being recorded, by table, as sets; close() keeps them as tuples (a set an
     # entity took about 2 kB an article at 1,000 articles, tuples a fifth of it).
     _open: dict[str, dict[str, set[PageUnit]]] = field(
-        default_factory=lambda: {"cards": {}, "links": {}, "summaries": {}}, repr=False
+        default_factory=lambda: {"cards": {}, "links": {}, "summaries": {}, "ledger_parts": {}}, repr=False
     )
 
     def read(self, table: str, key: str, unit: PageUnit) -> None:
@@ -154,6 +169,11 @@ class PageKeys:
         """The summary of article ``index`` (listings and the feed show it)."""
         self._shown("summaries", index)
         return summary_of(self.site.articles[index])
+
+    def ledger_part(self, index: int) -> LedgerPart:
+        """What the ledger shows of article ``index`` but its link (its corrections)."""
+        self._shown("ledger_parts", index)
+        return ledger_part(self.site.articles[index])
 
     def listed(self, index: int) -> Context:
         """Article ``index`` as listings show it: its link and its summary."""

@@ -22,13 +22,15 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from sitegen.budget import ANNOTATIONS
-from sitegen.model import Article, note_anchor
+from sitegen.model import note_anchor
 from sitegen.plan.keys import PageKeys
 from sitegen.plan.records import (
     AWAITING_PATH,
     NOTES_PATH,
     Context,
     FilePlan,
+    LedgerNote,
+    LedgerPart,
     Link,
     PagePlan,
     digest_of,
@@ -83,52 +85,6 @@ class LedgerEntry:
         }
 
 
-class LedgerNote(NamedTuple):
-    """A footnote of an article as the ledger reads it, with its number of places there."""
-
-    number: int
-    correction: str
-    type: str
-    category: str
-    note: str
-    collection: str
-    confirmed: str
-    readings: tuple[str, ...]
-    replacements: tuple[str, ...]
-    places: int
-
-
-class LedgerPart(NamedTuple):
-    """Everything the ledger, the list of matches awaiting review and the site's checks read
-    of one article but its link: they see an article only through :func:`ledger_part` (and
-    its link through PageKeys, which records the read), so comparing two parts says whether
-    an edit changes any of them (patch.site_structure)."""
-
-    notes: tuple[LedgerNote, ...]
-    places: int
-    pending: tuple[tuple[str, int, int, tuple[str, ...]], ...]  # (collection, places, first line, rules)
-
-
-def ledger_part(article: Article) -> LedgerPart:
-    notes = tuple(
-        LedgerNote(
-            n.number,
-            n.correction,
-            n.type,
-            n.category,
-            n.note,
-            n.collection,
-            n.confirmed,
-            n.readings,
-            n.replacements,
-            n.places,
-        )
-        for n in article.footnotes
-    )
-    pending = tuple((p.collection, p.places, p.line, p.rules) for p in article.pending)
-    return LedgerPart(notes, sum(n.places for n in notes), pending)
-
-
 def _entry(site: Site, note: LedgerNote) -> LedgerEntry:
     rule = site.rules.get(note.correction)
     # A regex is no reading: show what it matched, as for per-article records.
@@ -165,9 +121,9 @@ class LedgerIndex(NamedTuple):
 
 
 def ledger_index(site: Site, keys: PageKeys) -> LedgerIndex:
-    """What the ledger's pages list, made of the articles' :func:`ledger_part` alone, and
+    """What the ledger's pages list, made of the articles' ledger parts alone, and
     the links (read through ``keys``) of the articles it lists."""
-    parts = [ledger_part(article) for article in site.articles]
+    parts = [keys.ledger_part(i) for i in range(len(site.articles))]
     links = {i: keys.link(i) for i, part in enumerate(parts) if part.places or part.pending}
     entries, rows = _by_correction(parts, links, site)
     return LedgerIndex(entries, rows, awaiting_index(parts, links))

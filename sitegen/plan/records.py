@@ -11,7 +11,7 @@ import json
 import marshal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sitegen.budget import OTHER
 from sitegen.linkcheck import html_ids
@@ -97,6 +97,51 @@ Link = tuple[str, str, str]
 
 def link_of(article: Article) -> Link:
     return (article.title, article.url, article.date.isoformat())
+
+
+class LedgerNote(NamedTuple):
+    """A footnote of an article as the ledger reads it, with its number of places there."""
+
+    number: int
+    correction: str
+    type: str
+    category: str
+    note: str
+    collection: str
+    confirmed: str
+    readings: tuple[str, ...]
+    replacements: tuple[str, ...]
+    places: int
+
+
+class LedgerPart(NamedTuple):
+    """Everything the ledger, the list of matches awaiting review and the site's checks read
+    of one article but its link: they see an article only through :func:`ledger_part`, read
+    through PageKeys, which records the pages that read it (plan.ledger), as its link."""
+
+    notes: tuple[LedgerNote, ...]
+    places: int
+    pending: tuple[tuple[str, int, int, tuple[str, ...]], ...]  # (collection, places, first line, rules)
+
+
+def ledger_part(article: Article) -> LedgerPart:
+    notes = tuple(
+        LedgerNote(
+            n.number,
+            n.correction,
+            n.type,
+            n.category,
+            n.note,
+            n.collection,
+            n.confirmed,
+            n.readings,
+            n.replacements,
+            n.places,
+        )
+        for n in article.footnotes
+    )
+    pending = tuple((p.collection, p.places, p.line, p.rules) for p in article.pending)
+    return LedgerPart(notes, sum(n.places for n in notes), pending)
 
 
 def link_context(link: Link) -> Context:
