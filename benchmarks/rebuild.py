@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Incremental-build scenarios on a synthetic archive: clean build, no-op rebuild,
-one-article edit, one summary edit, one-entity edit, one-template edit, a setting no page
-reads (each a separate `sitegen build` process reading the state in .sitegen/), and the `sitegen serve`
-latency from a file write to the reload event.
+one-article edit, one summary edit, one correction edit, one-entity edit, one-template
+edit, a setting no page reads (each a separate `sitegen build` process reading the state
+in .sitegen/), and the `sitegen serve` latency from a file write to the reload event.
 
     python benchmarks/synth.py /tmp/a10k --articles 10000          # once
     python benchmarks/rebuild.py /tmp/a1k /tmp/a10k [--runs 5] [--serve-edits 5] [--only serve,edit]
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import re
 import shutil
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,6 +72,37 @@ def edit_summary(site: Path, revert: bool) -> None:
     editorial.write_text(
         text.replace(line, "") if revert else text.replace("---\n", "---\n" + line, 1), encoding="utf-8"
     )
+
+
+def edit_correction(site: Path, revert: bool) -> None:
+    """A correction: the editorial file of the middle article (by name) gains one of the
+    first three words of its seed's second paragraph, or loses it; the ledger's pages are
+    planned again with the article's outputs."""
+    files = sorted((site / "content" / "articles").glob("*.md"))
+    editorial = files[len(files) // 2]
+    text = editorial.read_text(encoding="utf-8")
+    start = text.find("corrections:\n  - exact:")
+    if revert:
+        if start >= 0:
+            end = text.index("---\n", start)
+            editorial.write_text(text[:start] + text[end:], encoding="utf-8")
+        return
+    seed = (site / "seeds" / (editorial.stem + ".txt")).read_text(encoding="utf-8")
+    with open(site / "content" / "corrections.toml", "rb") as handle:
+        finds = [r["find"].lower() for r in tomllib.load(handle).get("rule", []) if "find" in r]
+    # Two plain words no rule's match touches: a correction may not overlap a rule's.
+    words = seed.split("\n\n")[1].split()
+    exact = next(
+        f"{a} {b}"
+        for a, b in itertools.pairwise(words)
+        if (a + b).isalpha() and not any(f in a.lower() or f in b.lower() or a.lower() in f for f in finds)
+    )
+    record = (
+        f'corrections:\n  - exact: "{exact}"\n    replace: "{exact} (corrected)"\n'
+        '    type: error\n    note: "Corrected for the benchmark."\n'
+    )
+    closing = text.index("---\n", 4)  # the front matter's closing line
+    editorial.write_text(text[:closing] + record + text[closing:], encoding="utf-8")
 
 
 def rare_entity(site: Path) -> Path:
@@ -226,6 +259,7 @@ SCENARIOS = (
     "noop",
     "edit",
     "summary",
+    "correction",
     "entity",
     "rare-entity",
     "template",
@@ -260,6 +294,10 @@ def run_site(original: Path, runs: int, serve_edits: int, only: set[str], serve_
             scenario("one-article edit", site, runs, tmp, lambda i: edit_seed(site, revert=i % 2 == 1))
         if "summary" in only:
             scenario("one summary edit", site, runs, tmp, lambda i: edit_summary(site, revert=i % 2 == 1))
+        if "correction" in only:
+            scenario(
+                "one correction edit", site, runs, tmp, lambda i: edit_correction(site, revert=i % 2 == 1)
+            )
         if "entity" in only:
             scenario("one-entity edit", site, runs, tmp, lambda i: edit_entity(site, revert=i % 2 == 1))
         if "rare-entity" in only:
