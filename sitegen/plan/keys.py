@@ -116,11 +116,15 @@ class PageReads:
         return tuple(sorted(units)) if units is not None else getattr(self, table).get(key, ())
 
     def close(self) -> None:
-        """Keep what was recorded compactly (recording may go on afterwards)."""
+        """Keep what was recorded compactly (recording may go on afterwards): each set of
+        readers as a tuple, one tuple for all keys the same pages read (every article is
+        read by the same listings, most of them by no other page but its neighbours')."""
+        shared: dict[tuple[PageUnit, ...], tuple[PageUnit, ...]] = {}
         for table, opened in self._open.items():
             kept = getattr(self, table)
             for key, units in opened.items():
-                kept[key] = tuple(sorted(units))
+                readers = tuple(sorted(units))
+                kept[key] = shared.setdefault(readers, readers)
             opened.clear()
 
 
