@@ -834,9 +834,17 @@ def diff_outputs(actual: Mapping[str, bytes], expected: Mapping[str, bytes], lim
 
 
 def diagnostic_keys(
-    items: Iterable[Diagnostic], ignore: Callable[[Diagnostic], bool] = lambda d: False
-) -> set[tuple[str, str, str | None, int | None]]:
-    return {(d.level.name, d.code, d.path, d.line) for d in items if not ignore(d)}
+    items: Iterable[Diagnostic],
+    ignore: Callable[[Diagnostic], bool] = lambda d: False,
+    messages: Callable[[Diagnostic], bool] = lambda d: False,
+) -> set[tuple[str, str, str | None, int | None, str]]:
+    """What tells diagnostics apart: level, code, place and, where ``messages`` says so, the
+    words (counts and names in them included)."""
+    return {
+        (d.level.name, d.code, d.path, d.line, d.message if messages(d) else "")
+        for d in items
+        if not ignore(d)
+    }
 
 
 # --------------------------------------------------------------------------- a fixed archive

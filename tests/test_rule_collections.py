@@ -377,3 +377,27 @@ def test_two_rules_files_naming_one_collection_is_an_error(make_site: Any) -> No
     assert [(d.code, d.path) for d in report.log.items if d.code == "correction-collection"] == [
         ("correction-collection", "content/corrections/corrections.toml")
     ]
+
+
+@pytest.mark.parametrize("process", ["serve", "new process"])
+def test_the_build_counts_the_matches_awaiting_review_after_an_edit(tmp_path: Path, process: str) -> None:
+    """The build's one line about matches awaiting review counts them over the archive: an
+    edit that takes one away says so (a patch of the article's pages alone kept the old count)."""
+    site = archive(tmp_path)
+    builder = Builder(BuildOptions(root=site.root, output=site.out, patchable=process == "serve"))
+    assert pending_line(builder.build()).startswith("1 article has 6 rule match(es)")
+    site.write(CLEAN_SEED, CLEAN_TEXT.replace("The prime concern", "The main concern", 1))
+    if process == "serve":
+        report = builder.build({CLEAN_SEED})
+        builder.flush()
+        assert builder.memory.state is not None
+        builder.memory.state.close()
+    else:
+        report = site.build()
+    assert report.analysed == [CLEAN]
+    assert pending_line(report).startswith("1 article has 5 rule match(es)")
+
+
+def pending_line(report: BuildReport) -> str:
+    (line,) = [d.message for d in report.log.items if d.code == "corrections-pending"]
+    return line
