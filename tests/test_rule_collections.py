@@ -335,15 +335,20 @@ def test_a_patch_shows_where_the_first_match_awaiting_review_moved(tmp_path: Pat
     builder.build()
     assert "the first on line 1" in awaiting_row(site)
     site.write(CLEAN_SEED, CLEAN_TEXT.replace("on Monday, two weeks past", "on Monday,\ntwo weeks past", 1))
-    if process == "serve":
-        report = builder.build({CLEAN_SEED})
-        builder.flush()
-        assert builder.memory.state is not None
-        builder.memory.state.close()
-    else:
-        report = site.build()
+    report = rebuild(site, builder, process)
     assert report.analysed == [CLEAN]
     assert "the first on line 2" in awaiting_row(site)
+
+
+def rebuild(site: SampleSite, builder: Builder, process: str) -> BuildReport:
+    """After an edit of the clean seed: ``builder`` told of it (serve), or a new process."""
+    if process != "serve":
+        return site.build()
+    report = builder.build({CLEAN_SEED})
+    builder.flush()
+    assert builder.memory.state is not None
+    builder.memory.state.close()
+    return report
 
 
 def awaiting_row(site: SampleSite) -> str:
@@ -387,13 +392,7 @@ def test_the_build_counts_the_matches_awaiting_review_after_an_edit(tmp_path: Pa
     builder = Builder(BuildOptions(root=site.root, output=site.out, patchable=process == "serve"))
     assert pending_line(builder.build()).startswith("1 article has 6 rule match(es)")
     site.write(CLEAN_SEED, CLEAN_TEXT.replace("The prime concern", "The main concern", 1))
-    if process == "serve":
-        report = builder.build({CLEAN_SEED})
-        builder.flush()
-        assert builder.memory.state is not None
-        builder.memory.state.close()
-    else:
-        report = site.build()
+    report = rebuild(site, builder, process)
     assert report.analysed == [CLEAN]
     assert pending_line(report).startswith("1 article has 5 rule match(es)")
 
