@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO))
 
 from sitegen.correct import RuleSet, apply_edits, correct_article  # noqa: E402
 from sitegen.corrections import load_rules  # noqa: E402
-from sitegen.crossref import compute_crossrefs  # noqa: E402
+from sitegen.crossref import compute_crossrefs, indexed  # noqa: E402
 from sitegen.entities import load_registry  # noqa: E402
 from sitegen.mentions import MentionFinder  # noqa: E402
 from sitegen.seeds import read_seed  # noqa: E402
@@ -101,7 +101,7 @@ def run(site: Path, repeat: int) -> None:
             )
         )
     articles.sort(key=lambda a: (a.date, a.id), reverse=True)
-    crossrefs, _ = median_of(repeat, lambda: compute_crossrefs(articles))
+    crossrefs, _ = median_of(repeat, lambda: compute_crossrefs([indexed(a) for a in articles]))
 
     def row(name: str, seconds: float, per_article: bool = True) -> None:
         each = f"{seconds / count * 1e6:9.0f} µs/article" if per_article else ""

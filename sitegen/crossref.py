@@ -53,13 +53,12 @@ def indexed(article: Article) -> Indexed:
     return Indexed(article.date, article.tags, counts)
 
 
-def compute_crossrefs(articles: Sequence[Article], memo: dict[str, CrossRefs] | None = None) -> CrossRefs:
-    """``articles`` must be ordered newest first; indices refer to that order.
+def compute_crossrefs(records: Sequence[Indexed], memo: dict[str, CrossRefs] | None = None) -> CrossRefs:
+    """``records``: the articles' :func:`indexed` records, newest first; indices refer to
+    that order.
 
-    ``memo`` maps the digest of the articles' :class:`Indexed` records to a result; it is
-    consulted and updated.
+    ``memo`` maps the digest of the records to a result; it is consulted and updated.
     """
-    records = [indexed(a) for a in articles]
     if memo is None:
         return _crossrefs(records)
     parts = [(r.date.toordinal(), r.tags, r.mentions) for r in records]

@@ -39,11 +39,10 @@ import pickle
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, overload
+from typing import overload
 
 from sitegen.analysis import Annotators
 from sitegen.config import SiteConfig
-from sitegen.crossref import indexed
 from sitegen.diagnostics import Diagnostic
 from sitegen.model import Article
 from sitegen.pending import awaiting
@@ -60,7 +59,7 @@ from sitegen.plan.ledger import ledger_index, rule_links
 from sitegen.plan.publish import FEED_UNIT, feed_file
 from sitegen.plan.records import BodyOf, FilePlan, PagePlan, site_context
 from sitegen.plan.site import LEDGER_UNIT, PAGE_PLANNERS, Planning, run_planner
-from sitegen.site import Site
+from sitegen.site import Placement, Site, placement
 from sitegen.sources import CONTENT_DIR, SEEDS_DIR, TEMPLATES_DIR, SiteInputs
 from sitegen.urls import UrlBuilder
 
@@ -179,21 +178,13 @@ def pages_by_template(pages: Iterable[PagePlan]) -> dict[str, frozenset[str]]:
     return {template: frozenset(paths) for template, paths in found.items()}
 
 
-def site_structure(article: Article) -> tuple[Any, ...]:
-    """What the site model a patch keeps is made of, of one article: its id and URL (the
-    order and the outputs' paths), what the cross-references index (crossref.indexed), how
-    many of its rule matches await review (pending.awaiting: the build's summary line) and
-    its files (diagnostics). What other pages show besides (its link, summary and
-    corrections) they read through PageKeys, which records which pages read each
-    (keys.ARTICLE_READS): :func:`plan_patch` plans those."""
-    return (
-        article.id,
-        article.url,
-        indexed(article),
-        awaiting(article),
-        article.seed_path,
-        article.editorial_path,
-    )
+def site_structure(article: Article) -> tuple[Placement, int]:
+    """What a patch keeps of the site, of one article: its placement (site.placement: all
+    the site model is made of) and how many of its rule matches await review (pending.
+    awaiting: the build's summary line counts them). What other pages show besides (its
+    link, summary and corrections) they read through PageKeys, which records which pages
+    read each (keys.ARTICLE_READS): :func:`plan_patch` plans those."""
+    return placement(article), awaiting(article)
 
 
 def plan_patch(

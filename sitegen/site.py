@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sitegen.config import SiteConfig
 from sitegen.corrections import Correction
-from sitegen.crossref import CrossRefs, compute_crossrefs
+from sitegen.crossref import CrossRefs, Indexed, compute_crossrefs, indexed
 from sitegen.diagnostics import Diagnostic, error
 from sitegen.entities import Entity
 from sitegen.model import Article, AuthoredPage
@@ -44,6 +46,24 @@ RESERVED_TOP = {
 }
 
 
+class Placement(NamedTuple):
+    """What the site model is made of, of one article: :func:`build_site` reads nothing else
+    of it. Its id, date and URL place it (the order, the URLs taken), the file a collision
+    names, and what the cross-references index (crossref.indexed)."""
+
+    id: str
+    date: dt.date
+    url: str
+    source: str
+    indexed: Indexed
+
+
+def placement(article: Article) -> Placement:
+    return Placement(
+        article.id, article.date, article.url, article.editorial_path or article.seed_path, indexed(article)
+    )
+
+
 def build_site(
     config: SiteConfig,
     articles: list[Article],
@@ -54,26 +74,25 @@ def build_site(
     crossref_memo: dict[str, CrossRefs] | None = None,
 ) -> tuple[Site, list[Diagnostic]]:
     problems: list[Diagnostic] = []
-    ordered = sorted(articles, key=lambda a: a.id)
-    ordered.sort(key=lambda a: a.date, reverse=True)
+    placed = sorted(zip(map(placement, articles), articles, strict=True), key=lambda p: p[0].id)
     taken: dict[str, str] = {}
-    kept_articles = []
-    for article in sorted(ordered, key=lambda a: a.id):
-        owner = taken.get(article.url)
+    kept: set[str] = set()
+    for place, _ in placed:
+        owner = taken.get(place.url)
         if owner is not None:
             problems.append(
                 error(
                     "url-collision",
-                    f"article '{article.id}' would be published at "
-                    f"/{article.url}, which '{owner}' already uses; give "
+                    f"article '{place.id}' would be published at "
+                    f"/{place.url}, which '{owner}' already uses; give "
                     "one of them another slug",
-                    article.editorial_path or article.seed_path,
+                    place.source,
                 )
             )
             continue
-        taken[article.url] = article.id
-        kept_articles.append(article.id)
-    kept = set(kept_articles)
+        taken[place.url] = place.id
+        kept.add(place.id)
+    placed.sort(key=lambda p: p[0].date, reverse=True)  # newest first; ties by id (a stable sort)
     kept_pages = []
     for page in sorted(pages, key=lambda p: (p.order, p.title, p.id)):
         url = page.id + "/"
@@ -89,8 +108,7 @@ def build_site(
             continue
         taken[url] = page.id
         kept_pages.append(page)
-    final = tuple(a for a in ordered if a.id in kept)
-    site = Site(
-        config, final, tuple(kept_pages), entities, rules, compute_crossrefs(final, crossref_memo), search
-    )
+    final = tuple(article for place, article in placed if place.id in kept)
+    refs = compute_crossrefs([place.indexed for place, _ in placed if place.id in kept], crossref_memo)
+    site = Site(config, final, tuple(kept_pages), entities, rules, refs, search)
     return site, problems

@@ -200,6 +200,12 @@ class CountingPostings(list[int]):
         return found
 
 
+def crossrefs_of(
+    articles: list[Article], memo: dict[str, crossref.CrossRefs] | None = None
+) -> crossref.CrossRefs:
+    return crossref.compute_crossrefs([crossref.indexed(a) for a in articles], memo)
+
+
 def test_related_does_not_compare_every_pair(monkeypatch: pytest.MonkeyPatch) -> None:
     count, groups, budget = 3000, 300, 50
     articles = synthetic_articles(count, groups)
@@ -212,7 +218,7 @@ def test_related_does_not_compare_every_pair(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr(crossref, "_related", counting)
     _Walked.count = 0
-    refs = crossref.compute_crossrefs(articles)
+    refs = crossrefs_of(articles)
     walked = _Walked.count
 
     assert walked > 0, "the spy saw no posting read: compute_crossrefs no longer calls _related(…, postings)"
@@ -230,8 +236,8 @@ def test_related_does_not_compare_every_pair(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_related_ranking_is_stable_across_runs() -> None:
     articles = synthetic_articles(400, 40)
-    first = crossref.compute_crossrefs(articles).related
-    assert crossref.compute_crossrefs(articles).related == first
+    first = crossrefs_of(articles).related
+    assert crossrefs_of(articles).related == first
     assert all(len(r) <= crossref.RELATED_COUNT == 5 for r in first)
 
 
@@ -242,16 +248,16 @@ def test_cross_references_are_reused_while_their_inputs_stand() -> None:
 
     articles = synthetic_articles(200, 20)
     memo: dict[str, crossref.CrossRefs] = {}
-    first = crossref.compute_crossrefs(articles, memo)
+    first = crossrefs_of(articles, memo)
     retitled = [dataclasses.replace(articles[0], title="Another title"), *articles[1:]]
-    assert crossref.compute_crossrefs(retitled, memo) is first
+    assert crossrefs_of(retitled, memo) is first
     mention = articles[5].mentioned[1]._replace(entity="group-0")
     moved = [*articles[:5], dataclasses.replace(articles[5], mentioned=(mention,)), *articles[6:]]
-    second = crossref.compute_crossrefs(moved, memo)
-    assert second is not first and second == crossref.compute_crossrefs(moved)
+    second = crossrefs_of(moved, memo)
+    assert second is not first and second == crossrefs_of(moved)
     assert 5 in second.entity_articles["group-0"] and 5 not in first.entity_articles["group-0"]
     tagged = [*articles[:7], dataclasses.replace(articles[7], tags=("new",)), *articles[8:]]
-    assert crossref.compute_crossrefs(tagged, memo).tags == {"new": (7,)}
+    assert crossrefs_of(tagged, memo).tags == {"new": (7,)}
 
 
 def test_an_entity_keeps_only_the_entities_most_often_mentioned_with_it() -> None:
@@ -259,7 +265,7 @@ def test_an_entity_keeps_only_the_entities_most_often_mentioned_with_it() -> Non
     entity of 400 articles shares them with 400 own and 40 group entities, and the cross-
     references keep the first of them only, in the order a full ranking gives."""
     articles = synthetic_articles(400, 40)
-    row = crossref.compute_crossrefs(articles).cooccurrence["hot"]
+    row = crossrefs_of(articles).cooccurrence["hot"]
     assert crossref.COOCCURRING == 20 and len(row) == 20
     # each group entity shares 10 articles with "hot", each own entity 1: groups first, by id
     assert row == tuple(sorted(((f"group-{g}", 10) for g in range(40)), key=lambda p: p[0])[:20])
