@@ -75,7 +75,7 @@ def run(site: Path, repeat: int) -> None:
     mentions = sum(len(f) for article in found for f in article)
 
     # The site-wide part of the entity stage works on Article records; build light ones.
-    from sitegen.model import Article, Mention
+    from sitegen.model import Article, Mention, mentioned
 
     articles = []
     for seed, article_found in zip(seeds, found, strict=True):
@@ -97,7 +97,7 @@ def run(site: Path, repeat: int) -> None:
                 "",
                 "",
                 (),
-                mentions=article_mentions,
+                mentioned=mentioned(article_mentions),
             )
         )
     articles.sort(key=lambda a: (a.date, a.id), reverse=True)
