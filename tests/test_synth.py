@@ -68,3 +68,31 @@ def test_the_realistic_profile_is_deterministic_and_builds_cleanly(tmp_path: Pat
     report = build(BuildOptions(root=tmp_path / "a", output=tmp_path / "out", jobs=1))
     assert report.log.errors == 0, [d.message for d in report.log.items]
     assert sum(1 for _ in (tmp_path / "out").rglob("annotations.jsonld.gz")) == 3
+
+
+def test_the_benchmarks_that_need_no_peer_run_on_a_small_archive(tmp_path: Path) -> None:
+    """Nothing else runs the benchmarks, and they follow the code's records: stages.py once
+    built Article records with a field that had been renamed, and broke unseen. Each runs on
+    a 30-article synthetic archive (Hugo's need a Hugo and are left out)."""
+    import subprocess
+
+    site = tmp_path / "site"
+    synth = [sys.executable, str(REPO_ROOT / "benchmarks" / "synth.py"), str(site), "--articles", "30"]
+    subprocess.run([*synth, "--entities", "40", "--rules", "20", "-q"], check=True)
+    runs = {
+        "stages.py": ([str(site), "--repeat", "1"], "whole entity stage"),
+        "memory.py": ([str(site), "--jobs", "1"], "peak tree PSS"),
+        "sizes.py": ([str(site / "_site"), "--source", str(site)], "article pages"),
+    }
+    for name, (args, expected) in runs.items():
+        done = subprocess.run(
+            [sys.executable, str(REPO_ROOT / "benchmarks" / name), *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0 and expected in done.stdout, (
+            name,
+            done.stdout[-2000:],
+            done.stderr[-2000:],
+        )
