@@ -39,7 +39,7 @@ import pickle
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import overload
+from typing import NamedTuple, overload
 
 from sitegen.analysis import Annotators
 from sitegen.config import SiteConfig
@@ -54,8 +54,8 @@ from sitegen.plan.archive import (
     plan_entity_index,
 )
 from sitegen.plan.article import plan_article
-from sitegen.plan.keys import ARTICLE_READS, PageKeys, PageReads
-from sitegen.plan.ledger import ledger_index, rule_links
+from sitegen.plan.keys import ARTICLE_READS, PageKeys, PageReads, PageUnit
+from sitegen.plan.ledger import NOTES_UNIT, ledger_index, notes_file, rule_links
 from sitegen.plan.publish import FEED_UNIT, feed_file
 from sitegen.plan.records import BodyOf, FilePlan, PagePlan, site_context
 from sitegen.plan.site import LEDGER_UNIT, PAGE_PLANNERS, Planning, run_planner
@@ -187,6 +187,39 @@ def site_structure(article: Article) -> tuple[Placement, int]:
     return placement(article), awaiting(article)
 
 
+class PatchPlan(NamedTuple):
+    pages: list[PagePlan]
+    files: list[FilePlan]
+    site: Site  # the site model patched: the edits' articles, the rules' links made again
+
+
+@dataclass
+class _Reach:
+    """The pages a patch plans because they read what an edit changed (as recorded)."""
+
+    index_of: Mapping[str, int]
+    entities: Collection[str]  # the site's entity ids
+    articles: set[int] = field(default_factory=set)  # articles whose outputs read it
+    listed: dict[str, set[int]] = field(default_factory=dict)  # entity id → its page numbers
+    planners: set[str] = field(default_factory=set)  # PAGE_PLANNERS whose pages read it
+    files: set[PageUnit] = field(default_factory=set)  # FEED_UNIT, NOTES_UNIT
+
+    def take(self, units: Iterable[PageUnit]) -> bool:
+        """False for a reader a patch cannot plan apart (then: a full build)."""
+        for unit in units:
+            if unit.kind == "article" and unit.id in self.index_of:
+                self.articles.add(self.index_of[unit.id])
+            elif unit.kind == "entity" and unit.id in self.entities:
+                self.listed.setdefault(unit.id, set()).add(unit.number)
+            elif unit.kind == "planner" and unit.id in PAGE_PLANNERS:
+                self.planners.add(unit.id)
+            elif unit in (FEED_UNIT, NOTES_UNIT):
+                self.files.add(unit)
+            else:
+                return False
+        return True
+
+
 def plan_patch(
     site: Site,
     old_site: Site,
@@ -197,76 +230,79 @@ def plan_patch(
     index_of: Mapping[str, int],
     entities: Collection[str] = (),
     templates: Mapping[str, frozenset[str]] | None = None,
-) -> tuple[list[PagePlan], list[FilePlan]] | None:
+    pages_of: Mapping[str, frozenset[str]] | None = None,
+) -> PatchPlan | None:
     """The outputs a patch can change: those of the edited articles at ``indices`` and the
     entity pages that list one of them with other rows than before; those that read what
-    changed of an edited article (keys.ARTICLE_READS) or the card of an ``entities`` edited (as
-    the last build recorded them: ``reads``; articles by ``index_of`` their id), the
-    entity's own pages and the index; the pages of ``templates`` (name → the pages the last
-    build rendered with it). What is planned is recorded in ``reads`` too. None when those
-    cannot be planned apart: a full build."""
+    changed of an edited article (keys.ARTICLE_READS), of the rules' links the ledger gives
+    (when an edit changed the ledger), or the card of an ``entities`` edited (as the last
+    build recorded them: ``reads``; articles by ``index_of`` their id), the entity's own
+    pages and the index; the pages of ``templates`` (name → the pages the last build
+    rendered with it). A planner planned again must plan the pages it planned in the last
+    build (``pages_of``: every template's, LastBuild.templates): a page that comes or goes
+    changes the sitemap and the output's files. What is planned is recorded in ``reads``
+    too. None when those cannot be planned apart: a full build."""
     keys, old_keys = PageKeys(site, urls, reads), PageKeys(old_site, urls)
-    site_ctx = site_context(site, urls)
-    groups = MentionGroups(site)
-    pages: list[PagePlan] = []
-    files: list[FilePlan] = []
-    per_page = site.config.entities.per_page
-    listed: dict[str, set[int]] = {}  # entity id → numbers of its pages to plan
-    readers: set[int] = set()  # articles whose pages show what changed of others
-    planners: set[str] = set()  # planners whose pages show what changed (PAGE_PLANNERS)
-    feed = False
+    reach = _Reach(index_of, site.entities)
     changed = [reads.readers("cards", e) for e in entities if keys.card(e) != old_keys.card(e)] + [
         reads.readers(table, site.articles[i].id)
         for i in indices
         for table, shown in ARTICLE_READS.items()
         if shown(site.articles[i]) != shown(old_site.articles[i])
     ]
-    for unit in (unit for units in changed for unit in units):
-        if unit.kind == "article" and unit.id in index_of:
-            readers.add(index_of[unit.id])
-        elif unit.kind == "entity" and unit.id in site.entities:
-            listed.setdefault(unit.id, set()).add(unit.number)
-        elif unit.kind == "planner" and unit.id in PAGE_PLANNERS:
-            planners.add(unit.id)
-        elif unit == FEED_UNIT:
-            feed = True
-        else:
-            return None  # a reader a patch cannot plan apart
+    if not all(reach.take(units) for units in changed):
+        return None
+    ledger = None
+    if "ledger" in reach.planners:  # an edit shows there: the ledger's index made again
+        with keys.reading(LEDGER_UNIT):
+            ledger = ledger_index(site, keys)
+        links = rule_links(site, ledger)
+        moved = {k for k in links.keys() | site.rule_links.keys() if links.get(k) != site.rule_links.get(k)}
+        if moved and not (links and site.rule_links):
+            return None  # the notes file comes or goes: a full build writes or removes it
+        if moved:  # rules' entries on other ledger pages: the pages that link them
+            site = dataclasses.replace(site, rule_links=links)
+            keys = PageKeys(site, urls, reads)
+            if not all(reach.take(reads.readers("rule_links", k)) for k in sorted(moved)):
+                return None
+    site_ctx = site_context(site, urls)
+    groups = MentionGroups(site)
+    pages: list[PagePlan] = []
+    files: list[FilePlan] = []
     if entities:
         pages.append(plan_entity_index(site, urls, site_ctx))
         cards = cards_file(site)
         if cards is None:
             return None  # the cards file goes: a full build removes it
         files.append(cards)
-    for index in sorted(set(indices) | readers):
+    for index in sorted(set(indices) | reach.articles):
         article_pages, article_files = plan_article(site, urls, body_of, keys, index, site_ctx)
         pages += article_pages
         files += article_files
     # The entity pages that list an edited article: compared by the row they show of it,
     # with its snippet (shown on some pages only; the edit kept the entities it mentions).
     old_groups = MentionGroups(old_site)
+    per_page = site.config.entities.per_page
     for index in indices:
         for entity_id in (m.entity for m in site.articles[index].mentioned):
             row = entity_row(keys, groups, index, entity_id, True)
             if row != entity_row(old_keys, old_groups, index, entity_id, True):
                 position = site.refs.entity_articles[entity_id].index(index)
-                listed.setdefault(entity_id, set()).add(position // per_page + 1)
-    for entity_id in sorted(listed.keys() | set(entities)):
-        numbers = None if entity_id in entities else listed[entity_id]  # an edited entity: every page
+                reach.listed.setdefault(entity_id, set()).add(position // per_page + 1)
+    for entity_id in sorted(reach.listed.keys() | set(entities)):
+        numbers = None if entity_id in entities else reach.listed[entity_id]  # an edited entity: all
         pages += plan_entity(site, urls, keys, entity_id, site_ctx, groups, numbers)
-    ledger = None
-    if "ledger" in planners:  # an edit shows there: the ledger's index made again
-        with keys.reading(LEDGER_UNIT):
-            ledger = ledger_index(site, keys)
-        if rule_links(site, ledger) != site.rule_links:
-            return None  # a rule's entry moved to another ledger page: footnotes everywhere link it
     planning = Planning(site, urls, keys, site_ctx, groups, body_of, ledger)
     made: dict[str, list[PagePlan]] = {}  # planner name → its pages: each planner runs once
-    for name in sorted(planners):
+    for name in sorted(reach.planners):
         made[name] = run_planner(name, planning)[0]
         pages += made[name]
-    if feed:
+    if FEED_UNIT in reach.files:
         files.append(feed_file(site, urls, keys))
+    if NOTES_UNIT in reach.files:
+        if not site.rule_links:
+            return None  # the notes file goes: a full build removes it
+        files.append(notes_file(site, urls, keys))
     # An edited template: the pages of the planners that made its pages in the last build
     # (as recorded), the very pages the last build rendered with it, or a full build.
     for template, recorded in sorted((templates or {}).items()):
@@ -280,6 +316,8 @@ def plan_patch(
         if {p.path for p in planned} != recorded:
             return None
         pages += planned
+    if not _same_pages(made, reads, {**(pages_of or {}), **(templates or {})}):
+        return None
     planned_paths: set[str] = set()  # a page two edits reach is planned once
     unique = []
     for page in pages:
@@ -287,7 +325,23 @@ def plan_patch(
             planned_paths.add(page.path)
             unique.append(page)
     reads.close()
-    return unique, files
+    return PatchPlan(unique, files, site)
+
+
+def _same_pages(
+    made: Mapping[str, list[PagePlan]], reads: PageReads, pages_of: Mapping[str, frozenset[str]]
+) -> bool:
+    """The planners planned again (``made``) planned the very pages of the last build, for
+    every template they render with (which the last build recorded: ``reads.templates``)."""
+    used = {p.template for planned in made.values() for p in planned}
+    for template in used | {t for t, names in reads.templates.items() if names & made.keys()}:
+        names = reads.templates.get(template, set())
+        if not names or not names <= made.keys():
+            return False  # another planner makes pages with it too: its pages are not all here
+        planned = {p.path for name in names for p in made[name] if p.template == template}
+        if planned != pages_of.get(template, frozenset()):
+            return False
+    return True
 
 
 # -- the last build of another process ------------------------------------------------------------

@@ -174,11 +174,20 @@ def patch_work(
     site = with_articles(site, replaced)
     indices = [last.index[i] for i in todo]
     planned = plan_patch(
-        site, last.site, last.urls, body_of, indices, last.reads, last.index, entities, templates
+        site,
+        last.site,
+        last.urls,
+        body_of,
+        indices,
+        last.reads,
+        last.index,
+        entities,
+        templates,
+        last.templates,
     )
     if planned is None:
         return None
-    pages, outputs = planned
+    pages, outputs, site = planned  # the rules' links may be made again (plan_patch)
     stale = {d for i in todo for d in cache[i].problems}
     stale.update(last.link_problems, last.limit_problems)
     log = [d for d in last.problems if d not in stale]

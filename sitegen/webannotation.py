@@ -185,18 +185,22 @@ EXPORT_FORMAT = 5  # the shape of the export: raise it when annotation_page writ
 
 
 def export_inputs(
-    site: Site, article: Article, urls: UrlBuilder, wikidata: Callable[[str], str]
+    site: Site,
+    article: Article,
+    urls: UrlBuilder,
+    wikidata: Callable[[str], str],
+    rule_link: Callable[[str], str | None],
 ) -> ExportInputs:
-    """``wikidata``: an entity's Wikidata id, or "" (read through the planner's PageKeys)."""
-    links = site.rule_links
+    """``wikidata``: an entity's Wikidata id, or ""; ``rule_link``: where a rule's ledger
+    entry is, if it has one (both read through the planner's PageKeys)."""
     return ExportInputs(
         article,
         urls.full("") if urls.origin else "",
         {e: wikidata(e) for e in sorted(m.entity for m in article.mentioned)},
         {
-            n.correction: links[n.correction].partition("#")[2]
+            n.correction: link.partition("#")[2]
             for n in article.footnotes
-            if n.note and n.correction in links
+            if n.note and (link := rule_link(n.correction))
         },
     )
 

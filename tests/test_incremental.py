@@ -740,7 +740,6 @@ def test_a_patch_reports_what_a_clean_build_reports(served: Served) -> None:
     [
         ("seeds/a3.txt", "The Harbour Board met", "The Harbour Board sat"),  # the default title
         ("seeds/a1.txt", "Gulls circled", "Pereira watched gulls circle"),  # a new mention
-        ("seeds/a1.txt", "The struggle over", "The fight over"),  # a correction gone
         ("content/articles/a2.md", "tags: [harbour, fish]", "tags: [harbour]"),  # listings
         # a new form: the articles where it occurs are analysed again
         (
@@ -902,6 +901,70 @@ def test_a_correction_of_one_article_patches_it_and_the_ledger(served: Served, p
     assert changed <= set(report.rendered) <= changed | article_outputs(after, "a4")
     assert {"corrections/index.html", "corrections/articles/index.html"} <= changed
     assert article_dir(after, "a4") + "index.html" in changed
+
+
+@pytest.mark.parametrize("process", ["serve", "new process"])
+def test_a_rule_entry_that_leaves_the_ledger_is_patched_where_it_was_linked(
+    served: Served, process: str
+) -> None:
+    """a1's only 'struggle' goes, and with it the rule's entry in the ledger and its note in
+    the notes file: the pages that read where that entry is (a1's, the notes file) and the
+    ledger are planned, not the site."""
+    site = served.site
+    before, clean = site.clean()
+    site.edit("seeds/a1.txt", "The struggle over", "The fight over")
+    report = served.build("seeds/a1.txt") if process == "serve" else site.build()
+    after = site.assert_equals_clean(report)
+    assert report.analysed == ["a1"] and report.planned < clean.planned
+    changed = {rel for rel in after if after[rel] != before.get(rel) and not rel.startswith("pagefind/")}
+    assert changed <= set(report.rendered)
+    assert {
+        "corrections/notes.jsonld",
+        "corrections/index.html",
+        article_dir(after, "a1") + "index.html",
+    } <= changed
+
+
+@pytest.mark.parametrize("process", ["serve", "new process"])
+def test_rule_entries_that_move_to_other_ledger_pages_are_patched_where_linked(
+    tmp_path: Path, process: str
+) -> None:
+    """One ledger entry a page, most places first: a second 'kay' in a5 puts its rule's entry
+    before the 'struggle' rule's, the two swap pages, and a1's footnote, which links the
+    'struggle' entry, follows it. No page comes or goes: a patch, not a full build."""
+    root = tmp_path / "site"
+    write_files(root, {**FIXED_FILES, "sitegen.toml": FIXED_CONFIG + "per_page = 1\n"})
+    site = Site(root, tmp_path / "out", tmp_path)
+    builder = Builder(BuildOptions(root=root, output=site.out, patchable=process == "serve"))
+    builder.build()
+    before, clean = site.clean()
+    site.edit("seeds/a5.txt", "Rain fell all week.", "Rain fell on every kay all week.")
+    report = Served(site, builder).build("seeds/a5.txt") if process == "serve" else site.build()
+    after = site.assert_equals_clean(report)
+    assert report.analysed == ["a5"] and report.planned < clean.planned
+    linked = article_dir(after, "a1") + "index.html"
+    assert after[linked] != before[linked] and linked in report.rendered
+    if builder.memory.state is not None:
+        builder.memory.state.close()
+
+
+def test_a_correction_that_adds_a_ledger_page_is_a_full_build(tmp_path: Path) -> None:
+    """One ledger entry a page: a4's new correction is a new entry, so a new ledger page,
+    which the sitemap lists. A patch plans only the pages its planners planned last time."""
+    root = tmp_path / "site"
+    write_files(root, {**FIXED_FILES, "sitegen.toml": FIXED_CONFIG + "per_page = 1\n"})
+    site = Site(root, tmp_path / "out", tmp_path)
+    site.build()
+    site.edit(
+        "content/articles/a4.md",
+        'summary: "For a month."\n',
+        'summary: "For a month."\ncorrections:\n  - exact: "are asked"\n    replace: "are told"\n'
+        '    type: error\n    note: "Corrected by the editor."\n',
+    )
+    report = site.build()
+    after = site.assert_equals_clean(report)
+    assert report.planned == site.clean()[1].planned
+    assert b"corrections/page/3/" in after["sitemap.xml"]
 
 
 def test_a_title_a_redirect_shows_is_a_full_build(site: Site) -> None:

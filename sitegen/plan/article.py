@@ -70,7 +70,6 @@ def article_inputs(site: Site, index: int, keys: PageKeys) -> ArticlePageInputs:
     card and each article's link once)."""
     article = site.articles[index]
     entities = {m.entity for m in article.mentioned} | set(article.about)
-    rule_links = site.rule_links
     count = len(site.articles)
     return ArticlePageInputs(
         article,
@@ -78,7 +77,7 @@ def article_inputs(site: Site, index: int, keys: PageKeys) -> ArticlePageInputs:
         keys.link(index - 1) if index > 0 else None,
         tuple(keys.link(i) for i in site.refs.related[index]),
         {e: keys.entity_card(e) for e in sorted(entities)},
-        {n.correction: rule_links[n.correction] for n in article.footnotes if n.correction in rule_links},
+        {n.correction: link for n in article.footnotes if (link := keys.rule_link(n.correction))},
         site.config.publisher,
     )
 
@@ -303,10 +302,10 @@ def _annotations_file(
         if seed is None:
             raise ValueError(f"{article.seed_path}: the seed no longer parses; build again")
         # Its inputs are made again here: plans do not hold them (hundreds of notes each).
-        inputs = export_inputs(site, article, urls, wikidata)
+        inputs = export_inputs(site, article, urls, wikidata, keys.rule_link)
         return compressed(annotation_page(inputs, body, seed, data.decode("utf-8"), NOTES_PATH))
 
-    key = export_inputs(site, article, urls, wikidata).key()
+    key = export_inputs(site, article, urls, wikidata, keys.rule_link).key()
     return FilePlan(article.url + EXPORT_NAME, key, produce, ANNOTATIONS)
 
 

@@ -87,7 +87,8 @@ class PageReads:
     """What the pages of the last full build read, recorded as they were planned, not
     declared: for each entity, the pages that show its card; for each article, the pages
     other than its own that show its link, those that show its summary and those that show
-    its corrections (the ledger) (:meth:`PageKeys.reading`); for each template, the
+    its corrections (the ledger); for each correction, the pages that link its ledger entry
+    (or would: a rule's note is in the ledger) (:meth:`PageKeys.reading`); for each template, the
     planners whose pages are rendered with it (plan.site.plan_pages). A patch plans those
     again (patch.plan_patch)."""
 
@@ -95,11 +96,19 @@ class PageReads:
     links: dict[str, tuple[PageUnit, ...]] = field(default_factory=dict)
     summaries: dict[str, tuple[PageUnit, ...]] = field(default_factory=dict)
     ledger_parts: dict[str, tuple[PageUnit, ...]] = field(default_factory=dict)
+    rule_links: dict[str, tuple[PageUnit, ...]] = field(default_factory=dict)
     templates: dict[str, set[str]] = field(default_factory=dict)
     # The readers being recorded, by table, as sets; close() keeps them as tuples (a set an
     # entity took about 2 kB an article at 1,000 articles, tuples a fifth of it).
     _open: dict[str, dict[str, set[PageUnit]]] = field(
-        default_factory=lambda: {"cards": {}, "links": {}, "summaries": {}, "ledger_parts": {}}, repr=False
+        default_factory=lambda: {
+            "cards": {},
+            "links": {},
+            "summaries": {},
+            "ledger_parts": {},
+            "rule_links": {},
+        },
+        repr=False,
     )
 
     def read(self, table: str, key: str, unit: PageUnit) -> None:
@@ -173,6 +182,13 @@ class PageKeys:
         """The summary of article ``index`` (listings and the feed show it)."""
         self._shown("summaries", index)
         return summary_of(self.site.articles[index])
+
+    def rule_link(self, key: str) -> str | None:
+        """Where the ledger's entry of correction ``key`` is, if it is a site-wide rule that
+        applies somewhere (ledger.rule_links): footnotes, exports and the notes file link it."""
+        if self._reads is not None and self._reader is not None:
+            self._reads.read("rule_links", key, self._reader)
+        return self.site.rule_links.get(key)
 
     def ledger_part(self, index: int) -> LedgerPart:
         """What the ledger shows of article ``index`` but its link (its corrections)."""

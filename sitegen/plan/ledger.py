@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from sitegen.budget import ANNOTATIONS
 from sitegen.model import note_anchor
-from sitegen.plan.keys import PageKeys
+from sitegen.plan.keys import PageKeys, PageUnit
 from sitegen.plan.records import (
     AWAITING_PATH,
     NOTES_PATH,
@@ -196,12 +196,17 @@ def rule_links(site: Site, index: LedgerIndex) -> dict[str, str]:
     }
 
 
-def notes_file(site: Site, urls: UrlBuilder) -> FilePlan:
+NOTES_UNIT = PageUnit("file", "notes")
+
+
+def notes_file(site: Site, urls: UrlBuilder, keys: PageKeys) -> FilePlan:
     """``corrections/notes.jsonld``: each applying rule's note, with the anchor of its ledger
     entry as id; reading.js puts it into the footnotes that link there, and the articles'
-    Web Annotation exports reference it as a body."""
+    Web Annotation exports reference it as a body. Which rules apply is read through
+    ``keys`` (PageKeys.rule_link, recorded)."""
     anchors = rule_anchors(site.rules)
-    notes = {anchors[key]: rule.note for key, rule in site.rules.items() if key in site.rule_links}
+    with keys.reading(NOTES_UNIT):
+        notes = {anchors[key]: rule.note for key, rule in site.rules.items() if keys.rule_link(key)}
     digest = digest_of("notes", notes, urls.full(NOTES_PATH))
     return FilePlan(NOTES_PATH, digest, lambda: notes_document(notes, urls, NOTES_PATH), ANNOTATIONS)
 

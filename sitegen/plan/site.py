@@ -219,7 +219,7 @@ def plan_outputs(
     p = planning(site, urls, body_of, ledger, reads)
     pages, files = plan_pages(p)
     if site.rule_links:
-        files.append(notes_file(site, urls))
+        files.append(notes_file(site, urls, p.keys))
     cards = cards_file(site)
     if cards is not None:
         files.append(cards)
