@@ -65,8 +65,7 @@ def edit_entity(site: Path, revert: bool) -> None:
 def edit_summary(site: Path, revert: bool) -> None:
     """A summary: the editorial file of the middle article (by name) gains one, or loses it;
     the listings and the pages that show the article's link are planned again."""
-    files = sorted((site / "content" / "articles").glob("*.md"))
-    editorial = files[len(files) // 2]
+    editorial = middle_editorial(site)
     text = editorial.read_text(encoding="utf-8")
     line = 'summary: "An edited summary."\n'
     editorial.write_text(
@@ -74,23 +73,16 @@ def edit_summary(site: Path, revert: bool) -> None:
     )
 
 
-def edit_correction(site: Path, revert: bool) -> None:
-    """A correction: the editorial file of the middle article (by name) gains one of the
-    first three words of its seed's second paragraph, or loses it; the ledger's pages are
-    planned again with the article's outputs."""
-    files = sorted((site / "content" / "articles").glob("*.md"))
-    editorial = files[len(files) // 2]
+def add_correction(site: Path) -> None:
+    """A correction in the editorial file of the middle article (by name): two words of its
+    seed's second paragraph no rule matches (a correction may not overlap a rule's). It is a
+    new entry of the ledger: at a multiple of its page size (a synthetic archive's rules
+    are), a new ledger page, which takes a full build; the scenario adds it untimed."""
+    editorial = middle_editorial(site)
     text = editorial.read_text(encoding="utf-8")
-    start = text.find("corrections:\n  - exact:")
-    if revert:
-        if start >= 0:
-            end = text.index("---\n", start)
-            editorial.write_text(text[:start] + text[end:], encoding="utf-8")
-        return
     seed = (site / "seeds" / (editorial.stem + ".txt")).read_text(encoding="utf-8")
     with open(site / "content" / "corrections.toml", "rb") as handle:
         finds = [r["find"].lower() for r in tomllib.load(handle).get("rule", []) if "find" in r]
-    # Two plain words no rule's match touches: a correction may not overlap a rule's.
     words = seed.split("\n\n")[1].split()
     exact = next(
         f"{a} {b}"
@@ -103,6 +95,20 @@ def edit_correction(site: Path, revert: bool) -> None:
     )
     closing = text.index("---\n", 4)  # the front matter's closing line
     editorial.write_text(text[:closing] + record + text[closing:], encoding="utf-8")
+
+
+def edit_correction(site: Path, revert: bool) -> None:
+    """The replacement of that correction changed (or back): the article's outputs and the
+    ledger's pages are planned again, the ledger's index made anew."""
+    editorial = middle_editorial(site)
+    text = editorial.read_text(encoding="utf-8")
+    old, new = ("(corrected again)", "(corrected)") if revert else ("(corrected)", "(corrected again)")
+    editorial.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def middle_editorial(site: Path) -> Path:
+    files = sorted((site / "content" / "articles").glob("*.md"))
+    return files[len(files) // 2]
 
 
 def rare_entity(site: Path) -> Path:
@@ -295,6 +301,8 @@ def run_site(original: Path, runs: int, serve_edits: int, only: set[str], serve_
         if "summary" in only:
             scenario("one summary edit", site, runs, tmp, lambda i: edit_summary(site, revert=i % 2 == 1))
         if "correction" in only:
+            add_correction(site)
+            scenario("(a correction added: setup)", site, 1, tmp, None)
             scenario(
                 "one correction edit", site, runs, tmp, lambda i: edit_correction(site, revert=i % 2 == 1)
             )
