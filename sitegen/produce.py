@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import jinja2
 
@@ -44,9 +44,16 @@ class Outcome(NamedTuple):
 _KEPT = Outcome("kept")
 
 
+class RecordSink(Protocol):
+    """Where produce puts each output's record: a dict, or the build state (keeper.StreamedPages)."""
+
+    def __setitem__(self, path: str, record: PageRecord) -> None: ...
+    def __contains__(self, path: object) -> bool: ...
+
+
 @dataclass
 class Produced:
-    records: dict[str, PageRecord] = field(default_factory=dict)  # every output's record for next time
+    records: RecordSink  # every output's record for next time
     rendered: list[str] = field(default_factory=list)  # outputs rendered or produced (not kept)
     problems: list[Diagnostic] = field(default_factory=list)
     # Pages a template error left unrendered: they keep their last good output (and its record,
@@ -81,8 +88,10 @@ def produce_outputs(
     jobs: int = 1,
     progress: Progress | None = None,
     scan: bool = False,
+    records: RecordSink | None = None,
 ) -> Produced:
-    """``scan``: render every page and read its links from its HTML (``sitegen check``)."""
+    """``scan``: render every page and read its links from its HTML (``sitegen check``).
+    ``records``: where each output's record goes (default: a dict, ``Produced.records``)."""
     paths = [p.path for p in pages] + [f.path for f in files]
     output_dir.begin(paths)  # before any write: a build stopped half-way leaves no stranger files
     duplicates = _duplicates(paths)
@@ -101,7 +110,8 @@ def produce_outputs(
             return _page(pages[index], renderer, output_dir, previous, links.base_path, root, scan)
         return _file(files[index - len(pages)], output_dir, previous)
 
-    produced = Produced()
+    empty: dict[str, PageRecord] = {}
+    produced = Produced(empty if records is None else records)
     template_errors: dict[tuple[str | None, int | None, str], list[Diagnostic]] = {}
     total = len(paths)
     for index, outcome in enumerate(run_tasks(task, total, jobs)):
