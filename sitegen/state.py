@@ -22,6 +22,7 @@ from typing import Any
 
 from sitegen import __version__
 from sitegen.model import model_signature
+from sitegen.workers import no_fork
 
 STATE_DIR = ".sitegen"
 STATE_FILE = "state.sqlite"
@@ -209,9 +210,10 @@ class BuildState:
         records as it makes them, so an interrupted build leaves the stored ones as they were
         (see discard)."""
         db = self._db()
-        if replace:
-            db.execute("DELETE FROM pages")
-        db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?)", pages)
+        with no_fork():  # while workers render: see workers.no_fork
+            if replace:
+                db.execute("DELETE FROM pages")
+            db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?)", pages)
 
     def discard(self) -> None:
         """Drop what was written since the last save (a build that failed or was stopped)."""
