@@ -63,7 +63,7 @@ class Planned:
     urls: UrlBuilder
     out: Path
     theme: Path
-    pages: list[PagePlan]  # the outputs to produce: every one, or those a patch reaches
+    pages: list[PagePlan]  # the outputs to produce: every one, or those a patch reaches (emptied by produce)
     files: list[FilePlan]
     renderer: Renderer
     stamps: dict[str, FileStamp]
@@ -313,6 +313,10 @@ class Builder:
         pages, files = planned.pages, planned.files
         log = report.log
         earlier = self.pending  # a patch not flushed yet: its changes are saved with these
+        # What the steps below read of the plans, taken before produce drops them (release).
+        report.planned = len(pages) + len(files)
+        kinds = output_kinds(pages, files)
+        templates = pages_by_template(pages) if resumed is None else resumed.templates  # a patch plans some
         # A patch renders its few pages here, quietly (serve's watcher thread must not fork).
         jobs, progress = (self.jobs, options.progress) if resumed is None else (1, None)
         records: dict[str, PageRecord] | StreamedPages = {} if streamed is None else streamed
@@ -328,6 +332,7 @@ class Builder:
             progress,
             options.dry_run,
             records,
+            release=True,
         )
         if resumed is not None:
             output_dir.keep_rest()
@@ -362,11 +367,8 @@ class Builder:
                 )
 
         report.pages = len(output_dir.current)
-        report.planned = len(pages) + len(files)
         if resumed is None:
             report.write = output_dir.finish()
-        kinds = output_kinds(pages, files)
-        if resumed is None:
             sizes = sizes_by_kind(kinds, output_dir.current, output_dir.current)
         else:
             # A new search index replaces files of the old one: those are gone, not rewritten.
@@ -409,7 +411,7 @@ class Builder:
                 output_dir.current,
                 sizes,
                 output_dir.foreign,
-                pages_by_template(pages) if resumed is None else resumed.templates,  # a patch plans some
+                templates,
                 planned.reads,
                 # A patch keeps the order of the articles and the set of input files.
                 index=resumed.index if resumed else {},

@@ -89,9 +89,12 @@ def produce_outputs(
     progress: Progress | None = None,
     scan: bool = False,
     records: RecordSink | None = None,
+    release: bool = False,
 ) -> Produced:
     """``scan``: render every page and read its links from its HTML (``sitegen check``).
-    ``records``: where each output's record goes (default: a dict, ``Produced.records``)."""
+    ``records``: where each output's record goes (default: a dict, ``Produced.records``).
+    ``release``: the plans are taken out of ``pages`` and ``files`` (left empty) and dropped
+    once every output is done, so the end of a large build (link check, save) holds none."""
     paths = [p.path for p in pages] + [f.path for f in files]
     output_dir.begin(paths)  # before any write: a build stopped half-way leaves no stranger files
     duplicates = _duplicates(paths)
@@ -101,14 +104,19 @@ def produce_outputs(
             renderer.template_digest(name)
         except jinja2.TemplateError:
             pass  # reported by the page's task, at the template's file and line
+    plans: list[PagePlan | FilePlan] = [*pages, *files]
+    if release:
+        pages.clear()
+        files.clear()
 
     def task(index: int) -> Outcome:
         if index in duplicates:
             duplicate = error("output-duplicate", f"two parts of the site both write {paths[index]}")
             return Outcome("failed", problems=(duplicate,))
-        if index < len(pages):
-            return _page(pages[index], renderer, output_dir, previous, links.base_path, root, scan)
-        return _file(files[index - len(pages)], output_dir, previous)
+        plan = plans[index]
+        if isinstance(plan, PagePlan):
+            return _page(plan, renderer, output_dir, previous, links.base_path, root, scan)
+        return _file(plan, output_dir, previous)
 
     empty: dict[str, PageRecord] = {}
     produced = Produced(empty if records is None else records)
@@ -145,6 +153,9 @@ def produce_outputs(
             produced.records[path] = (outcome.fingerprint, outcome.links)
         if progress:
             progress("render", index + 1, total)
+    # Dropped only now that the workers are gone: freeing them while a worker shares the
+    # parent's pages (forked) would copy those pages (copy-on-write), and the tree grow.
+    plans.clear()
     # One error per template error, not one per page it broke: first, so it is not lost.
     produced.problems[:0] = [
         problems[0]

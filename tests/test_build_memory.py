@@ -1,9 +1,11 @@
-"""The page records of a build (each output's fingerprint and packed links, what the next
-build compares and the link check reads): ``sitegen build`` writes them to the build state
-as the pages are made instead of holding them until the save (keeper.StreamedPages); serve
-keeps them, to patch. A build stopped before its save leaves the stored records as they
-were, so the next build never trusts a record of an output the stored build does not
-describe."""
+"""What a build holds once its outputs are made, and what it writes instead.
+
+The page records (each output's fingerprint and packed links, what the next build compares
+and the link check reads): ``sitegen build`` writes them to the build state as the pages
+are made instead of holding them until the save (keeper.StreamedPages); serve keeps them,
+to patch. A build stopped before its save leaves the stored records as they were, so the
+next build never trusts a record of an output the stored build does not describe. The
+page plans are dropped as their outputs are made (produce_outputs' ``release``)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from sitegen import pipeline
 from sitegen.keeper import StreamedPages
 from sitegen.linkcheck import PageLinks
 from sitegen.pipeline import Builder, BuildOptions, BuildReport
+from sitegen.plan.records import FilePlan, PagePlan
 from sitegen.state import BuildState
 
 from .sitefactory import FIXED_FILES, theme_template, write_files
@@ -87,6 +90,31 @@ def test_a_build_holds_no_page_record_once_its_pages_are_made_unless_it_serves(
         assert held == [len(pages)]  # in memory, for the patches to come
     else:
         assert held == [0]
+
+
+@pytest.mark.parametrize("serve", [False, True], ids=["build", "serve"])
+def test_a_build_holds_no_page_plan_once_the_pages_are_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, serve: bool
+) -> None:
+    root = tmp_path / "site"
+    write_files(root, FIXED_FILES)
+    alive: list[int] = []
+    produce = pipeline.produce_outputs
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        produced = produce(*args, **kwargs)
+        gc.unfreeze()  # the build froze what it holds (workers.frozen_heap): get_objects skips that
+        alive.append(sum(isinstance(o, (PagePlan, FilePlan)) for o in gc.get_objects()))
+        gc.freeze()
+        return produced
+
+    monkeypatch.setattr(pipeline, "produce_outputs", counting)
+    builder = Builder(BuildOptions(root=root, output=tmp_path / "out", patchable=serve))
+    try:
+        report = builder.build()
+    finally:
+        close(builder)
+    assert report.planned > 30 and alive == [0]
 
 
 BROKEN = "<a href=\"{{ 'nowhere/' | url }}\">elsewhere</a>"  # a link to no page, on every page
