@@ -10,7 +10,7 @@ wrapping the functions the pipeline calls: load (configuration, stamps, registry
 analysis, site model, plan, produce (render and write), finish (link check, state
 save). A thread samples every 50 ms the parent's RSS and PSS and the PSS of its
 workers (forked, so pages they share with the parent count once: see peer.py), and
-keeps each stage's peak.
+keeps each stage's peak, and the most private memory one worker had.
 
 Holders: when produce returns, every structure the build keeps at that point is still
 alive (the parent's peak is at or after it). Their deep sizes are measured in one
@@ -82,6 +82,7 @@ class Peak:
     pss: int = 0  # the parent's
     workers: int = 0  # the workers' PSS, summed
     private: int = 0  # the workers' private bytes (their copies and own allocations), summed
+    one_worker: int = 0  # the most private bytes one worker had at any sample of the stage
     tree: int = 0  # parent PSS + workers PSS: what peer.py reports
 
 
@@ -107,6 +108,7 @@ class Sampler:
         peak = self.peaks[self.stage]
         tree = pss + sum(w[1] for w in workers)
         peak.rss, peak.pss = max(peak.rss, rss), max(peak.pss, pss)
+        peak.one_worker = max([peak.one_worker, *(w[2] for w in workers)])
         if tree > peak.tree:
             peak.tree = tree
             peak.workers = sum(w[1] for w in workers)
@@ -163,7 +165,7 @@ class Captured:
 
     builder: Any = None
     site: Any = None
-    plans: Any = None  # (pages, files)
+    plans: Any = None  # (pages, files) as produce left them
     links: Any = None
     output_dir: Any = None
     produced: Any = None
@@ -256,10 +258,11 @@ def instrument(sampler: Sampler, captured: Captured, on_produced: Callable[[], N
     pipeline.Builder._build = building  # type: ignore[method-assign]
     staged(pipeline, "analyse_articles", "analysis")
     staged(plan_site, "build_site", "site model", lambda result, _: setattr(captured, "site", result[0]))
-    staged(plan_site, "plan_outputs", "plan", lambda result, _: setattr(captured, "plans", result))
+    staged(plan_site, "plan_outputs", "plan")  # its lists are not the ones produce takes: not held here
 
     def produced(result: Any, args: tuple[Any, ...]) -> None:
         captured.produced, captured.output_dir, captured.links = result, args[3], args[5]
+        captured.plans = (args[0], args[1])  # what produce left of them
         sampler.enter("finish")
         on_produced()
 
@@ -313,13 +316,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{root}: {report.pages:,} pages in {wall:.1f} s (walks and tracing excluded from stages)")
     print(
         f"{'stage':<12} {'seconds':>8} {'parent RSS':>11} {'parent PSS':>11} {'workers PSS':>12} "
-        f"{'(private)':>10} {'tree PSS':>9}   (MiB, peaks)"
+        f"{'(private)':>10} {'tree PSS':>9} {'1 worker':>9}   (MiB, peaks)"
     )
     for stage in STAGES:
         p = sampler.peaks[stage]
         print(
             f"{stage:<12} {p.seconds:>8.1f} {p.rss / MiB:>11.0f} {p.pss / MiB:>11.0f} "
-            f"{p.workers / MiB:>12.0f} {p.private / MiB:>10.0f} {p.tree / MiB:>9.0f}"
+            f"{p.workers / MiB:>12.0f} {p.private / MiB:>10.0f} {p.tree / MiB:>9.0f} "
+            f"{p.one_worker / MiB:>9.0f}"
         )
     whole = max(sampler.peaks.values(), key=lambda p: p.tree)
     print(

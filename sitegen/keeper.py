@@ -6,6 +6,7 @@ back only what a build or patch changed."""
 from __future__ import annotations
 
 import pickle
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from sitegen.crossref import CrossRefs
@@ -40,6 +41,7 @@ class BuildMemory:
         self.record: BuildRecord | None = None  # the last build's (record.py)
         self.crossrefs: dict[str, CrossRefs] = {}  # the last build's cross-references, by input key
         self.caches_loaded = True  # nothing to load until a state is opened
+        self.pages_loaded = True  # False: self.pages are to be read from the state (load_caches)
         self.changed_analyses: set[str] = set()  # article ids whose cached analysis save() writes
         self.removed_analyses: set[str] = set()
         self.pages_changed: set[str] = set()
@@ -67,18 +69,22 @@ class BuildMemory:
             self.stamps, self.record = {}, None
             self.state.reset()
             return
-        self.caches_loaded = False
+        self.caches_loaded = self.pages_loaded = False
 
     def load_caches(self, log: DiagnosticLog) -> None:
-        """Cached analyses and page records: only once a build has work to do."""
-        if self.caches_loaded or self.state is None or self.state.fresh:
-            self.caches_loaded = True
+        """Cached analyses and page records: only once a build has work to do (the records
+        again after a build that wrote them to the state without keeping them)."""
+        if self.state is None or self.state.fresh:
+            self.caches_loaded = self.pages_loaded = True
             return
-        self.caches_loaded = True
+        load_analyses, load_pages = not self.caches_loaded, not self.pages_loaded
+        self.caches_loaded = self.pages_loaded = True
         try:
-            for article_id, deps, (article, problems) in self.state.articles():
-                self.cache[article_id] = CachedAnalysis(deps, article, None, problems)
-            self.pages = {p: (f, links or None) for p, (f, links) in self.state.pages().items()}
+            if load_analyses:
+                for article_id, deps, (article, problems) in self.state.articles():
+                    self.cache[article_id] = CachedAnalysis(deps, article, None, problems)
+            if load_pages:
+                self.pages = {p: (f, links or None) for p, (f, links) in self.state.pages().items()}
         except Exception as exc:  # any unreadable record: the state is a cache, start afresh
             log.add(_unreadable(exc))
             self.cache, self.pages, self.record = {}, {}, None
@@ -125,10 +131,17 @@ class BuildMemory:
         except Exception:  # a cache: without it, new ids mean checking every page's links
             return None
 
+    def stream_pages(self) -> StreamedPages | None:
+        """A sink for the page records of a full build that keeps none in memory (see
+        StreamedPages); None without a state."""
+        if self.state is None:
+            return None
+        return StreamedPages(self.state, self.pages, self.replace_all_pages or self.state.fresh)
+
     def keep(
         self,
         analyses: dict[str, CachedAnalysis],
-        pages: dict[str, PageRecord],
+        pages: dict[str, PageRecord] | StreamedPages,
         stamps: dict[str, FileStamp],
         merged: bool,
         carried: bool,
@@ -143,6 +156,14 @@ class BuildMemory:
             self.cache.update(analyses)
         else:
             self.cache = analyses
+        self.stamps = stamps
+        if isinstance(pages, StreamedPages):  # written: save() deletes the records of outputs gone
+            pages.flush()
+            self.pages_removed = set(self.pages) - pages.paths.keys()
+            self.pages_changed = set()
+            self.replace_all_pages = False  # done when the stream began
+            self.pages, self.pages_loaded = {}, False  # read again by the next build that needs them
+            return
         # Only page records that changed are written back to the state (there are tens of
         # thousands in a large archive; rewriting them all cost more than the edit itself).
         changed = {p for p, record in pages.items() if self.pages.get(p) != record}
@@ -151,7 +172,6 @@ class BuildMemory:
         if self.state is not None and (self.state.fresh or self.replace_all_pages):
             self.pages_changed = set(pages)
         self.pages = {**self.pages, **pages} if merged else pages
-        self.stamps = stamps
 
     def save(self, snapshot: Snapshot | None = None) -> None:
         if self.state is None:
@@ -182,3 +202,67 @@ class BuildMemory:
             if (d in live if live is not None else d not in self.dead_bodies)
         }
         self.dead_bodies = set()
+
+
+class StreamedPages:
+    """The page records of a full build that keeps none in memory (``sitegen build``; serve
+    keeps them, to patch), written to the build state as produce makes them. Held until the
+    save, they were the largest part of a large build's memory (7 kB an article, each page's
+    packed links, which the link check reads once more: through :attr:`links`). They join the
+    transaction that save() commits, so a build that stops before it leaves the stored records
+    as they were (Builder.build discards the rest): never records of outputs the stored build
+    record does not describe. Produce sets ``records[path] = record``."""
+
+    BATCH = 1000  # records written at a time
+
+    def __init__(self, state: BuildState, previous: Mapping[str, PageRecord], replace: bool) -> None:
+        self.state = state
+        self.previous = previous  # the records stored: only those that differ are written
+        self.paths: dict[str, bool] = {}  # every output recorded, in order: whether it has links
+        self.batch: list[tuple[str, str, bytes]] = []
+        self.links = StoredLinks(self)
+        state.put_pages((), replace)
+
+    def __setitem__(self, path: str, record: PageRecord) -> None:
+        self.paths[path] = record[1] is not None
+        if self.previous.get(path) != record:
+            self.batch.append((path, record[0], record[1] or b""))
+            if len(self.batch) >= self.BATCH:
+                self.flush()
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.paths
+
+    def flush(self) -> None:
+        if self.batch:
+            self.state.put_pages(self.batch)
+            self.batch = []
+
+
+class StoredLinks:
+    """The packed links of a :class:`StreamedPages` build as its link checker reads them
+    (linkcheck.LinkStore): the pages that have links, each read back from its record."""
+
+    def __init__(self, pages: StreamedPages) -> None:
+        self.pages = pages
+
+    def __setitem__(self, page: str, packed: bytes) -> None:
+        """Nothing to hold: produce puts the same bytes in the page's record."""
+
+    def __getitem__(self, page: str) -> bytes:
+        self.pages.flush()
+        packed = self.pages.state.page_links(page) if self.pages.paths.get(page) else None
+        if not packed:
+            raise KeyError(page)
+        return packed
+
+    def __contains__(self, page: object) -> bool:
+        return isinstance(page, str) and self.pages.paths.get(page, False)
+
+    def __iter__(self) -> Iterator[str]:
+        return (page for page, linked in self.pages.paths.items() if linked)
+
+    def items(self) -> Iterable[tuple[str, bytes]]:
+        self.pages.flush()
+        paths = self.pages.paths
+        return ((page, packed) for page, packed in self.pages.state.all_page_links() if paths.get(page))

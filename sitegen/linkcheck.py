@@ -15,8 +15,8 @@ import html
 import pickle
 import posixpath
 import re
-from collections.abc import Collection, Iterable
-from typing import NamedTuple
+from collections.abc import Collection, Iterable, Iterator
+from typing import NamedTuple, Protocol
 
 from sitegen.diagnostics import Diagnostic, error
 
@@ -58,6 +58,17 @@ def pack(links: PageLinks) -> bytes:
     return pickle.dumps(links, protocol=5)
 
 
+class LinkStore(Protocol):
+    """Where a :class:`LinkChecker` keeps each page's packed links: a dict, or (a build that
+    keeps no page record in memory) the page records in the build state (keeper.StoredLinks)."""
+
+    def __setitem__(self, page: str, packed: bytes) -> None: ...
+    def __getitem__(self, page: str) -> bytes: ...
+    def __contains__(self, page: object) -> bool: ...
+    def __iter__(self) -> Iterator[str]: ...  # in the order the pages were added
+    def items(self) -> Iterable[tuple[str, bytes]]: ...  # in any order
+
+
 class LinkChecker:
     """Collects every page's links as pages are produced; checks them at the end.
 
@@ -73,9 +84,10 @@ class LinkChecker:
         base_path: str,
         previous: dict[str, list[Diagnostic]] | None = None,
         inbound: dict[str, set[str]] | None = None,
+        store: LinkStore | None = None,
     ) -> None:
         self.base_path = base_path
-        self.pages: dict[str, bytes] = {}  # output path -> packed PageLinks
+        self.pages: LinkStore = {} if store is None else store  # output path -> packed PageLinks
         self.rendered: set[str] = set()
         self.previous = previous  # page -> its link problems in the last build (None: unknown)
         self.everything = previous is None  # check every page, not only the rendered ones
@@ -131,9 +143,14 @@ class LinkChecker:
         linking: dict[str, set[str]] = {}  # target page -> pages checked that link to its fragments
         # (position in the page, problem, whether it follows from a template error)
         found: dict[str, list[tuple[int, Diagnostic, bool]]] = {}
-        for page, packed in self.pages.items():
-            if not everything and page not in recheck:
-                continue
+        # Every page in the store's order of reading (a scan of the state's table), or those
+        # to check again, looked up one by one.
+        checking = (
+            self.pages.items()
+            if everything
+            else ((page, self.pages[page]) for page in self.pages if page in recheck)
+        )
+        for page, packed in checking:
             record: PageLinks = pickle.loads(packed)
             stale = page in unrendered
             checked = found[page] = [(-1, p, stale) for p in record.problems]

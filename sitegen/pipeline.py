@@ -27,7 +27,7 @@ from sitegen.config import SiteConfig, load_config
 from sitegen.diagnostics import info
 from sitegen.entities import ParseCache
 from sitegen.incremental import site_digest
-from sitegen.keeper import BuildMemory
+from sitegen.keeper import BuildMemory, StreamedPages
 from sitegen.linkcheck import LinkChecker
 from sitegen.options import BuildOptions as BuildOptions  # re-exported: the public entry points
 from sitegen.options import BuildReport as BuildReport
@@ -36,7 +36,7 @@ from sitegen.patcher import patch_work, stored_build
 from sitegen.plan.keys import PageReads
 from sitegen.plan.records import FilePlan, PagePlan
 from sitegen.plan.site import plan_site
-from sitegen.produce import produce_outputs
+from sitegen.produce import PageRecord, produce_outputs
 from sitegen.reanalyse import AnalysisInputs, CachedAnalysis
 from sitegen.record import BuildRecord
 from sitegen.redirects import load_published, save_published
@@ -63,7 +63,7 @@ class Planned:
     urls: UrlBuilder
     out: Path
     theme: Path
-    pages: list[PagePlan]  # the outputs to produce: every one, or those a patch reaches
+    pages: list[PagePlan]  # the outputs to produce: every one, or those a patch reaches (emptied by produce)
     files: list[FilePlan]
     renderer: Renderer
     stamps: dict[str, FileStamp]
@@ -107,7 +107,12 @@ class Builder:
                 return patched
         self.flush()
         with frozen_heap():
-            return self._build()
+            try:
+                return self._build()
+            except BaseException:
+                if self.memory.state is not None:
+                    self.memory.state.discard()  # the page records of a build that did not finish
+                raise
 
     def _build(self) -> BuildReport:
         started = time.perf_counter()
@@ -223,7 +228,10 @@ class Builder:
             reads=reads,
             bodies=[],
         )
-        self._finish(planned, output_dir, LinkChecker(config.base_path, previous, inbound), report)
+        # sitegen build writes the page records to the state as they come (keeper.StreamedPages)
+        streamed = None if options.patchable or options.dry_run else memory.stream_pages()
+        links = LinkChecker(config.base_path, previous, inbound, streamed.links if streamed else None)
+        self._finish(planned, output_dir, links, report, streamed=streamed)
         if options.dry_run:
             report.check = content_checks(
                 site, entities, rules, tools.finder, {a.id: memory.body(a.digest) for a in site.articles}
@@ -292,19 +300,26 @@ class Builder:
         links: LinkChecker,
         report: BuildReport,
         resumed: LastBuild | None = None,
+        streamed: StreamedPages | None = None,
     ) -> None:
         """The steps after planning, for a full build and a patch alike: produce the outputs,
         check the links, index for search, measure against the host's limits, then keep what
         the next build needs. ``resumed``: the build a patch continues — every output of it
         not produced again stands, its sizes are patched, its page records and log (in
-        ``report.log`` already) carried on, and the state saved at flush()."""
+        ``report.log`` already) carried on, and the state saved at flush(). ``streamed``:
+        where the page records go, when not into memory."""
         options, memory, root = self.options, self.memory, self.root
         config, site, out, stamps = planned.config, planned.site, planned.out, planned.stamps
         pages, files = planned.pages, planned.files
         log = report.log
         earlier = self.pending  # a patch not flushed yet: its changes are saved with these
+        # What the steps below read of the plans, taken before produce drops them (release).
+        report.planned = len(pages) + len(files)
+        kinds = output_kinds(pages, files)
+        templates = pages_by_template(pages) if resumed is None else resumed.templates  # a patch plans some
         # A patch renders its few pages here, quietly (serve's watcher thread must not fork).
         jobs, progress = (self.jobs, options.progress) if resumed is None else (1, None)
+        records: dict[str, PageRecord] | StreamedPages = {} if streamed is None else streamed
         produced = produce_outputs(
             pages,
             files,
@@ -316,6 +331,8 @@ class Builder:
             jobs,
             progress,
             options.dry_run,
+            records,
+            release=True,
         )
         if resumed is not None:
             output_dir.keep_rest()
@@ -329,7 +346,7 @@ class Builder:
             digest = site_digest(stamps, config, out, planned.theme)
 
         self.link_inbound = None  # until the page records it describes are kept, below
-        removed = resumed is None and any(p not in produced.records for p in memory.pages)
+        removed = resumed is None and any(p not in records for p in memory.pages)
         link_problems = links.finish(
             set(output_dir.current) | bundle_entry(site.search), removed, produced.unrendered
         )
@@ -350,11 +367,8 @@ class Builder:
                 )
 
         report.pages = len(output_dir.current)
-        report.planned = len(pages) + len(files)
         if resumed is None:
             report.write = output_dir.finish()
-        kinds = output_kinds(pages, files)
-        if resumed is None:
             sizes = sizes_by_kind(kinds, output_dir.current, output_dir.current)
         else:
             # A new search index replaces files of the old one: those are gone, not rewritten.
@@ -370,7 +384,7 @@ class Builder:
         limit_problems = [] if options.dry_run else output_dir.pages_limits(sizes, config.max_site_size)
         log.extend(limit_problems)
 
-        memory.keep(planned.analyses, produced.records, stamps, resumed is not None, earlier is not None)
+        memory.keep(planned.analyses, records, stamps, resumed is not None, earlier is not None)
         self.link_inbound = links.inbound
         problems = [d for d in log.items if d.code != "state-rebuilt"]  # not news next time
         memory.record = dataclasses.replace(
@@ -397,7 +411,7 @@ class Builder:
                 output_dir.current,
                 sizes,
                 output_dir.foreign,
-                pages_by_template(pages) if resumed is None else resumed.templates,  # a patch plans some
+                templates,
                 planned.reads,
                 # A patch keeps the order of the articles and the set of input files.
                 index=resumed.index if resumed else {},

@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import jinja2
 
@@ -44,9 +44,16 @@ class Outcome(NamedTuple):
 _KEPT = Outcome("kept")
 
 
+class RecordSink(Protocol):
+    """Where produce puts each output's record: a dict, or the build state (keeper.StreamedPages)."""
+
+    def __setitem__(self, path: str, record: PageRecord) -> None: ...
+    def __contains__(self, path: object) -> bool: ...
+
+
 @dataclass
 class Produced:
-    records: dict[str, PageRecord] = field(default_factory=dict)  # every output's record for next time
+    records: RecordSink  # every output's record for next time
     rendered: list[str] = field(default_factory=list)  # outputs rendered or produced (not kept)
     problems: list[Diagnostic] = field(default_factory=list)
     # Pages a template error left unrendered: they keep their last good output (and its record,
@@ -81,8 +88,13 @@ def produce_outputs(
     jobs: int = 1,
     progress: Progress | None = None,
     scan: bool = False,
+    records: RecordSink | None = None,
+    release: bool = False,
 ) -> Produced:
-    """``scan``: render every page and read its links from its HTML (``sitegen check``)."""
+    """``scan``: render every page and read its links from its HTML (``sitegen check``).
+    ``records``: where each output's record goes (default: a dict, ``Produced.records``).
+    ``release``: the plans are taken out of ``pages`` and ``files`` (left empty) and dropped
+    once every output is done, so the end of a large build (link check, save) holds none."""
     paths = [p.path for p in pages] + [f.path for f in files]
     output_dir.begin(paths)  # before any write: a build stopped half-way leaves no stranger files
     duplicates = _duplicates(paths)
@@ -92,16 +104,22 @@ def produce_outputs(
             renderer.template_digest(name)
         except jinja2.TemplateError:
             pass  # reported by the page's task, at the template's file and line
+    plans: list[PagePlan | FilePlan] = [*pages, *files]
+    if release:
+        pages.clear()
+        files.clear()
 
     def task(index: int) -> Outcome:
         if index in duplicates:
             duplicate = error("output-duplicate", f"two parts of the site both write {paths[index]}")
             return Outcome("failed", problems=(duplicate,))
-        if index < len(pages):
-            return _page(pages[index], renderer, output_dir, previous, links.base_path, root, scan)
-        return _file(files[index - len(pages)], output_dir, previous)
+        plan = plans[index]
+        if isinstance(plan, PagePlan):
+            return _page(plan, renderer, output_dir, previous, links.base_path, root, scan)
+        return _file(plan, output_dir, previous)
 
-    produced = Produced()
+    empty: dict[str, PageRecord] = {}
+    produced = Produced(empty if records is None else records)
     template_errors: dict[tuple[str | None, int | None, str], list[Diagnostic]] = {}
     total = len(paths)
     for index, outcome in enumerate(run_tasks(task, total, jobs)):
@@ -135,6 +153,9 @@ def produce_outputs(
             produced.records[path] = (outcome.fingerprint, outcome.links)
         if progress:
             progress("render", index + 1, total)
+    # Dropped only now that the workers are gone: freeing them while a worker shares the
+    # parent's pages (forked) would copy those pages (copy-on-write), and the tree grow.
+    plans.clear()
     # One error per template error, not one per page it broke: first, so it is not lost.
     produced.problems[:0] = [
         problems[0]

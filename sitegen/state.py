@@ -2,8 +2,9 @@
 
 The state is a cache: a missing, corrupt or older-version file means one full
 build with a one-line notice, never an error or a wrong site. It is written
-in one transaction after the outputs, so a crash in between leaves an older
-state that can only cause extra work, never a stale page.
+in one transaction that commits after the outputs (page records join it as pages
+are made), so a crash before leaves an older state that can only cause extra work,
+never a stale page.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import zstandard
 
 from sitegen import __version__
 from sitegen.model import model_signature
+from sitegen.workers import no_fork
 
 STATE_DIR = ".sitegen"
 STATE_FILE = "state.sqlite"
@@ -199,6 +201,31 @@ class BuildState:
 
     def pages(self) -> dict[str, tuple[str, bytes]]:
         return {p: (f, links) for p, f, links in self._db().execute("SELECT * FROM pages")}
+
+    def page_links(self, path: str) -> bytes | None:
+        """One page's packed links as stored (b"" for a file), written by put_pages too."""
+        row = self._db().execute("SELECT links FROM pages WHERE path = ?", (path,)).fetchone()
+        return row[0] if row else None
+
+    def all_page_links(self) -> Iterator[tuple[str, bytes]]:
+        """(path, packed links) of every page stored with links, in no particular order."""
+        return iter(self._db().execute("SELECT path, links FROM pages WHERE links != x''"))
+
+    def put_pages(self, pages: Iterable[tuple[str, str, bytes]], replace: bool = False) -> None:
+        """Write (path, fingerprint, links) page records into the transaction that the next
+        save() commits (``replace``: every stored record is dropped first): a build writes its
+        records as it makes them, so an interrupted build leaves the stored ones as they were
+        (see discard)."""
+        db = self._db()
+        with no_fork():  # while workers render: see workers.no_fork
+            if replace:
+                db.execute("DELETE FROM pages")
+            db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?)", pages)
+
+    def discard(self) -> None:
+        """Drop what was written since the last save (a build that failed or was stopped)."""
+        if self.db is not None and self.pid == os.getpid():
+            self.db.rollback()
 
     def save(
         self,

@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -24,6 +25,23 @@ MIN_PARALLEL_TASKS = 256
 RECYCLE = 8  # each worker is replaced this many times over a run (see run_tasks)
 
 _task: Callable[[int], Any] | None = None  # set in the parent just before the fork
+
+# The pool forks a replacement worker from its own thread while the parent goes on. A lock
+# of a C library that the parent holds at that moment stays held in the child for ever:
+# SQLite's, when the parent writes page records while workers render (keeper.StreamedPages)
+# and the new worker then opens the state to read a body. Such calls run inside no_fork(),
+# which a fork waits for.
+_NO_FORK = threading.Lock()
+os.register_at_fork(
+    before=_NO_FORK.acquire, after_in_parent=_NO_FORK.release, after_in_child=_NO_FORK.release
+)
+
+
+@contextlib.contextmanager
+def no_fork() -> Iterator[None]:
+    """No process forks while this runs (see _NO_FORK)."""
+    with _NO_FORK:
+        yield
 
 
 def default_jobs() -> int:

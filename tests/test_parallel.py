@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -30,6 +31,30 @@ def test_tasks_run_in_several_processes_and_come_back_in_order() -> None:
     # Two at a time, each replaced by a fresh fork after a share of the chunks
     # (workers.RECYCLE): more than two processes in all, never this one.
     assert len(pids) > 2 and os.getpid() not in pids
+
+
+def test_a_fork_waits_for_code_that_must_not_be_forked() -> None:
+    """The pool forks from its own thread while the parent goes on: a fork in the middle of
+    the parent's SQLite write would leave SQLite's lock held in the child, which then hangs
+    at its first SQLite call (reading a body). Such writes run in no_fork(), and forks wait."""
+    inside, events = threading.Event(), []
+
+    def write() -> None:
+        with workers.no_fork():
+            inside.set()
+            time.sleep(0.2)
+            events.append("written")
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    inside.wait()
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    events.append("forked")
+    os.waitpid(pid, 0)
+    writer.join()
+    assert events == ["written", "forked"]
 
 
 def test_few_tasks_stay_in_this_process() -> None:
