@@ -4,6 +4,7 @@ are recorded as pages are planned (PageReads), for patches."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -116,7 +117,13 @@ class PageReads:
         opened = self._open[table]
         units = opened.get(key)
         if units is None:
-            units = opened[key] = set(getattr(self, table).get(key, ()))
+            recorded = getattr(self, table).get(key, ())
+            # A patch planning a page again: most of its reads are recorded already. The
+            # tuples are sorted (close()), and thousands long for a rule or a common entity.
+            found = bisect_left(recorded, unit)
+            if found < len(recorded) and recorded[found] == unit:
+                return
+            units = opened[key] = set(recorded)
         units.add(unit)
 
     def readers(self, table: str, key: str) -> tuple[PageUnit, ...]:
