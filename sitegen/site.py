@@ -27,12 +27,6 @@ class Site:
     # rule key -> URL of its ledger entry, which holds its note (ledger.rule_links)
     rule_links: Mapping[str, str] = field(default_factory=dict)
 
-    def neighbours(self, index: int) -> tuple[Article | None, Article | None]:
-        """(older, newer) article around ``articles[index]``."""
-        older = self.articles[index + 1] if index + 1 < len(self.articles) else None
-        newer = self.articles[index - 1] if index > 0 else None
-        return older, newer
-
 
 RESERVED_TOP = {
     "assets",

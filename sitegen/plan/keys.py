@@ -83,6 +83,9 @@ ARTICLE_READS: dict[str, Callable[[Article], object]] = {
 }
 
 
+READ_TABLES = ("cards", *ARTICLE_READS, "rule_links")  # the tables of PageReads that record readers
+
+
 @dataclass
 class PageReads:
     """What the pages of the last full build read, recorded as they were planned, not
@@ -102,14 +105,7 @@ class PageReads:
     # The readers being recorded, by table, as sets; close() keeps them as tuples (a set an
     # entity took about 2 kB an article at 1,000 articles, tuples a fifth of it).
     _open: dict[str, dict[str, set[PageUnit]]] = field(
-        default_factory=lambda: {
-            "cards": {},
-            "links": {},
-            "summaries": {},
-            "ledger_parts": {},
-            "rule_links": {},
-        },
-        repr=False,
+        default_factory=lambda: {table: {} for table in READ_TABLES}, repr=False
     )
 
     def read(self, table: str, key: str, unit: PageUnit) -> None:
@@ -170,6 +166,11 @@ class PageKeys:
         finally:
             self._reader = outer
 
+    def _record(self, table: str, key: str) -> None:
+        unit = self._reader
+        if unit is not None and self._reads is not None:
+            self._reads.read(table, key, unit)
+
     def _shown(self, table: str, index: int) -> None:
         unit = self._reader
         if unit is not None and self._reads is not None:
@@ -193,8 +194,7 @@ class PageKeys:
     def rule_link(self, key: str) -> str | None:
         """Where the ledger's entry of correction ``key`` is, if it is a site-wide rule that
         applies somewhere (ledger.rule_links): footnotes, exports and the notes file link it."""
-        if self._reads is not None and self._reader is not None:
-            self._reads.read("rule_links", key, self._reader)
+        self._record("rule_links", key)
         return self.site.rule_links.get(key)
 
     def ledger_part(self, index: int) -> LedgerPart:
@@ -207,8 +207,7 @@ class PageKeys:
         return dict(link_context(self.link(index)), summary=self.summary(index))
 
     def entity_card(self, entity_id: str) -> EntityCard:
-        if self._reads is not None and self._reader is not None:
-            self._reads.read("cards", entity_id, self._reader)
+        self._record("cards", entity_id)
         card = self._cards.get(entity_id)
         if card is None:
             card = self._cards[entity_id] = entity_card(self.site.entities[entity_id])

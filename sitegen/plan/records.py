@@ -148,10 +148,6 @@ def link_context(link: Link) -> Context:
     return {"title": link[0], "url": link[1], "date": link[2]}
 
 
-def article_link(article: Article) -> Context:
-    return link_context(link_of(article))
-
-
 def site_context(site: Site, urls: UrlBuilder) -> Context:
     config = site.config
     return {
