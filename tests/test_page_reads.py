@@ -30,3 +30,17 @@ def test_reads_recorded_already_leave_the_records_as_they_are() -> None:
     reads.read("summaries", "a2", PageUnit("planner", "home"))
     reads.close()
     assert reads.summaries["a1"] is reads.summaries["a2"]
+
+
+def test_a_page_that_reads_a_key_again_is_one_reader() -> None:
+    """Readers are recorded as read (numbers in arrays, not sets): repeats, in a row or
+    not, come out once, and each table keeps its own readers."""
+    reads = PageReads()
+    home, tag = PageUnit("planner", "home"), PageUnit("planner", "listings")
+    for unit in (home, home, tag, home, PageUnit("planner", "home")):
+        reads.read("links", "a1", unit)
+    reads.read("summaries", "a1", tag)
+    assert reads.readers("links", "a1") == (home, tag)
+    reads.close()
+    assert reads.links["a1"] == (home, tag)
+    assert reads.summaries["a1"] == (tag,)
