@@ -22,7 +22,8 @@ from typing import Any
 
 # Below this many tasks a pool costs more (fork, result pickling) than it saves.
 MIN_PARALLEL_TASKS = 256
-RECYCLE = 8  # each worker is replaced this many times over a run (see run_tasks)
+RECYCLE = 8  # each worker is replaced at least this many times over a run (see run_tasks)
+LIFE = 2560  # and after this many tasks at most
 
 _task: Callable[[int], Any] | None = None  # set in the parent just before the fork
 
@@ -82,9 +83,11 @@ def run_tasks(task: Callable[[int], Any], count: int, jobs: int) -> Iterator[Any
         try:
             # A worker copies each page of the parent's memory that it reads (reading an object
             # writes its reference count), so a worker that rendered thousands of pages holds
-            # much of the site model twice. Each is replaced after a share of the chunks by a
-            # fresh fork of the parent.
-            per_worker = max(1, len(chunks) // (jobs * RECYCLE))
+            # much of the site model twice. Each is replaced by a fresh fork of the parent after
+            # a share of the chunks, and after a number of tasks: what a worker copies grows
+            # with the tasks it ran, not with the archive (100,000 articles: replaced after a
+            # tenth of the run, each worker held up to 690 MiB of copies).
+            per_worker = max(1, min(len(chunks) // (jobs * RECYCLE), LIFE // size))
             context = multiprocessing.get_context("fork")
             with context.Pool(jobs, _ignore_interrupts, maxtasksperchild=per_worker) as pool:
                 for results in pool.imap(_run_chunk, chunks):
