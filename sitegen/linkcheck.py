@@ -15,7 +15,7 @@ import html
 import pickle
 import posixpath
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import NamedTuple, Protocol
 
 from sitegen.diagnostics import Diagnostic, error
@@ -42,7 +42,7 @@ class LinkOrigin(NamedTuple):
     """Where a page came from, so a broken link can name a source file and line."""
 
     path: str | None  # the page's main source file
-    lines: dict[str, int]  # href -> line in that file (links from Markdown)
+    lines: Mapping[str, int]  # href -> line in that file (links from Markdown)
 
 
 def _urls(attr: str, value: str) -> list[str]:

@@ -53,7 +53,7 @@ from sitegen.plan.archive import (
     plan_entity,
     plan_entity_index,
 )
-from sitegen.plan.article import plan_article
+from sitegen.plan.article import ArticlePlanner
 from sitegen.plan.keys import ARTICLE_READS, PageKeys, PageReads, PageUnit
 from sitegen.plan.ledger import NOTES_UNIT, ledger_index, notes_file, rule_links
 from sitegen.plan.publish import FEED_UNIT, feed_file
@@ -275,8 +275,9 @@ def plan_patch(
         if cards is None:
             return None  # the cards file goes: a full build removes it
         files.append(cards)
+    planner = ArticlePlanner(site, urls, body_of, keys, site_ctx)
     for index in sorted(set(indices) | reach.articles):
-        article_pages, article_files = plan_article(site, urls, body_of, keys, index, site_ctx)
+        article_pages, article_files = planner.plan(index)
         pages += article_pages
         files += article_files
     # The entity pages that list an edited article: compared by the row they show of it,

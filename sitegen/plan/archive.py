@@ -17,6 +17,7 @@ from sitegen.plan.keys import PageKeys, PageUnit, entity_card, entity_ref
 from sitegen.plan.records import (
     CARDS_PATH,
     KIND_LABELS,
+    NO_LINES,
     Context,
     FilePlan,
     Link,
@@ -223,7 +224,7 @@ def plan_entity(
                 "entity.html",
                 context,
                 (entity.path,),
-                link_lines=link_lines(note_links) if pagination["number"] == 1 else {},
+                link_lines=link_lines(note_links) if pagination["number"] == 1 else NO_LINES,
                 key=inputs.key(keys.shared),
                 made=_ENTITY_MADE,
             )

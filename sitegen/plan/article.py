@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from sitegen.budget import ANNOTATIONS, SEED_COPIES
@@ -20,6 +20,7 @@ from sitegen.plan.records import (
     AWAITING_PATH,
     CARDS_PATH,
     KIND_LABELS,
+    NO_LINES,
     NOTES_PATH,
     BodyOf,
     Context,
@@ -32,9 +33,10 @@ from sitegen.plan.records import (
     page_context,
     script_json,
 )
+from sitegen.seeds import parse_seed
 from sitegen.site import Site
 from sitegen.urls import UrlBuilder, relative
-from sitegen.webannotation import EXPORT_NAME
+from sitegen.webannotation import EXPORT_NAME, ExportInputs, annotation_page, compressed, export_inputs
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,100 +273,113 @@ PART_HREFS = "part_hrefs"
 ARTICLE_IDS = ("main", "article")
 
 
-def article_made(article: Article) -> Callable[[Context], tuple[list[str], list[str]]]:
+def article_made(article: Article, context: Context) -> tuple[list[str], list[str]]:
     """An article page's ids (paragraphs, notes, its editor's note's headings) and the links
     its paragraphs hold (mentions, to entity pages), from the data they are written from."""
+    ids = [block.anchor for block in context["blocks"]]
+    ids += [note_anchor(note.number) for note in article.footnotes]
+    ids += [*html_ids(article.note_html), *ARTICLE_IDS, *(("footnotes",) if article.footnotes else ())]
+    entities = [relative(article.url, f"entities/{m.entity}/") for m in article.mentioned]
+    return ids, [*entities, *context[PART_HREFS]]
 
-    def made(context: Context) -> tuple[list[str], list[str]]:
-        ids = [block.anchor for block in context["blocks"]] + [
-            note_anchor(note.number) for note in article.footnotes
+
+@dataclass(frozen=True, slots=True)
+class ArticlePlanner:
+    """Plans articles' outputs: its page, its source view, the seed as received and its Web
+    Annotations. A plan holds what makes its output (the page's context, the file's bytes)
+    as this planner's method and the article's index, made again where the output is
+    produced: closures over the same took 2.7 kB an article, held from planning to the end
+    of produce (270 MiB at 100,000 articles)."""
+
+    site: Site
+    urls: UrlBuilder
+    body_of: BodyOf
+    keys: PageKeys
+    site_ctx: Context
+
+    def plan(self, index: int) -> tuple[list[PagePlan], list[FilePlan]]:
+        site, keys = self.site, self.keys
+        article = site.articles[index]
+        # Links in the page's Markdown come from the editorial file: name it first.
+        sources = ((article.editorial_path,) if article.editorial_path else ()) + (article.seed_path,)
+        with keys.reading(PageUnit("article", article.id)):  # what its outputs read of other parts
+            page_key = article_inputs(site, index, keys).key(keys.shared)
+            export_key = self._export_inputs(article).key()
+        pages = [
+            PagePlan(
+                article.url,
+                "article.html",
+                partial(ArticlePlanner._page, self, index),
+                sources,
+                link_lines=link_lines(list(article.note_links)) if article.editorial_path else NO_LINES,
+                lazy=(("blocks", article.digest),),
+                key=page_key,
+                made=partial(article_made, article),
+            ),
+            PagePlan(
+                article.url + "source/",
+                "source.html",
+                partial(ArticlePlanner._source_page, self, index),
+                (article.seed_path,),
+                key=data_key("source", keys.shared, _source_inputs(article)),
+            ),
         ]
-        ids += [*html_ids(article.note_html), *ARTICLE_IDS, *(("footnotes",) if article.footnotes else ())]
-        entities = [relative(article.url, f"entities/{m.entity}/") for m in article.mentioned]
-        return ids, [*entities, *context[PART_HREFS]]
+        files = [
+            FilePlan(
+                article.url + article.id + ".txt",
+                article.seed_digest,
+                partial(ArticlePlanner._seed, self, index),
+                SEED_COPIES,
+            ),
+            FilePlan(
+                article.url + EXPORT_NAME,
+                export_key,
+                partial(ArticlePlanner._export, self, index),
+                ANNOTATIONS,
+            ),
+        ]
+        return pages, files
 
-    return made
+    def _page(self, index: int) -> Context:
+        # Its inputs are made again where the page is rendered: plans do not hold them.
+        inputs = article_inputs(self.site, index, self.keys)
+        return {**article_context(inputs, self.urls), "site": self.site_ctx}
 
+    def _source_page(self, index: int) -> Context:
+        # Everything the source view shows: the article's link, its seed file's name and hash,
+        # and the seed's bytes (named by that hash). Its key names the same (_source_inputs).
+        article = self.site.articles[index]
+        (title, url, _), article_id, seed_path, seed_digest = _source_inputs(article)
+        return {
+            "site": self.site_ctx,
+            "page": page_context(url + "source/", f"Source as received: {title}", "source", self.urls),
+            "article": link_context(link_of(article)),
+            "source_file": url + article_id + ".txt",
+            "seed_name": Path(seed_path).name,
+            "seed_digest": seed_digest,
+            "listing_html": source_listing(self.body_of(article).source.decode("utf-8")),
+        }
 
-def _annotations_file(
-    site: Site, article: Article, urls: UrlBuilder, body_of: BodyOf, keys: PageKeys
-) -> FilePlan:
-    from sitegen.seeds import parse_seed
-    from sitegen.webannotation import annotation_page, compressed, export_inputs
+    def _seed(self, index: int) -> bytes:
+        return self.body_of(self.site.articles[index]).source
 
-    def wikidata(entity_id: str) -> str:
-        return keys.entity_card(entity_id).wikidata
+    def _wikidata(self, entity_id: str) -> str:
+        return self.keys.entity_card(entity_id).wikidata
 
-    def produce() -> bytes:
-        body = body_of(article)
+    def _export_inputs(self, article: Article) -> ExportInputs:
+        return export_inputs(self.site, article, self.urls, self._wikidata, self.keys.rule_link)
+
+    def _export(self, index: int) -> bytes:
+        article = self.site.articles[index]
+        body = self.body_of(article)
         data = body.source
         seed, _ = parse_seed(data, article.id, article.seed_path)
         if seed is None:
             raise ValueError(f"{article.seed_path}: the seed no longer parses; build again")
         # Its inputs are made again here: plans do not hold them (hundreds of notes each).
-        inputs = export_inputs(site, article, urls, wikidata, keys.rule_link)
+        inputs = self._export_inputs(article)
         return compressed(annotation_page(inputs, body, seed, data.decode("utf-8"), NOTES_PATH))
 
-    key = export_inputs(site, article, urls, wikidata, keys.rule_link).key()
-    return FilePlan(article.url + EXPORT_NAME, key, produce, ANNOTATIONS)
 
-
-def _seed_file(article: Article, body_of: BodyOf) -> FilePlan:
-    return FilePlan(
-        article.url + article.id + ".txt", article.seed_digest, lambda: body_of(article).source, SEED_COPIES
-    )
-
-
-def plan_article(
-    site: Site, urls: UrlBuilder, body_of: BodyOf, keys: PageKeys, index: int, site_ctx: Context
-) -> tuple[list[PagePlan], list[FilePlan]]:
-    """The outputs of one article: its page, its source view, the seed as received and its
-    Web Annotations."""
-    article = site.articles[index]
-
-    def article_page() -> Context:
-        # Its inputs are made again where the page is rendered: plans do not hold them.
-        return {**article_context(article_inputs(site, index, keys), urls), "site": site_ctx}
-
-    # Everything the source view shows: the article's link, its seed file's name and hash,
-    # and the seed's bytes (named by that hash). source_page reads nothing else.
-    source = (link_of(article), article.id, article.seed_path, article.seed_digest)
-
-    def source_page() -> Context:
-        link, article_id, seed_path, seed_digest = source
-        title, url, _ = link
-        return {
-            "site": site_ctx,
-            "page": page_context(url + "source/", f"Source as received: {title}", "source", urls),
-            "article": link_context(link),
-            "source_file": url + article_id + ".txt",
-            "seed_name": Path(seed_path).name,
-            "seed_digest": seed_digest,
-            "listing_html": source_listing(body_of(article).source.decode("utf-8")),
-        }
-
-    # Links in the page's Markdown come from the editorial file: name it first.
-    sources = ((article.editorial_path,) if article.editorial_path else ()) + (article.seed_path,)
-    with keys.reading(PageUnit("article", article.id)):  # what its outputs read of other parts
-        page_key = article_inputs(site, index, keys).key(keys.shared)
-        export = _annotations_file(site, article, urls, body_of, keys)
-    pages = [
-        PagePlan(
-            article.url,
-            "article.html",
-            article_page,
-            sources,
-            link_lines=link_lines(list(article.note_links)) if article.editorial_path else {},
-            lazy=(("blocks", article.digest),),
-            key=page_key,
-            made=article_made(article),
-        ),
-        PagePlan(
-            article.url + "source/",
-            "source.html",
-            source_page,
-            (article.seed_path,),
-            key=data_key("source", keys.shared, source),
-        ),
-    ]
-    return pages, [_seed_file(article, body_of), export]
+def _source_inputs(article: Article) -> tuple[Link, str, str, str]:
+    return (link_of(article), article.id, article.seed_path, article.seed_digest)

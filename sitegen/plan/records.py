@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -33,6 +33,11 @@ KIND_LABELS = {
 }
 
 
+# A page without Markdown links: one empty mapping for all (read-only by its type; a
+# MappingProxyType would not pickle with the link check's records).
+NO_LINES: Mapping[str, int] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class PagePlan:
     url: str  # site-relative
@@ -42,7 +47,8 @@ class PagePlan:
     # and dropped after, so a build never holds every page's context at once.
     context: Context | Callable[[], Context]
     sources: tuple[str, ...]  # the input files this page is mostly about (for diagnostics)
-    link_lines: dict[str, int] = field(default_factory=dict)  # href -> line in sources[0] (from Markdown)
+    # href -> line in sources[0] (from Markdown); one empty mapping for all pages without
+    link_lines: Mapping[str, int] = field(default_factory=lambda: NO_LINES)
     # Context values too big to build for every page on every build: (context key, reference).
     # A reference names its value by content (an article's digest), so
     # the page stays a pure function of its context; the renderer fills them in (render.py).

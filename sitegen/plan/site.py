@@ -28,7 +28,7 @@ from sitegen.plan.archive import (
     plan_tags,
     plan_timeline,
 )
-from sitegen.plan.article import plan_article
+from sitegen.plan.article import ArticlePlanner
 from sitegen.plan.keys import PageKeys, PageReads, PageUnit
 from sitegen.plan.ledger import LedgerIndex, ledger_index, notes_file, plan_ledger, rule_links
 from sitegen.plan.publish import plan_publish
@@ -148,8 +148,9 @@ def _articles(p: Planning) -> Planned:
     """Every article's outputs: its page, its source view, its seed and its Web Annotations."""
     pages: list[PagePlan] = []
     files: list[FilePlan] = []
+    planner = ArticlePlanner(p.site, p.urls, p.body_of, p.keys, p.site_ctx)
     for index in range(len(p.site.articles)):
-        article_pages, article_files = plan_article(p.site, p.urls, p.body_of, p.keys, index, p.site_ctx)
+        article_pages, article_files = planner.plan(index)
         pages += article_pages
         files += article_files
     return pages, files
