@@ -103,8 +103,13 @@ class Sampler:
     def sample(self) -> None:
         if self.paused.is_set():
             return
+        pids = _children(os.getpid())
         rss, pss, _ = _smaps(os.getpid())
-        workers = [_smaps(pid) for pid in _children(os.getpid())]
+        workers = [_smaps(pid) for pid in pids]
+        if _children(os.getpid()) != pids:
+            # A worker forked or gone between the reads changes how the pages read before
+            # it are shared: the sample over- or under-counts. Keep the others.
+            return
         peak = self.peaks[self.stage]
         tree = pss + sum(w[1] for w in workers)
         peak.rss, peak.pss = max(peak.rss, rss), max(peak.pss, pss)

@@ -77,7 +77,12 @@ def pss_kib(pid):
 peak = [0]
 def sample(child, done):
     while not done.wait(0.05):
-        peak[0] = max(peak[0], sum(pss_kib(pid) for pid in tree(child.pid)))
+        pids = tree(child.pid)
+        total = sum(pss_kib(pid) for pid in pids)
+        # A worker forked or gone between the reads changes how the pages read before it
+        # are shared: such a sample over- or under-counts. Keep the others.
+        if tree(child.pid) == pids:
+            peak[0] = max(peak[0], total)
 
 before = resource.getrusage(resource.RUSAGE_CHILDREN)
 start = time.perf_counter()
