@@ -23,7 +23,7 @@ from typing import Any
 # Below this many tasks a pool costs more (fork, result pickling) than it saves.
 MIN_PARALLEL_TASKS = 256
 RECYCLE = 8  # each worker is replaced at least this many times over a run (see run_tasks)
-LIFE = 2560  # and after this many tasks at most
+LIFE = 1280  # and after this weight of tasks at most (produce.WIDE_WEIGHT)
 
 _task: Callable[[int], Any] | None = None  # set in the parent just before the fork
 
@@ -64,8 +64,12 @@ def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
     return [_task(index) for index in range(*bounds)]
 
 
-def run_tasks(task: Callable[[int], Any], count: int, jobs: int) -> Iterator[Any]:
-    """``task(0) … task(count - 1)``, on up to ``jobs`` processes, yielded in order."""
+def run_tasks(
+    task: Callable[[int], Any], count: int, jobs: int, weight: Callable[[int], int] | None = None
+) -> Iterator[Any]:
+    """``task(0) … task(count - 1)``, on up to ``jobs`` processes, yielded in order.
+    ``weight(index)``: how much of the parent's memory a task reads, relative to others
+    (default 1): a worker is replaced after a total weight, not a number of tasks."""
     global _task
     if jobs <= 1 or count < MIN_PARALLEL_TASKS or not can_fork():
         for index in range(count):
@@ -74,7 +78,7 @@ def run_tasks(task: Callable[[int], Any], count: int, jobs: int) -> Iterator[Any
     # Chunks small enough to balance the load (pages differ a lot in cost), large enough
     # that the round trips stay negligible.
     size = max(16, min(256, count // (jobs * 16)))
-    chunks = [(start, min(start + size, count)) for start in range(0, count, size)]
+    chunks = _chunks(count, size, weight)
     _task = task
     # Every object the parent has goes into the collector's permanent generation: a
     # collection in a worker then never writes to their headers, which would copy the
@@ -83,10 +87,11 @@ def run_tasks(task: Callable[[int], Any], count: int, jobs: int) -> Iterator[Any
         try:
             # A worker copies each page of the parent's memory that it reads (reading an object
             # writes its reference count), so a worker that rendered thousands of pages holds
-            # much of the site model twice. Each is replaced by a fresh fork of the parent after
-            # a share of the chunks, and after a number of tasks: what a worker copies grows
-            # with the tasks it ran, not with the archive (100,000 articles: replaced after a
-            # tenth of the run, each worker held up to 690 MiB of copies).
+            # much of the site model twice; and the pages the parent writes after the fork
+            # are left to it alone. Each is replaced by a fresh fork of the parent after a
+            # share of the chunks, and after a weight of tasks: what a worker copies grows
+            # with what its tasks read, not with the archive (100,000 articles: replaced after
+            # a sixteenth of the run, each worker held up to 690 MiB of copies).
             per_worker = max(1, min(len(chunks) // (jobs * RECYCLE), LIFE // size))
             context = multiprocessing.get_context("fork")
             with context.Pool(jobs, _ignore_interrupts, maxtasksperchild=per_worker) as pool:
@@ -94,6 +99,21 @@ def run_tasks(task: Callable[[int], Any], count: int, jobs: int) -> Iterator[Any
                     yield from results
         finally:
             _task = None
+
+
+def _chunks(count: int, size: int, weight: Callable[[int], int] | None) -> list[tuple[int, int]]:
+    """Consecutive ranges of tasks, each of ``size`` in weight (the last one less)."""
+    if weight is None:
+        return [(start, min(start + size, count)) for start in range(0, count, size)]
+    chunks, start, total = [], 0, 0
+    for index in range(count):
+        total += weight(index)
+        if total >= size:
+            chunks.append((start, index + 1))
+            start, total = index + 1, 0
+    if start < count:
+        chunks.append((start, count))
+    return chunks
 
 
 def _ignore_interrupts() -> None:

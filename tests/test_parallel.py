@@ -33,6 +33,27 @@ def test_tasks_run_in_several_processes_and_come_back_in_order() -> None:
     assert len(pids) > 2 and os.getpid() not in pids
 
 
+def test_a_worker_is_replaced_after_a_weight_of_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a worker copies of the parent grows with what its tasks read: pages listing many
+    articles weigh more (produce.WIDE_WEIGHT), and a worker is replaced after workers.LIFE
+    of weight, however many tasks that is."""
+    monkeypatch.setattr(workers, "LIFE", 64)
+
+    def task(index: int) -> int:
+        time.sleep(0.001)
+        return os.getpid()
+
+    def weight(index: int) -> int:
+        return 4 if index >= 300 else 1
+
+    carried: dict[int, int] = {}
+    for index, pid in enumerate(workers.run_tasks(task, 600, 2, weight)):
+        carried[pid] = carried.get(pid, 0) + weight(index)
+    # chunks of 18 in weight (600 tasks, 2 jobs), 3 a worker: at most 3 × (18 + 3)
+    assert max(carried.values()) <= 64
+    assert os.getpid() not in carried
+
+
 def test_a_fork_waits_for_code_that_must_not_be_forked() -> None:
     """The pool forks from its own thread while the parent goes on: a fork in the middle of
     the parent's SQLite write would leave SQLite's lock held in the child, which then hangs
