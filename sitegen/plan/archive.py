@@ -70,6 +70,11 @@ class MentionGroups:
             groups = self._groups[index] = {m.entity: m for m in self._site.articles[index].mentioned}
         return groups[entity_id]
 
+    def clear(self) -> None:
+        """Forget the groups made (370 bytes an article): made again on use, where the pages
+        are rendered, instead of held by the parent through produce."""
+        self._groups.clear()
+
 
 SNIPPETS = 5  # articles shown with a keyword-in-context snippet, on an entity's first page
 

@@ -163,6 +163,7 @@ def _entities(p: Planning) -> Planned:
         for entity_id in sorted(p.site.entities)
         for plan in plan_entity(p.site, p.urls, p.keys, entity_id, p.site_ctx, p.groups)
     ]
+    p.groups.clear()  # planned: the pages' rows are made again where they are rendered
     return [*pages, plan_entity_index(p.site, p.urls, p.site_ctx)], []
 
 
