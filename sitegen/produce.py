@@ -47,7 +47,7 @@ _KEPT = Outcome("kept")
 # Pages that list many articles (entity pages, listings, the ledger) read some of each
 # article's record: a worker that renders them copies about three times as much of the
 # parent's memory a page as one rendering articles' outputs (100,000 articles: 100-120
-# against 25-35 KiB a task), so they count as much in its share of the run (workers.LIFE).
+# against 25-35 KiB a task), so each counts four times in its share of the run (workers.LIFE).
 WIDE_KINDS = frozenset({ENTITY_PAGES, LISTINGS})
 WIDE_WEIGHT = 4
 
