@@ -5,7 +5,7 @@ and the link check reads): ``sitegen build`` writes them to the build state as t
 are made instead of holding them until the save (keeper.StreamedPages); serve keeps them,
 to patch. A build stopped before its save leaves the stored records as they were, so the
 next build never trusts a record of an output the stored build does not describe. The
-page plans are dropped as their outputs are made (produce_outputs' ``release``)."""
+page plans are dropped once every output is made (produce_outputs' ``release``)."""
 
 from __future__ import annotations
 

@@ -47,7 +47,7 @@ class PagePlan:
     # and dropped after, so a build never holds every page's context at once.
     context: Context | Callable[[], Context]
     sources: tuple[str, ...]  # the input files this page is mostly about (for diagnostics)
-    # href -> line in sources[0] (from Markdown); one empty mapping for all pages without
+    # href -> line in sources[0] (from Markdown); pages without such links share NO_LINES
     link_lines: Mapping[str, int] = field(default_factory=lambda: NO_LINES)
     # Context values too big to build for every page on every build: (context key, reference).
     # A reference names its value by content (an article's digest), so
