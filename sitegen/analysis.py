@@ -42,7 +42,9 @@ from sitegen.model import (
     Seed,
     TocEntry,
     body_records,
+    mention_snippets,
     mentioned,
+    note_core,
     paragraph_anchor,
 )
 from sitegen.pending import summarise
@@ -147,20 +149,22 @@ def _footnotes(
         record = corrections[key]
         notes.append(
             Footnote(
-                number=number,
-                correction=key,
-                type=record.type,
-                category=record.category,
-                note=record.note,
-                evidence=record.evidence,
-                resp=record.resp,
-                cert=record.cert,
-                readings=tuple(readings),
-                replacements=tuple(replacements),
-                ref=anchors[next(iter(paragraphs))],
-                confirmed=confirmed.get(key, BY_EDITOR),
-                collection=record.collection if isinstance(record, Rule) else "",
-                places=places[key],
+                number,
+                anchors[next(iter(paragraphs))],
+                places[key],
+                note_core(
+                    key,
+                    record.type,
+                    record.category,
+                    record.note,
+                    record.evidence,
+                    record.resp,
+                    record.cert,
+                    tuple(readings),
+                    tuple(replacements),
+                    confirmed.get(key, BY_EDITOR),
+                    record.collection if isinstance(record, Rule) else "",
+                ),
             )
         )
     return notes
@@ -321,6 +325,7 @@ def analyse_article(
         source_captured=editorial.source.captured if editorial else None,
         footnotes=tuple(footnotes),
         mentioned=mentioned(mentions),
+        snippets=mention_snippets(mentions),
         about=_about(editorial, tools, problems),
         note_links=tuple(note_links),
         pending=summarise(seed, pending, tools.corrections),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import marshal
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -172,6 +173,9 @@ class Article:
     source_captured: dt.date | None = None
     footnotes: tuple[Footnote, ...] = ()
     mentioned: tuple[EntityMentions, ...] = ()  # per entity, in the order first mentioned
+    # Each one's first mention in its sentence, packed (mention_snippets): only the first few
+    # rows of an entity's listing show it, and a text each took 1.6 kB an article.
+    snippets: bytes = b""
     about: tuple[str, ...] = ()  # entity ids the article is about
     # The title was derived and is the whole first sentence: the page shows it once, as the
     # opening of the text, and keeps the heading for the outline only (text.derived_title).
@@ -181,9 +185,15 @@ class Article:
     seed_digest: str = ""  # hash of the seed file's bytes (the source view and download show them)
     digest: str = ""  # content hash of this record and its body: names the body in caches
 
+    def snippet(self, position: int) -> tuple[str, str, str]:
+        """``mentioned[position]``'s first mention in its sentence: (before, surface, after)."""
+        befores, afters = marshal.loads(self.snippets)
+        return befores[position], self.mentioned[position].surface, afters[position]
+
     def __reduce__(self) -> tuple[Any, ...]:
         # The many small records in one marshalled blob of columns (see _unpack_records).
-        packed = (_pack_records(self.footnotes), _pack_records(self.mentioned))
+        notes = [(*note[:3], tuple(note.says)) for note in self.footnotes]  # marshal takes no NamedTuple
+        packed = (_pack_records(notes), _pack_records(self.mentioned))
         fields = tuple(getattr(self, name) for name in _ARTICLE_FIELDS)
         return (_article, (fields, marshal.dumps(packed, 2)))  # version 2: no references, same bytes
 
@@ -198,12 +208,18 @@ _SHARED: dict[Any, Any] = {}
 # field added to a record is left out until named here (as Footnote's last ones once were,
 # 2 kB an article).
 _SHARED_FIELDS = {
-    "Footnote": frozenset(
-        {"correction", "type", "category", "note", "evidence", "resp", "cert"}
-        | {"readings", "replacements", "ref", "confirmed", "collection"}
-    ),
+    "Footnote": frozenset({"ref"}),  # and what it says, shared whole (_CORES)
     "EntityMentions": frozenset({"entity", "anchor", "surface"}),
 }
+# What footnotes say (NoteCore), one copy for every footnote of the same correction with the
+# same readings: a site has a few hundred, and its articles tens to hundreds of footnotes each.
+_CORES: dict[tuple[Any, ...], NoteCore] = {}
+
+
+def note_core(*values: Any) -> NoteCore:
+    """The one :class:`NoteCore` of these values (made in the workers: shared there too)."""
+    core = NoteCore(*values)
+    return _CORES.setdefault(core, core)
 
 
 def _pack_records(records: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -224,6 +240,9 @@ def _unpack_records(cls: Any, columns: list[tuple[Any, ...]]) -> tuple[Any, ...]
 
 def _article(fields: tuple[Any, ...], packed: bytes) -> Article:
     footnotes, mentioned = marshal.loads(packed)
+    if footnotes:
+        says = footnotes[3]  # plain tuples: each becomes the one NoteCore of its values
+        footnotes[3] = list(map(_CORES.setdefault, says, map(partial(tuple.__new__, NoteCore), says)))
     return Article(
         **dict(zip(_ARTICLE_FIELDS, fields, strict=True)),
         footnotes=_unpack_records(Footnote, footnotes),
@@ -231,10 +250,10 @@ def _article(fields: tuple[Any, ...], packed: bytes) -> Article:
     )
 
 
-class Footnote(NamedTuple):
-    """One footnote per distinct correction in an article."""
+class NoteCore(NamedTuple):
+    """What a footnote says: the same for every footnote of one correction with the same
+    readings, in every article (:func:`note_core`)."""
 
-    number: int
     correction: str  # key of the rule or per-article record
     type: str
     category: str
@@ -244,10 +263,63 @@ class Footnote(NamedTuple):
     cert: str
     readings: tuple[str, ...]  # distinct source readings, in order of appearance
     replacements: tuple[str, ...]  # distinct corrected readings
-    ref: str  # fragment id of the paragraph of its first place (its back-link returns there)
     confirmed: str = ""  # how an editor confirmed it: sitegen.scope.CONFIRMATIONS
     collection: str = ""  # a rule's collection (the stem of its rules file)
-    places: int = 0  # how many places it corrects (ArticleBody.places: the places themselves)
+
+
+class Footnote(NamedTuple):
+    """One footnote per distinct correction in an article: where it is and what it says.
+    Four fields, not fifteen: an article has tens to hundreds of footnotes, and a large site
+    millions (a field is 8 bytes each)."""
+
+    number: int
+    ref: str  # fragment id of the paragraph of its first place (its back-link returns there)
+    places: int  # how many places it corrects (ArticleBody.places: the places themselves)
+    says: NoteCore
+
+    @property
+    def correction(self) -> str:
+        return self.says.correction
+
+    @property
+    def type(self) -> str:
+        return self.says.type
+
+    @property
+    def category(self) -> str:
+        return self.says.category
+
+    @property
+    def note(self) -> str:
+        return self.says.note
+
+    @property
+    def evidence(self) -> str:
+        return self.says.evidence
+
+    @property
+    def resp(self) -> str:
+        return self.says.resp
+
+    @property
+    def cert(self) -> str:
+        return self.says.cert
+
+    @property
+    def readings(self) -> tuple[str, ...]:
+        return self.says.readings
+
+    @property
+    def replacements(self) -> tuple[str, ...]:
+        return self.says.replacements
+
+    @property
+    def confirmed(self) -> str:
+        return self.says.confirmed
+
+    @property
+    def collection(self) -> str:
+        return self.says.collection
 
 
 class Pending(NamedTuple):
@@ -288,26 +360,34 @@ class Mention(NamedTuple):
 
 class EntityMentions(NamedTuple):
     """An article's mentions of one entity, as pages other than its own show them: the
-    entity pages (how many, the first in context), the sidebar and the cross-references."""
+    entity pages (how many, the first in context: Article.snippet), the sidebar and the
+    cross-references."""
 
     entity: str
     times: int  # how many times the article mentions it
     anchor: str  # fragment id of the first one's paragraph
-    before: str  # the first one in its sentence (Mention.before, surface, after)
-    surface: str
-    after: str
+    surface: str  # the words of the first one
 
 
-def mentioned(mentions: Iterable[Mention]) -> tuple[EntityMentions, ...]:
+def mentioned(mentions: Sequence[Mention]) -> tuple[EntityMentions, ...]:
     """Mentions summed up per entity, in the order of each entity's first mention."""
+    first = _first_mentions(mentions)
+    counts = Counter(m.entity for m in mentions)
+    return tuple(EntityMentions(e, counts[e], m.anchor, m.surface) for e, m in first.items())
+
+
+def mention_snippets(mentions: Sequence[Mention]) -> bytes:
+    """:attr:`Article.snippets`: the words around each entity's first mention, in the order of
+    :func:`mentioned`."""
+    first = _first_mentions(mentions).values()
+    return marshal.dumps((tuple(m.before for m in first), tuple(m.after for m in first)), 2)
+
+
+def _first_mentions(mentions: Iterable[Mention]) -> dict[str, Mention]:
     first: dict[str, Mention] = {}
-    counts: dict[str, int] = {}
     for m in mentions:
         first.setdefault(m.entity, m)
-        counts[m.entity] = counts.get(m.entity, 0) + 1
-    return tuple(
-        EntityMentions(e, counts[e], m.anchor, m.before, m.surface, m.after) for e, m in first.items()
-    )
+    return first
 
 
 _ARTICLE_FIELDS = tuple(f for f in Article.__dataclass_fields__ if f not in ("footnotes", "mentioned"))
@@ -321,7 +401,8 @@ def model_signature() -> str:
     from dataclasses import fields
 
     records: tuple[Any, ...] = (Paragraph, ArticleBody, Article)
-    tuples: tuple[Any, ...] = (Block, TocEntry, Footnote, CorrectedPlace, Mention, EntityMentions, Pending)
+    tuples: tuple[Any, ...] = (Block, TocEntry, NoteCore, Footnote, CorrectedPlace, Mention)
+    tuples += (EntityMentions, Pending)
     shapes = [(c.__name__, [(f.name, str(f.type)) for f in fields(c)]) for c in records]
     shapes += [(c.__name__, list(c.__annotations__.items())) for c in tuples]
     return hashlib.blake2b(repr(shapes).encode("utf-8"), digest_size=8).hexdigest()

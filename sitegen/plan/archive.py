@@ -62,12 +62,20 @@ class MentionGroups:
 
     def __init__(self, site: Site) -> None:
         self._site = site
-        self._groups: dict[int, dict[str, EntityMentions]] = {}
+        self._groups: dict[int, dict[str, int]] = {}
 
     def of(self, index: int, entity_id: str) -> EntityMentions:
+        return self._site.articles[index].mentioned[self._position(index, entity_id)]
+
+    def snippet(self, index: int, entity_id: str) -> tuple[str, str, str]:
+        """The article's first mention of the entity in its sentence: before, surface, after."""
+        return self._site.articles[index].snippet(self._position(index, entity_id))
+
+    def _position(self, index: int, entity_id: str) -> int:
         groups = self._groups.get(index)
         if groups is None:
-            groups = self._groups[index] = {m.entity: m for m in self._site.articles[index].mentioned}
+            mentioned = self._site.articles[index].mentioned
+            groups = self._groups[index] = {m.entity: n for n, m in enumerate(mentioned)}
         return groups[entity_id]
 
     def clear(self) -> None:
@@ -92,7 +100,7 @@ def entity_row(keys: PageKeys, groups: MentionGroups, index: int, entity_id: str
         keys.link(index),
         mine.anchor,
         mine.times,
-        (mine.before, mine.surface, mine.after) if snippet else None,
+        groups.snippet(index, entity_id) if snippet else None,
     )
 
 
