@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from sitegen.budget import ANNOTATIONS, SEED_COPIES
@@ -23,6 +22,7 @@ from sitegen.plan.records import (
     NO_LINES,
     NOTES_PATH,
     BodyOf,
+    Call,
     Context,
     FilePlan,
     Link,
@@ -309,17 +309,17 @@ class ArticlePlanner:
             PagePlan(
                 article.url,
                 "article.html",
-                partial(ArticlePlanner._page, self, index),
+                Call(ArticlePlanner._page, self, index),
                 sources,
                 link_lines=link_lines(list(article.note_links)) if article.editorial_path else NO_LINES,
                 lazy=(("blocks", article.digest),),
                 key=page_key,
-                made=partial(article_made, article),
+                made=Call(article_made, article),
             ),
             PagePlan(
                 article.url + "source/",
                 "source.html",
-                partial(ArticlePlanner._source_page, self, index),
+                Call(ArticlePlanner._source_page, self, index),
                 (article.seed_path,),
                 key=data_key("source", keys.shared, _source_inputs(article)),
             ),
@@ -328,13 +328,13 @@ class ArticlePlanner:
             FilePlan(
                 article.url + article.id + ".txt",
                 article.seed_digest,
-                partial(ArticlePlanner._seed, self, index),
+                Call(ArticlePlanner._seed, self, index),
                 SEED_COPIES,
             ),
             FilePlan(
                 article.url + EXPORT_NAME,
                 export_key,
-                partial(ArticlePlanner._export, self, index),
+                Call(ArticlePlanner._export, self, index),
                 ANNOTATIONS,
             ),
         ]
