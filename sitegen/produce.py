@@ -19,7 +19,6 @@ from typing import NamedTuple, Protocol
 
 import jinja2
 
-from sitegen.budget import ENTITY_PAGES, LISTINGS, TEMPLATE_KINDS
 from sitegen.diagnostics import Diagnostic, error
 from sitegen.linkcheck import LinkChecker, LinkOrigin, pack, page_links, scan_page
 from sitegen.plan.records import FilePlan, PagePlan
@@ -43,13 +42,6 @@ class Outcome(NamedTuple):
 
 
 _KEPT = Outcome("kept")
-
-# Pages that list many articles (entity pages, listings, the ledger) read some of each
-# article's record: a worker that renders them copies about three times as much of the
-# parent's memory a page as one rendering articles' outputs (100,000 articles: 100-120
-# against 25-35 KiB a task), so each counts four times in its share of the run (workers.LIFE).
-WIDE_KINDS = frozenset({ENTITY_PAGES, LISTINGS})
-WIDE_WEIGHT = 4
 
 
 class RecordSink(Protocol):
@@ -130,10 +122,10 @@ def produce_outputs(
     produced = Produced(empty if records is None else records)
     template_errors: dict[tuple[str | None, int | None, str], list[Diagnostic]] = {}
     total = len(paths)
-    wide = [isinstance(plan, PagePlan) and TEMPLATE_KINDS.get(plan.template) in WIDE_KINDS for plan in plans]
 
     def weight(index: int) -> int:
-        return WIDE_WEIGHT if wide[index] else 1
+        plan = plans[index]
+        return plan.weight if isinstance(plan, PagePlan) else 1
 
     for index, outcome in enumerate(run_tasks(task, total, jobs, weight)):
         path = paths[index]

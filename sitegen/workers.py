@@ -23,7 +23,7 @@ from typing import Any
 # Below this many tasks a pool costs more (fork, result pickling) than it saves.
 MIN_PARALLEL_TASKS = 256
 RECYCLE = 8  # each worker is replaced at least this many times over a run (see run_tasks)
-LIFE = 1280  # and after this weight of tasks at most (produce.WIDE_WEIGHT)
+LIFE = 1280  # and after this weight of tasks at most (plan.records.PagePlan.weight)
 
 _task: Callable[[int], Any] | None = None  # set in the parent just before the fork
 

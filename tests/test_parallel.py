@@ -9,11 +9,13 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from sitegen import cli, workers
+from sitegen import cli, pipeline, produce, workers
 from sitegen.pipeline import Builder, BuildOptions, BuildReport, build
+from sitegen.plan.records import FilePlan, PagePlan, listing_weight
 from tests.conftest import REPO_ROOT, run_cli
 from tests.sitefactory import diff_outputs, output_files
 
@@ -35,7 +37,7 @@ def test_tasks_run_in_several_processes_and_come_back_in_order() -> None:
 
 def test_a_worker_is_replaced_after_a_weight_of_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
     """What a worker copies of the parent grows with what its tasks read: pages listing many
-    articles weigh more (produce.WIDE_WEIGHT), and a worker is replaced after workers.LIFE
+    articles weigh more (PagePlan.weight), and a worker is replaced after workers.LIFE
     of weight, however many tasks that is."""
     monkeypatch.setattr(workers, "LIFE", 64)
 
@@ -52,6 +54,34 @@ def test_a_worker_is_replaced_after_a_weight_of_tasks(monkeypatch: pytest.Monkey
     # chunks of 18 in weight (600 tasks, 2 jobs), 3 a worker: at most 3 × (18 + 3)
     assert max(carried.values()) <= 64
     assert os.getpid() not in carried
+
+
+def test_produce_weighs_each_page_by_the_articles_it_lists(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages that list articles read a part of each (a worker copies what it reads):
+    their weight in a worker's share is the listing's, an article's own outputs weigh 1."""
+    planned: list[int] = []
+    given: list[int] = []
+    produce_outputs, run_tasks = produce.produce_outputs, produce.run_tasks
+
+    def planning(pages: list[PagePlan], files: list[FilePlan], *args: Any, **kwargs: Any) -> Any:
+        planned.extend([p.weight for p in pages] + [1] * len(files))
+        listed = {p.url: len(p.make_context()["articles"]) for p in pages if p.template == "list.html"}
+        assert listed and all(p.weight == listing_weight(listed[p.url]) for p in pages if p.url in listed)
+        assert all(p.weight == 1 for p in pages if p.template in ("article.html", "source.html"))
+        assert any(p.weight > 1 for p in pages if p.template == "entity.html")
+        return produce_outputs(pages, files, *args, **kwargs)
+
+    def running(task: Any, count: int, jobs: int, weight: Any = None) -> Any:
+        given.extend(weight(index) for index in range(count))
+        return run_tasks(task, count, jobs, weight)
+
+    monkeypatch.setattr(pipeline, "produce_outputs", planning)
+    monkeypatch.setattr(produce, "run_tasks", running)
+    _build(synthetic, tmp_path / "out", 2, monkeypatch)
+    assert given == planned and len(given) > 300
+    assert max(given) >= listing_weight(50)  # the home page lists 50 articles
 
 
 def test_a_fork_waits_for_code_that_must_not_be_forked() -> None:

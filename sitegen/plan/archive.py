@@ -24,6 +24,7 @@ from sitegen.plan.records import (
     PagePlan,
     data_key,
     digest_of,
+    listing_weight,
     markdown_made,
     page_context,
     paged_url,
@@ -240,6 +241,7 @@ def plan_entity(
                 link_lines=link_lines(note_links) if pagination["number"] == 1 else NO_LINES,
                 key=inputs.key(keys.shared),
                 made=_ENTITY_MADE,
+                weight=listing_weight(len(chunk)),
             )
         )
     return plans
@@ -324,6 +326,7 @@ def plan_tags(site: Site, urls: UrlBuilder, keys: PageKeys) -> list[PagePlan]:
                         "count": len(indices),
                     },
                     (),
+                    weight=listing_weight(len(chunk)),
                 )
             )
     plans.append(
@@ -368,6 +371,7 @@ def plan_timeline(site: Site, urls: UrlBuilder, keys: PageKeys) -> list[PagePlan
                         "up": {"title": str(year), "url": f"timeline/{year:04d}/"},
                     },
                     (),
+                    weight=listing_weight(len(chunk)),
                 )
             )
     for year, months in years.items():

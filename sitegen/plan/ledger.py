@@ -34,6 +34,7 @@ from sitegen.plan.records import (
     Link,
     PagePlan,
     digest_of,
+    listing_weight,
     page_context,
     paged_url,
     paginate,
@@ -268,6 +269,7 @@ def plan_ledger(
                     (),
                     key=keys.ledger_page_key(context),
                     made=_ledger_ids,
+                    weight=listing_weight(len(chunk)),
                 )
             )
     return plans

@@ -38,6 +38,7 @@ from sitegen.plan.records import (
     FilePlan,
     PagePlan,
     data_file,
+    listing_weight,
     markdown_made,
     page_context,
     paged_url,
@@ -300,6 +301,7 @@ def plan_home(site: Site, urls: UrlBuilder, keys: PageKeys, site_ctx: Context) -
                     "pagination": pagination,
                 },
                 (),
+                weight=listing_weight(len(chunk)),
             )
         )
     return pages
