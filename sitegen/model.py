@@ -269,7 +269,7 @@ class NoteCore(NamedTuple):
 
 class Footnote(NamedTuple):
     """One footnote per distinct correction in an article: where it is and what it says.
-    Four fields, not fifteen: an article has tens to hundreds of footnotes, and a large site
+    Four fields, not fourteen: an article has tens to hundreds of footnotes, and a large site
     millions (a field is 8 bytes each)."""
 
     number: int

@@ -68,7 +68,7 @@ def test_unpickled_articles_share_their_footnotes_repeated_values(
 ) -> None:
     """Articles come to the parent pickled (from workers, from the build state): what each
     footnote says (its rule, note, readings, collection, how it was confirmed) is one record
-    for the whole site, not fifteen fields per footnote."""
+    for the whole site, not fourteen fields per footnote."""
     site = make_site(files={"content/corrections.toml": RULES, "content/entities/acme.md": ENTITY})
     blobs = [pickle.dumps(analysed(site, n)[0]) for n in (2, 3)]
     model._CORES.clear()  # as in a process that analysed neither

@@ -654,6 +654,9 @@ class OutputLines:
             return "".join(self.lines)
 
 
+OPEN = ("--port", "0", "--open")
+
+
 def test_cli_prints_the_url_opens_it_and_stops_cleanly_on_ctrl_c(site: SampleSite, tmp_path: Path) -> None:
     opened = tmp_path / "opened.txt"
     fake_browser = tmp_path / "browser.py"  # webbrowser runs $BROWSER with the URL for %s
@@ -664,7 +667,8 @@ def test_cli_prints_the_url_opens_it_and_stops_cleanly_on_ctrl_c(site: SampleSit
         f"os.replace({str(opened)!r} + '.part', {str(opened)!r})\n"
     )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sitegen", "serve", "--source", str(site.root), "--port", "0", "--open"],
+        # -X faulthandler: a server that does not stop prints where each thread is (below)
+        [sys.executable, "-X", "faulthandler", "-m", "sitegen", "serve", "--source", str(site.root), *OPEN],
         cwd=REPO_ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -689,7 +693,12 @@ def test_cli_prints_the_url_opens_it_and_stops_cleanly_on_ctrl_c(site: SampleSit
         stream = EventStream(port)
         assert stream.next()[0] == "hello"
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(2 * WAIT) == 0
+        try:
+            proc.wait(2 * WAIT)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)  # faulthandler writes every thread's stack
+            pytest.fail(f"serve did not stop on Ctrl-C:\n{output.wait_end()}")
+        assert proc.returncode == 0
         text = output.wait_end()
         with pytest.raises((EOFError, ConnectionResetError)):  # not TimeoutError: a hanging stream
             stream.next()  # the event stream was closed, not left hanging
