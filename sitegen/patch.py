@@ -397,13 +397,20 @@ def with_articles(site: Site, replaced: dict[int, Article]) -> Site:
     return dataclasses.replace(site, articles=tuple(changed))
 
 
+def same_shell(site: Site, other: Site) -> bool:
+    """Whether two site models differ in their articles alone (a patch replaces whatever it
+    changes, so identity tells): only then may a snapshot reuse the other's pickled shell."""
+    shell = [f.name for f in dataclasses.fields(site) if f.name != "articles"]
+    return all(getattr(site, name) is getattr(other, name) for name in shell)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """What a new process needs of the last build to patch it, besides the build state."""
 
     setup: str  # see setup_of(): a snapshot taken with other settings is not used
     order: tuple[str, ...]  # the ids of site.articles
-    shell: bytes  # the site model without its articles, pickled (patches do not change it)
+    shell: bytes  # the site model without its articles, pickled (same_shell: reused while it holds)
     link_problems: list[Diagnostic]
     limit_problems: list[Diagnostic]
     sizes: dict[str, int]

@@ -31,7 +31,7 @@ from sitegen.keeper import BuildMemory, StreamedPages
 from sitegen.linkcheck import LinkChecker
 from sitegen.options import BuildOptions as BuildOptions  # re-exported: the public entry points
 from sitegen.options import BuildReport as BuildReport
-from sitegen.patch import LastBuild, pages_by_template, take_snapshot
+from sitegen.patch import LastBuild, pages_by_template, same_shell, take_snapshot
 from sitegen.patcher import patch_work, stored_build
 from sitegen.plan.keys import PageReads
 from sitegen.plan.records import FilePlan, PagePlan
@@ -259,6 +259,8 @@ class Builder:
             return None
         # Nothing below can fail over to a full build: from here on this is the build.
         self.last = None  # until this patch completes
+        if not same_shell(work.site, last.site):  # an entity or a rule's link: the snapshot's shell changes
+            self.snapshot_shell = None
         memory.dead_bodies |= work.dead_bodies
         for digest, body, _ in work.bodies:
             memory.bodies[digest] = unpack_blob(body)
@@ -478,8 +480,9 @@ class Builder:
             memory.record = dataclasses.replace(memory.record, digest=digest)
         if memory.state is not None:
             memory.state.put_bodies(bodies)
-            last = self.last
-            memory.save(take_snapshot(last, self.link_inbound, self.snapshot_shell) if last else None)
+            snapshot = take_snapshot(self.last, self.link_inbound, self.snapshot_shell) if self.last else None
+            self.snapshot_shell = snapshot.shell if snapshot is not None else None
+            memory.save(snapshot)
 
     def output_id(self) -> str:
         """A digest of the outputs (the manifest's entries): the same outputs, the same id."""

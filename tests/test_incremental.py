@@ -463,6 +463,25 @@ def test_editing_an_entity_description_rerenders_the_pages_that_show_it(site: Si
     assert set(report.analysed) == set()
 
 
+def test_a_patch_after_an_entity_edit_shows_the_entity_as_edited(site: Site) -> None:
+    """A new process patches the last build from the snapshot it saved. After an entity
+    edit was patched, that snapshot holds the entity as edited: a later patch that renders
+    its page again (here, for a template edit) shows the edit, not the entity before it."""
+    old, new = "Harbour master of Saltmere.", "Harbour master of Saltmere since 2019."
+    site.edit("content/entities/ana-pereira.md", old, new)
+    patched = site.build()
+    assert set(patched.rendered) == {
+        "entities/ana-pereira/index.html",
+        "entities/index.html",
+        "entities/cards.json",
+    }
+    source = theme_template("base.html")
+    site.write("templates/base.html", source.replace("<body", "<body data-edited", 1))
+    report = site.build()
+    assert report.analysed == [] and "entities/ana-pereira/index.html" in report.rendered
+    site.assert_equals_clean(report)
+
+
 def test_adding_an_alias_reanalyses_only_the_articles_where_it_occurs(site: Site) -> None:
     """'the harbour committee' occurs in a6 only; the Harbour Board is mentioned in a3."""
     alias = "harbour committee"
