@@ -192,8 +192,10 @@ class Article:
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The many small records in one marshalled blob of columns (see _unpack_records).
-        notes = [(*note[:3], tuple(note.says)) for note in self.footnotes]  # marshal takes no NamedTuple
-        packed = (_pack_records(notes), _pack_records(self.mentioned))
+        notes = _pack_records(self.footnotes)
+        if notes:  # what they say, as plain tuples: marshal takes no NamedTuple
+            notes[_SAYS] = tuple(map(tuple, notes[_SAYS]))
+        packed = (notes, _pack_records(self.mentioned))
         fields = tuple(getattr(self, name) for name in _ARTICLE_FIELDS)
         return (_article, (fields, marshal.dumps(packed, 2)))  # version 2: no references, same bytes
 
@@ -241,8 +243,8 @@ def _unpack_records(cls: Any, columns: list[tuple[Any, ...]]) -> tuple[Any, ...]
 def _article(fields: tuple[Any, ...], packed: bytes) -> Article:
     footnotes, mentioned = marshal.loads(packed)
     if footnotes:
-        says = footnotes[3]  # plain tuples: each becomes the one NoteCore of its values
-        footnotes[3] = list(map(_CORES.setdefault, says, map(partial(tuple.__new__, NoteCore), says)))
+        says = footnotes[_SAYS]  # plain tuples: each becomes the one NoteCore of its values
+        footnotes[_SAYS] = list(map(_CORES.setdefault, says, map(partial(tuple.__new__, NoteCore), says)))
     return Article(
         **dict(zip(_ARTICLE_FIELDS, fields, strict=True)),
         footnotes=_unpack_records(Footnote, footnotes),
@@ -320,6 +322,9 @@ class Footnote(NamedTuple):
     @property
     def collection(self) -> str:
         return self.says.collection
+
+
+_SAYS = Footnote._fields.index("says")  # its column, packed (Article.__reduce__)
 
 
 class Pending(NamedTuple):

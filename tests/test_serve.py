@@ -654,9 +654,6 @@ class OutputLines:
             return "".join(self.lines)
 
 
-OPEN = ("--port", "0", "--open")
-
-
 def test_cli_prints_the_url_opens_it_and_stops_cleanly_on_ctrl_c(site: SampleSite, tmp_path: Path) -> None:
     opened = tmp_path / "opened.txt"
     fake_browser = tmp_path / "browser.py"  # webbrowser runs $BROWSER with the URL for %s
@@ -668,7 +665,19 @@ def test_cli_prints_the_url_opens_it_and_stops_cleanly_on_ctrl_c(site: SampleSit
     )
     proc = subprocess.Popen(
         # -X faulthandler: a server that does not stop prints where each thread is (below)
-        [sys.executable, "-X", "faulthandler", "-m", "sitegen", "serve", "--source", str(site.root), *OPEN],
+        [
+            sys.executable,
+            "-X",
+            "faulthandler",
+            "-m",
+            "sitegen",
+            "serve",
+            "--source",
+            str(site.root),
+            "--port",
+            "0",
+            "--open",
+        ],
         cwd=REPO_ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
